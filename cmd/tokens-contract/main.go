@@ -1,0 +1,95 @@
+// Command tokens-contract keeps BigCommerce B2B Edition's deprecated
+// server-to-server token endpoints honest. It checks recorded exchanges
+// against the project's contract, runs the same checks against the live
+// endpoint, serves a fake of the endpoint, and prints the published spec.
+//
+// Usage:
+//
+//	tokens-contract <command> [flags] [arguments]
+//
+// Run "tokens-contract help" for the list of commands, and
+// "tokens-contract <command> -h" for a command's flags.
+//
+// Exit codes: 0 nothing at or above --fail-on was found; 1 findings at or above
+// it; 2 a usage error or unreadable input.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// command is one subcommand of the CLI.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *environment, args []string) int
+}
+
+// environment is what a command may touch outside its arguments, so that
+// tests can run commands in-process.
+type environment struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, &environment{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches args to a command and returns the process exit code.
+func run(ctx context.Context, env *environment, args []string) int {
+	if len(args) == 0 {
+		usage(env.stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		usage(env.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.stderr, "tokens-contract: unknown command %q\n\n", args[0])
+	usage(env.stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `tokens-contract checks BigCommerce B2B Edition's server-to-server token
+endpoints against this project's OpenAPI contract.
+
+Usage:
+  tokens-contract <command> [flags] [arguments]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run "tokens-contract <command> -h" for a command's flags.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
+`)
+}

@@ -1,0 +1,143 @@
+// Package openapi embeds the hand-maintained OpenAPI 3.0.3 contract of the
+// BigCommerce B2B Edition server-to-server token operations, and hands it out as
+// YAML, as JSON, and as documents loaded by kin-openapi and by libopenapi.
+//
+// The YAML file b2b-s2s-tokens.yaml beside this package is the one source of
+// truth of the project. Nothing else reads the spec from a path at run time:
+// every consumer goes through this package.
+package openapi
+
+import (
+	_ "embed"
+	"fmt"
+	"sync"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/pb33f/libopenapi"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// FileName is the name of the embedded spec file, as published.
+const FileName = "b2b-s2s-tokens.yaml"
+
+//go:embed b2b-s2s-tokens.yaml
+var specYAML []byte
+
+// YAML returns a copy of the embedded spec, byte for byte as it is in the
+// repository.
+func YAML() []byte {
+	return append([]byte(nil), specYAML...)
+}
+
+var jsonOnce = sync.OnceValues(func() ([]byte, error) { return yamlToJSON(specYAML) })
+
+// JSON returns the embedded spec rendered as indented JSON, with the keys in
+// the order the YAML file gives them. The result is a fresh copy.
+func JSON() ([]byte, error) {
+	b, err := jsonOnce()
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+// Info is the provenance the spec records about itself.
+type Info struct {
+	// Version is the spec's semantic version (info.version).
+	Version string
+	// Title is info.title.
+	Title string
+	// Vendor names the vendor source the spec was checked against
+	// (info.x-vendor-source).
+	Vendor VendorSource
+}
+
+// VendorSource names the vendor's own OpenAPI file that this contract was
+// checked against.
+type VendorSource struct {
+	Repository  string `yaml:"repository"`
+	File        string `yaml:"file"`
+	Commit      string `yaml:"commit"`
+	LastChanged string `yaml:"lastChanged"`
+	Page        string `yaml:"page"`
+}
+
+var infoOnce = sync.OnceValues(func() (Info, error) {
+	var doc struct {
+		Info struct {
+			Title   string       `yaml:"title"`
+			Version string       `yaml:"version"`
+			Vendor  VendorSource `yaml:"x-vendor-source"`
+		} `yaml:"info"`
+	}
+	if err := yaml.Unmarshal(specYAML, &doc); err != nil {
+		return Info{}, fmt.Errorf("openapi: reading info of embedded %s: %w", FileName, err)
+	}
+	return Info{Version: doc.Info.Version, Title: doc.Info.Title, Vendor: doc.Info.Vendor}, nil
+})
+
+// SpecInfo returns the version and vendor provenance recorded in the spec's
+// info object.
+func SpecInfo() (Info, error) { return infoOnce() }
+
+// Version returns info.version of the embedded spec, or "unknown" if the spec
+// cannot be read (which the package's tests rule out).
+func Version() string {
+	i, err := SpecInfo()
+	if err != nil || i.Version == "" {
+		return "unknown"
+	}
+	return i.Version
+}
+
+// LoadKin parses the embedded spec with kin-openapi and validates it. Each call
+// returns a new document, so callers may change it (for example to override
+// servers) without affecting each other. External references are refused.
+func LoadKin() (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(specYAML)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: loading embedded %s with kin-openapi: %w", FileName, err)
+	}
+	return doc, nil
+}
+
+// LoadLibopenapi parses the embedded spec with libopenapi. Each call returns a
+// new document.
+func LoadLibopenapi() (libopenapi.Document, error) {
+	doc, err := libopenapi.NewDocument(YAML())
+	if err != nil {
+		return nil, fmt.Errorf("openapi: loading embedded %s with libopenapi: %w", FileName, err)
+	}
+	return doc, nil
+}
+
+// LoadV3Model parses the embedded spec with libopenapi and builds its OpenAPI 3
+// high-level model. It returns the document too, since validators built from
+// libopenapi take it.
+func LoadV3Model() (libopenapi.Document, *v3.Document, error) {
+	doc, err := LoadLibopenapi()
+	if err != nil {
+		return nil, nil, err
+	}
+	model, err := doc.BuildV3Model()
+	if err != nil {
+		return nil, nil, fmt.Errorf("openapi: building the v3 model of embedded %s: %w", FileName, err)
+	}
+	if model == nil {
+		return nil, nil, fmt.Errorf("openapi: building the v3 model of embedded %s: no model", FileName)
+	}
+	return doc, &model.Model, nil
+}
+
+// StrictIgnorePaths lists, in libopenapi-validator's glob syntax, the response
+// body locations whose keys are data rather than field names: the entries of
+// objects whose schema is a map (a typed additionalProperties, such as the
+// per-field messages of an error's errMsg). Strict mode reports every key of
+// such a map as undeclared, so validators pass these paths to
+// config.WithStrictIgnorePaths. A test derives the list from the spec.
+func StrictIgnorePaths() []string {
+	return []string{"$.body.data.errMsg.*"}
+}
