@@ -16,6 +16,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -44,8 +46,36 @@ type environment struct {
 	getenv         func(string) string
 }
 
+// commands lists the subcommands in the order help shows them. Each lives in
+// its own file (check.go, live.go, fake.go, spec.go).
 func commands() []command {
 	return []command{}
+}
+
+// newFlagSet returns a flag set for a subcommand that reports errors instead
+// of exiting, and prints its usage to env.stderr. synopsis is the command's
+// usage line without the program name, for example "spec [-o FILE]".
+func newFlagSet(env *environment, name, synopsis, description string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.stderr, "Usage: tokens-contract %s\n\n%s\n\nFlags:\n", synopsis, description)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args with fs. It returns ok=false and the exit code to
+// use when parsing fails (exit 2) or help was asked for (exit 0).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	switch err := fs.Parse(args); {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	default:
+		return exitUsage, false
+	}
 }
 
 func main() {
