@@ -1,0 +1,78 @@
+package contract_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+)
+
+// benchCorpus is 200 recorded exchanges, each a full 250-token page of one
+// 50,000-token store, as a long live walk would record them.
+func benchCorpus(tb testing.TB) []*contract.Exchange {
+	tb.Helper()
+	const pages, limit = 200, 250
+	exs := make([]*contract.Exchange, pages)
+	for i := range pages {
+		exs[i] = list(fmt.Sprintf("limit=%d&offset=%d", limit, i*limit), 200, listBody(pages*limit, limit, i*limit), i)
+		exs[i].Source = fmt.Sprintf("bench#%d", i)
+	}
+	return exs
+}
+
+// BenchmarkCheckCorpus is the checker with its default options over the
+// corpus, as one run (cross-page invariants included). Compare it with
+// BenchmarkDecodeCorpus: the goal is a ratio of at most 2.0 with
+// GOMAXPROCS=2.
+func BenchmarkCheckCorpus(b *testing.B) {
+	exs := benchCorpus(b)
+	c := newChecker(b)
+	var bytes int64
+	for _, ex := range exs {
+		bytes += int64(len(ex.Response.Body))
+	}
+	b.SetBytes(bytes)
+	b.ResetTimer()
+	for b.Loop() {
+		results := c.CheckRun(context.Background(), exs)
+		for _, r := range results {
+			if len(r.Findings) != 0 {
+				b.Fatalf("%s: unexpected finding %s", r.Source, r.Findings[0].ID)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeCorpus is the baseline: a plain json.Unmarshal of every
+// body of the corpus into the generated type of the 200 body.
+func BenchmarkDecodeCorpus(b *testing.B) {
+	exs := benchCorpus(b)
+	var bytes int64
+	for _, ex := range exs {
+		bytes += int64(len(ex.Response.Body))
+	}
+	b.SetBytes(bytes)
+	b.ResetTimer()
+	for b.Loop() {
+		for _, ex := range exs {
+			var page tokensapi.TokenList
+			if err := json.Unmarshal(ex.Response.Body, &page); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkCheckCorpusSecondOpinion is the same corpus with kin-openapi's
+// second opinion on, to show what the option costs.
+func BenchmarkCheckCorpusSecondOpinion(b *testing.B) {
+	exs := benchCorpus(b)
+	c := newChecker(b, contract.WithSecondOpinion(true))
+	b.ResetTimer()
+	for b.Loop() {
+		c.CheckRun(context.Background(), exs)
+	}
+}

@@ -1,0 +1,290 @@
+// Package contract detects, classifies and reports drift between the B2B
+// Edition server-to-server token endpoints and the project's OpenAPI
+// contract.
+//
+// A Checker, built once from the embedded spec and safe for concurrent use,
+// takes an Exchange (one request and its response, from a recording, a HAR
+// file, a live probe or the fake server) and returns findings
+// {id, severity, path, message, source}. It runs five layers, each able to
+// fail on its own:
+//
+//  1. transport: documented status, declared content type, a readable JSON
+//     body, and endpoint-gone for 404/410 on the list path;
+//  2. schema: libopenapi-validator's compiled schema with format assertions,
+//     and its strict mode for undeclared fields (additive drift);
+//  3. generated client: the response replayed through the generated
+//     Parse…Response, which must decode it without losing data;
+//  4. invariants no schema can express: code equals the status, paging echoes
+//     the request, ids are unique, tokens are JWTs, and across the pages of one
+//     Run, positions and totalCount are stable;
+//  5. deprecation: Deprecation, Sunset and Link headers.
+//
+// kin-openapi can give a second opinion (WithSecondOpinion); where the two
+// validators disagree, that is a finding of its own.
+//
+// No finding ever carries a token, an email or a credential: messages are
+// built from the schema's own names and from counts, and a final pass removes
+// any value the exchange holds under a sensitive name, any JWT-shaped string
+// and any email address.
+package contract
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/strict"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
+)
+
+// DefaultMaxBody is the largest response body the checker reads; a page of
+// 250 tokens is about 110 KB.
+const DefaultMaxBody = 8 << 20
+
+// Checker checks exchanges against the contract. Build it once with New; it
+// is safe for concurrent use.
+type Checker struct {
+	ops        []*operation
+	now        func() time.Time
+	workers    int
+	maxBody    int
+	strictOpts *config.ValidationOptions
+	strictPool sync.Pool
+	kinDoc     *openapi3.T // nil unless the second opinion is on
+}
+
+// Option configures a Checker.
+type Option func(*settings)
+
+type settings struct {
+	now           func() time.Time
+	workers       int
+	maxBody       int
+	secondOpinion bool
+}
+
+// WithClock sets the clock used to say how far away a Sunset date is.
+func WithClock(now func() time.Time) Option {
+	return func(s *settings) { s.now = now }
+}
+
+// WithWorkers sets how many exchanges CheckRun and CheckRuns check at once
+// (default GOMAXPROCS).
+func WithWorkers(n int) Option {
+	return func(s *settings) { s.workers = n }
+}
+
+// WithMaxBody sets the largest response body checked (default
+// DefaultMaxBody); a larger one is a body-too-large finding.
+func WithMaxBody(n int) Option {
+	return func(s *settings) { s.maxBody = n }
+}
+
+// WithSecondOpinion also validates every body with kin-openapi and reports
+// where it disagrees with libopenapi-validator (validators-disagree, info).
+// It roughly doubles the cost of a check.
+func WithSecondOpinion(on bool) Option {
+	return func(s *settings) { s.secondOpinion = on }
+}
+
+// New builds a Checker from the embedded spec. Every response schema is
+// compiled here, once.
+func New(opts ...Option) (*Checker, error) {
+	s := settings{now: time.Now, workers: runtime.GOMAXPROCS(0), maxBody: DefaultMaxBody}
+	for _, o := range opts {
+		o(&s)
+	}
+	if s.workers < 1 {
+		return nil, fmt.Errorf("contract: workers must be at least 1, got %d", s.workers)
+	}
+	if s.maxBody < 1 {
+		return nil, fmt.Errorf("contract: max body must be positive, got %d", s.maxBody)
+	}
+	_, model, err := openapi.LoadV3Model()
+	if err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
+	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody}
+	c.strictOpts = config.NewValidationOptions(
+		config.WithFormatAssertions(),
+		config.WithStrictMode(),
+		config.WithStrictIgnorePaths(openapi.StrictIgnorePaths()...),
+	)
+	if s.secondOpinion {
+		if c.kinDoc, err = openapi.LoadKin(); err != nil {
+			return nil, fmt.Errorf("contract: %w", err)
+		}
+	}
+	if c.ops, err = buildOperations(model, c.strictOpts, c.kinDoc); err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
+	// strict.Validator keeps per-instance caches and is not safe for
+	// concurrent use: each goroutine borrows its own.
+	c.strictPool.New = func() any { return strict.NewValidator(c.strictOpts, specVersion) }
+	return c, nil
+}
+
+// Result is the outcome of checking one exchange.
+type Result struct {
+	// Source is the exchange's source.
+	Source string `json:"source"`
+	// Method and Path are the request's method and URL path.
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	// Operation is the matched operationId; empty when Skipped.
+	Operation string `json:"operation,omitempty"`
+	// Status is the response status.
+	Status int `json:"status"`
+	// Skipped is true when the exchange is not an operation of the contract
+	// (another endpoint in a HAR file, say); SkipReason says why.
+	Skipped    bool   `json:"skipped,omitempty"`
+	SkipReason string `json:"skipReason,omitempty"`
+	// Findings are what the checker noticed, sorted by layer, path and id.
+	Findings []Finding `json:"findings"`
+
+	page *pageFacts // list pages only: what cross-page checks need
+}
+
+// Check checks one exchange on its own. Cross-page invariants need a Run (or
+// CheckRun).
+func (c *Checker) Check(ex *Exchange) Result {
+	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
+	u, err := url.Parse(ex.Request.URL)
+	if err != nil {
+		res.Skipped, res.SkipReason = true, "the request URL cannot be parsed"
+		return res
+	}
+	res.Path = u.Path
+	if ex.Response.Status < 100 {
+		res.Skipped, res.SkipReason = true, "no response was recorded (status 0: the request failed or was blocked)"
+		return res
+	}
+	op := match(c.ops, res.Method, u.Path)
+	if op == nil {
+		res.Skipped, res.SkipReason = true, "not an operation of the contract"
+		return res
+	}
+	res.Operation = op.id
+	s := &check{c: c, ex: ex, op: op, url: u, source: ex.Source}
+	if s.transport() {
+		s.schema()
+		s.credentialsRejected()
+		s.typedClient()
+		s.invariants()
+		s.secondOpinion()
+	}
+	s.deprecation()
+	res.Findings = s.finish()
+	res.page = s.page
+	return res
+}
+
+// check is the state of one exchange going through the layers.
+type check struct {
+	c        *Checker
+	ex       *Exchange
+	op       *operation
+	rs       *responseSpec
+	url      *url.URL
+	source   string
+	tree     any  // the body decoded once, shared by the layers
+	schemaOK bool // the schema layer found nothing breaking
+	typed    any  // the generated client's decoded body (a pointer), if any
+	page     *pageFacts
+	findings []Finding
+	secrets  []string
+	scanned  bool
+}
+
+func (s *check) add(id, path, format string, args ...any) {
+	s.findings = append(s.findings, newFinding(id, path, s.source, format, args...))
+}
+
+// credentialsRejected notes a 401 or 403 whose body is the documented error
+// envelope: the credentials were refused, which is not drift.
+func (s *check) credentialsRejected() {
+	status := s.ex.Response.Status
+	if (status == 401 || status == 403) && s.schemaOK {
+		s.add(IDCredentialsRejected, "status", "%s %s answered %d with the documented error envelope: the credentials were rejected",
+			s.op.method, s.op.path, status)
+	}
+}
+
+// CheckRun checks the exchanges of one run (one recording file, one live
+// session) concurrently, then applies the cross-page invariants in order.
+// If ctx is cancelled, exchanges not yet checked are returned as skipped.
+func (c *Checker) CheckRun(ctx context.Context, exs []*Exchange) []Result {
+	return c.CheckRuns(ctx, [][]*Exchange{exs})[0]
+}
+
+// CheckRuns checks several runs, spreading all their exchanges over the
+// Checker's workers, and applies each run's cross-page invariants in order.
+func (c *Checker) CheckRuns(ctx context.Context, runs [][]*Exchange) [][]Result {
+	out := make([][]Result, len(runs))
+	type job struct{ run, i int }
+	var jobs []job
+	for r, exs := range runs {
+		out[r] = make([]Result, len(exs))
+		for i := range exs {
+			jobs = append(jobs, job{r, i})
+		}
+	}
+	var g errgroup.Group
+	g.SetLimit(c.workers)
+	for _, j := range jobs {
+		ex := runs[j.run][j.i]
+		if ctx.Err() != nil {
+			out[j.run][j.i] = Result{Source: ex.Source, Skipped: true, SkipReason: "cancelled", Findings: []Finding{}}
+			continue
+		}
+		g.Go(func() error {
+			out[j.run][j.i] = c.Check(ex)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for r := range out {
+		run := NewRun()
+		for i := range out[r] {
+			run.Observe(&out[r][i])
+		}
+	}
+	return out
+}
+
+// layerOrder sorts findings by the layer of their rule.
+var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5}
+
+// finish collapses repeated findings, removes secrets, and sorts.
+func (s *check) finish() []Finding {
+	// Only exchanges with findings pay for the secret scan.
+	if len(s.findings) == 0 {
+		return []Finding{}
+	}
+	out := collapse(s.findings)
+	s.scrubAll(out)
+	sortFindings(out)
+	return out
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		li, lj := layerOrder[rules[fs[i].ID].Layer], layerOrder[rules[fs[j].ID].Layer]
+		if li != lj {
+			return li < lj
+		}
+		if fs[i].Path != fs[j].Path {
+			return fs[i].Path < fs[j].Path
+		}
+		return fs[i].ID < fs[j].ID
+	})
+}

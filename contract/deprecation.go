@@ -1,0 +1,56 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/b2b-contract/s2s-tokens/client/headers"
+)
+
+// SunsetWarningWindow is how close a Sunset date must be for the finding to
+// say that it is near.
+const SunsetWarningWindow = 90 * 24 * time.Hour
+
+// deprecation runs layer 5 on the response headers. It runs for every
+// exchange, whatever the other layers found: a 410 with a Sunset header says
+// more than a 410 alone. The header parsers are shared with the client
+// (client/headers); malformed values are findings, never failures.
+func (s *check) deprecation() {
+	n, errs := headers.ParseNotice(s.ex.Response.Header)
+	if !n.DeprecatedAt.IsZero() {
+		verb := "has been deprecated since"
+		if n.DeprecatedAt.After(s.c.now()) {
+			verb = "will be deprecated on"
+		}
+		s.add(IDDeprecationAnnounced, "header Deprecation", "the endpoint %s %s (Deprecation header)", verb, n.DeprecatedAt.Format(time.DateOnly))
+	}
+	if !n.Sunset.IsZero() {
+		s.add(IDSunsetAnnounced, "header Sunset", "the endpoint announces its sunset on %s: %s",
+			n.Sunset.Format(time.DateOnly), sunsetDistance(n.Sunset, s.c.now()))
+	}
+	for _, l := range n.Links {
+		s.add(IDDeprecationLink, "header Link", "the response links to a %s notice: %s", l.Rel, shorten(l.URL, 200))
+	}
+	for _, err := range errs {
+		var ve *headers.ValueError
+		if errors.As(err, &ve) {
+			s.add(IDMalformedDeprecation, "header "+ve.Header, "%s", ve.Error())
+		}
+	}
+}
+
+// sunsetDistance says how far away a sunset is, and whether it is near.
+func sunsetDistance(sunset, now time.Time) string {
+	d := sunset.Sub(now)
+	days := int(math.Ceil(d.Hours() / 24))
+	switch {
+	case d <= 0:
+		return fmt.Sprintf("that date has passed (%d days ago); the endpoint may stop answering at any time", int(-d.Hours()/24))
+	case d < SunsetWarningWindow:
+		return fmt.Sprintf("in %d days, less than 90 days away: migrate now", days)
+	default:
+		return fmt.Sprintf("in %d days", days)
+	}
+}

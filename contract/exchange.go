@@ -1,0 +1,82 @@
+package contract
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Exchange is one request to a token endpoint and the response it got, from a
+// recording, a HAR file, a live probe or the fake server.
+type Exchange struct {
+	// Source names where the exchange came from; it is copied into every
+	// finding ("file.yaml#2", "live GET /backend/tokens?limit=250").
+	Source string
+	// Request is what was sent.
+	Request Request
+	// Response is what came back.
+	Response Response
+}
+
+// Request is the request half of an exchange.
+type Request struct {
+	// Method is the HTTP method, such as "GET".
+	Method string
+	// URL is the request URL, absolute or just path and query. Only the path
+	// (matched by its suffix, so any base path works) and the limit and
+	// offset query parameters are read.
+	URL string
+	// Header holds the request headers. Credential headers are read only to
+	// keep their values out of findings.
+	Header http.Header
+	// Body is the request body, if any.
+	Body []byte
+}
+
+// Response is the response half of an exchange.
+type Response struct {
+	// Status is the HTTP status code.
+	Status int
+	// Header holds the response headers.
+	Header http.Header
+	// Body is the response body, decoded from any Content-Encoding.
+	Body []byte
+	// Truncated is set by a loader that knows the body was cut short (a HAR
+	// content.size larger than its text, a live read that hit its cap).
+	Truncated bool
+	// BodyMissing is set when the recording captured no body at all, so only
+	// status and headers can be checked.
+	BodyMissing bool
+}
+
+// Default paging values the vendor documents for GET /backend/tokens.
+const (
+	DefaultLimit  = 10
+	DefaultOffset = 0
+	MaxLimit      = 250
+)
+
+// paging is the limit and offset a list request asked for.
+type paging struct {
+	limit, offset int
+	ok            bool // false when a parameter is present but not an integer
+}
+
+// requestPaging reads limit and offset from a request URL, applying the
+// documented defaults when they are absent.
+func requestPaging(u *url.URL) paging {
+	p := paging{limit: DefaultLimit, offset: DefaultOffset, ok: true}
+	q := u.Query()
+	for name, dst := range map[string]*int{"limit": &p.limit, "offset": &p.offset} {
+		if !q.Has(name) {
+			continue
+		}
+		n, err := strconv.Atoi(q.Get(name))
+		if err != nil {
+			p.ok = false
+			continue
+		}
+		*dst = n
+	}
+	return p
+}

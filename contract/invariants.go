@@ -1,0 +1,223 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+)
+
+// pageFacts is what the cross-page invariants need from one list page.
+type pageFacts struct {
+	offset int   // the request's offset
+	ids    []int // in page order
+	total  int
+}
+
+// invariants runs layer 4: what no schema can say. It reads the typed value
+// the generated client decoded (layer 3) rather than walking the tree again;
+// if that decode failed, layer 3 has already reported it.
+func (s *check) invariants() {
+	if m, ok := s.tree.(map[string]any); ok {
+		if code, ok := m["code"].(float64); ok && code != float64(s.ex.Response.Status) {
+			s.add(IDCodeStatusMismatch, "$.code", "the body's code is %v but the HTTP status is %d", code, s.ex.Response.Status)
+		}
+	}
+	switch v := s.typed.(type) {
+	case *tokensapi.TokenList:
+		s.listPage(v)
+	case *tokensapi.CreateTokenResult:
+		jwt := jwtChecker{}
+		for i, t := range v.Data {
+			if !jwt.valid(t.Token) {
+				s.add(IDTokenNotJWT, "$.data"+indexPath(i)+".token", "the token is not a JWT (three base64url segments, the first two JSON objects)")
+			}
+		}
+	}
+}
+
+func (s *check) listPage(v *tokensapi.TokenList) {
+	if s.ex.Response.Status != http.StatusOK {
+		return
+	}
+	req := requestPaging(s.url)
+	pg := v.Meta.Pagination
+	// Read pagination only where the JSON has it: a missing one decodes to
+	// zeros, and the schema layer has already reported it.
+	hasPagination := member(s.tree, "meta", "pagination") != nil
+	if req.ok && hasPagination {
+		if len(v.Data) > req.limit {
+			s.add(IDPageOverLimit, "$.data", "the page holds %d tokens but the request's limit is %d", len(v.Data), req.limit)
+		}
+		if pg.Limit != req.limit {
+			s.add(IDPaginationEcho, "$.meta.pagination.limit", "meta.pagination.limit is %d but the request asked for %d%s",
+				pg.Limit, req.limit, defaultNote(s.url, "limit"))
+		}
+		if pg.Offset != req.offset {
+			s.add(IDPaginationEcho, "$.meta.pagination.offset", "meta.pagination.offset is %d but the request asked for %d%s",
+				pg.Offset, req.offset, defaultNote(s.url, "offset"))
+		}
+	}
+	seen := make(map[int]int, len(v.Data))
+	facts := &pageFacts{offset: req.offset, ids: make([]int, len(v.Data)), total: pg.TotalCount}
+	jwt := jwtChecker{}
+	for i, t := range v.Data {
+		if j, dup := seen[t.ID]; dup {
+			s.add(IDDuplicateID, "$.data"+indexPath(i)+".id", "id %d appears again; it is also at $.data[%d]", t.ID, j)
+		} else {
+			seen[t.ID] = i
+		}
+		facts.ids[i] = t.ID
+		if !jwt.valid(t.Token) {
+			s.add(IDTokenNotJWT, "$.data"+indexPath(i)+".token", "the token is not a JWT (three base64url segments, the first two JSON objects)")
+		}
+	}
+	if req.ok && hasPagination {
+		s.page = facts
+	}
+}
+
+// member walks object members of a generic tree; nil when absent.
+func member(tree any, names ...string) any {
+	for _, n := range names {
+		m, ok := tree.(map[string]any)
+		if !ok {
+			return nil
+		}
+		tree = m[n]
+	}
+	return tree
+}
+
+// defaultNote explains, for an absent parameter, where the expected value
+// came from.
+func defaultNote(u *url.URL, name string) string {
+	if u.Query().Has(name) {
+		return ""
+	}
+	return " (absent, so the documented default)"
+}
+
+// jwtChecker checks tokens against the JWT shape. Tokens of one page share
+// their header segment, so its verdict is cached.
+type jwtChecker struct {
+	header    string
+	headerOK  bool
+	buf       [512]byte
+	hasHeader bool
+}
+
+// valid reports whether s is three non-empty base64url segments (no
+// padding) whose first two decode to JSON objects.
+func (c *jwtChecker) valid(s string) bool {
+	h, rest, ok := strings.Cut(s, ".")
+	if !ok {
+		return false
+	}
+	p, sig, ok := strings.Cut(rest, ".")
+	if !ok || sig == "" || strings.IndexByte(sig, '.') >= 0 || !isBase64URL(sig) {
+		return false
+	}
+	if !c.hasHeader || h != c.header {
+		c.header, c.headerOK, c.hasHeader = h, c.segmentIsObject(h), true
+	}
+	return c.headerOK && c.segmentIsObject(p)
+}
+
+func (c *jwtChecker) segmentIsObject(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	n := base64.RawURLEncoding.DecodedLen(len(seg))
+	buf := c.buf[:]
+	if n > len(buf) {
+		buf = make([]byte, n)
+	}
+	// RawURLEncoding rejects padding and characters outside the base64url
+	// alphabet, so decoding is also the alphabet check.
+	n, err := base64.RawURLEncoding.Decode(buf, []byte(seg))
+	if err != nil {
+		return false
+	}
+	raw := bytes.TrimLeft(buf[:n], " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{' && jsontext.Value(raw).IsValid()
+}
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Run holds the state of the cross-page invariants over the exchanges of
+// one run (one recording file, one live session): an id seen at two
+// different absolute positions, and a totalCount that changes. Overlapping
+// pages are normal: the same id at the same position is not a duplicate.
+// A Run is not safe for concurrent use; feed it results in request order.
+type Run struct {
+	positions   map[int]position
+	total       int
+	totalSource string
+	hasTotal    bool
+}
+
+type position struct {
+	abs    int
+	source string
+}
+
+// NewRun starts an empty run.
+func NewRun() *Run {
+	return &Run{positions: map[int]position{}}
+}
+
+// Observe applies the cross-page invariants to res, a result from
+// Checker.Check, against the pages observed before it, and appends any
+// findings to res.Findings.
+func (r *Run) Observe(res *Result) {
+	p := res.page
+	if p == nil {
+		return
+	}
+	var fs []Finding
+	if !r.hasTotal {
+		r.total, r.totalSource, r.hasTotal = p.total, res.Source, true
+	} else if p.total != r.total {
+		fs = append(fs, newFinding(IDTotalCountChanged, "$.meta.pagination.totalCount", res.Source,
+			"totalCount is %d here but was %d in %s", p.total, r.total, r.totalSource))
+	}
+	inPage := make(map[int]bool, len(p.ids))
+	for i, id := range p.ids {
+		if inPage[id] {
+			continue // a duplicate within the page: duplicate-id reports it
+		}
+		inPage[id] = true
+		abs := p.offset + i
+		prev, seen := r.positions[id]
+		switch {
+		case !seen:
+			r.positions[id] = position{abs, res.Source}
+		case prev.abs != abs:
+			fs = append(fs, newFinding(IDDuplicateIDAcross, "$.data"+indexPath(i)+".id", res.Source,
+				"id %d is at position %d here and at position %d in %s", id, abs, prev.abs, prev.source))
+		}
+	}
+	if len(fs) == 0 {
+		return
+	}
+	fs = collapse(fs)
+	// Cross-page messages hold ids, positions and sources only; the generic
+	// scrub still runs as a last line of defence.
+	scrubFindings(fs, nil)
+	res.Findings = append(res.Findings, fs...)
+	sortFindings(res.Findings)
+}

@@ -1,0 +1,196 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/pb33f/jsonschema/v6"
+	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+
+	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+)
+
+// listPath is the path of the primary operation; 404 and 410 there mean the
+// endpoint is gone.
+const listPath = "/backend/tokens"
+
+// operation is one operation of the spec, with everything the checker needs
+// prepared once.
+type operation struct {
+	id        string // the vendor's operationId
+	method    string
+	path      string // as in the spec, e.g. /backend/tokens
+	list      bool
+	responses map[int]*responseSpec
+	statuses  string // documented statuses, for messages
+	parse     func(*http.Response) (any, error)
+	kin       *openapi3.Operation
+	kinPath   string
+}
+
+// responseSpec is one documented response of an operation.
+type responseSpec struct {
+	status     int
+	mediaTypes []string
+	schema     *base.Schema
+	compiled   *jsonschema.Schema
+	// reducible is true when strict mode may run on one representative per
+	// distinct item shape of each array: no polymorphism sits under an array,
+	// so strict mode's verdict on an item depends only on its keys.
+	reducible bool
+	// typedField is the field of the generated …Response struct that holds
+	// this status's decoded body, e.g. JSON200.
+	typedField string
+}
+
+// parsers adapts the generated Parse…Response functions, keyed by
+// operationId. A spec operation without one is an error at New: the
+// generated client is stale.
+var parsers = map[string]func(*http.Response) (any, error){
+	"get-backend-tokens": func(r *http.Response) (any, error) {
+		return tokensapi.ParseGetBackendTokensResponse(r)
+	},
+	"delete-auth-backend": func(r *http.Response) (any, error) {
+		return tokensapi.ParseDeleteAuthBackendResponse(r)
+	},
+	"post-auth-backend": func(r *http.Response) (any, error) {
+		return tokensapi.ParsePostAuthBackendResponse(r)
+	},
+}
+
+// buildOperations prepares every operation of the model: it compiles each
+// response schema once (compiling lazily would race under concurrent
+// checks), and checks that the generated client knows the operation.
+func buildOperations(model *v3.Document, opts *config.ValidationOptions, kinDoc *openapi3.T) ([]*operation, error) {
+	var ops []*operation
+	for path, item := range model.Paths.PathItems.FromOldest() {
+		for method, op := range item.GetOperations().FromOldest() {
+			o := &operation{
+				id:        op.OperationId,
+				method:    strings.ToUpper(method),
+				path:      path,
+				list:      path == listPath && strings.EqualFold(method, http.MethodGet),
+				responses: map[int]*responseSpec{},
+				parse:     parsers[op.OperationId],
+			}
+			if o.parse == nil {
+				return nil, fmt.Errorf("operation %s has no generated Parse…Response: regenerate generated/", o.id)
+			}
+			typed := reflect.TypeOf(mustParseResult(o.parse)).Elem()
+			var codes []string
+			for code, resp := range op.Responses.Codes.FromOldest() {
+				status, err := strconv.Atoi(code)
+				if err != nil {
+					return nil, fmt.Errorf("operation %s: response %q is not a status code", o.id, code)
+				}
+				rs := &responseSpec{status: status, typedField: "JSON" + code}
+				if _, ok := typed.FieldByName(rs.typedField); !ok {
+					return nil, fmt.Errorf("operation %s: generated response has no field %s: regenerate generated/", o.id, rs.typedField)
+				}
+				for mt, media := range resp.Content.FromOldest() {
+					rs.mediaTypes = append(rs.mediaTypes, mt)
+					if mt == "application/json" && media.Schema != nil {
+						rs.schema = media.Schema.Schema()
+					}
+				}
+				if rs.schema == nil {
+					return nil, fmt.Errorf("operation %s: response %d has no application/json schema", o.id, status)
+				}
+				compiled, err := schema_validation.CompileSchemaForValidation(rs.schema,
+					schema_validation.SchemaValidationPurposeResponseBody, opts, specVersion)
+				if err != nil {
+					return nil, fmt.Errorf("operation %s: compiling the %d response schema: %w", o.id, status, err)
+				}
+				rs.compiled = compiled.CompiledSchema
+				rs.reducible = !polymorphicUnderArray(rs.schema, false, 0)
+				o.responses[status] = rs
+				codes = append(codes, code)
+			}
+			sort.Strings(codes)
+			o.statuses = strings.Join(codes, ", ")
+			if kinDoc != nil {
+				kinItem := kinDoc.Paths.Find(path)
+				if kinItem == nil || kinItem.GetOperation(o.method) == nil {
+					return nil, fmt.Errorf("operation %s: kin-openapi does not see %s %s", o.id, o.method, path)
+				}
+				o.kin, o.kinPath = kinItem.GetOperation(o.method), path
+			}
+			ops = append(ops, o)
+		}
+	}
+	if len(ops) == 0 {
+		return nil, fmt.Errorf("the spec has no operations")
+	}
+	return ops, nil
+}
+
+// specVersion is the OpenAPI version the validator compiles for.
+const specVersion float32 = 3.0
+
+// mustParseResult returns a zero …Response pointer of the parser's type, by
+// parsing an empty response with an undocumented status.
+func mustParseResult(parse func(*http.Response) (any, error)) any {
+	r, err := parse(&http.Response{StatusCode: 599, Header: http.Header{}, Body: http.NoBody})
+	if err != nil {
+		panic("contract: generated parser fails on an empty response: " + err.Error())
+	}
+	return r
+}
+
+// polymorphicUnderArray reports whether a oneOf, anyOf or allOf is reachable
+// inside an array's items.
+func polymorphicUnderArray(s *base.Schema, underArray bool, depth int) bool {
+	if s == nil || depth > 32 {
+		return false
+	}
+	if underArray && (len(s.OneOf) > 0 || len(s.AnyOf) > 0 || len(s.AllOf) > 0) {
+		return true
+	}
+	if s.Properties != nil {
+		for _, p := range s.Properties.FromOldest() {
+			if polymorphicUnderArray(p.Schema(), underArray, depth+1) {
+				return true
+			}
+		}
+	}
+	if s.Items != nil && s.Items.IsA() && polymorphicUnderArray(s.Items.A.Schema(), true, depth+1) {
+		return true
+	}
+	if s.AdditionalProperties != nil && s.AdditionalProperties.IsA() &&
+		polymorphicUnderArray(s.AdditionalProperties.A.Schema(), underArray, depth+1) {
+		return true
+	}
+	for _, group := range [][]*base.SchemaProxy{s.OneOf, s.AnyOf, s.AllOf} {
+		for _, p := range group {
+			if polymorphicUnderArray(p.Schema(), underArray, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// match finds the operation for a request method and path. The path matches
+// when it ends with the spec path; spec paths start with '/', so the match is
+// at a segment boundary, and any base path (/api/io, a proxy prefix, none)
+// works.
+func match(ops []*operation, method, path string) *operation {
+	path = strings.TrimSuffix(path, "/")
+	for _, o := range ops {
+		if o.method != method {
+			continue
+		}
+		if strings.HasSuffix(path, o.path) {
+			return o
+		}
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package contract
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// jsonPath renders instance-location segments as a JSONPath: all-digit
+// segments become indexes, plain names use dot notation, anything else
+// bracket notation.
+func jsonPath(segs []string) string {
+	var b strings.Builder
+	b.WriteByte('$')
+	for _, seg := range segs {
+		b.WriteString(pathSegment(seg))
+	}
+	return b.String()
+}
+
+func pathSegment(seg string) string {
+	if seg != "" && strings.Trim(seg, "0123456789") == "" {
+		return "[" + seg + "]"
+	}
+	return childPath(seg)
+}
+
+// childPath is the JSONPath step to an object member: dot notation for
+// plain names, bracket notation for anything else.
+func childPath(name string) string {
+	if plainName(name) {
+		return "." + name
+	}
+	return "['" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(name) + "']"
+}
+
+// plainName reports whether name matches [A-Za-z_$][A-Za-z0-9_$-]*.
+func plainName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '$':
+		case i > 0 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// pathStack builds JSONPaths incrementally while walking a tree, and renders
+// one only when it is needed: the walks visit every member of a page, but
+// report almost none.
+type pathStack struct {
+	base string
+	segs []pathSeg
+}
+
+type pathSeg struct {
+	name  string
+	index int // used when name is ""
+}
+
+func (p *pathStack) pushName(n string) { p.segs = append(p.segs, pathSeg{name: n}) }
+func (p *pathStack) pushIndex(i int)   { p.segs = append(p.segs, pathSeg{index: i}) }
+func (p *pathStack) pop()              { p.segs = p.segs[:len(p.segs)-1] }
+
+// String renders the current path.
+func (p *pathStack) String() string {
+	var b strings.Builder
+	b.WriteString(p.base)
+	for _, s := range p.segs {
+		if s.name == "" {
+			b.WriteString(indexPath(s.index))
+		} else {
+			b.WriteString(childPath(s.name))
+		}
+	}
+	return b.String()
+}
+
+func indexPath(i int) string { return "[" + strconv.Itoa(i) + "]" }
+
+var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
+
+// wildcardPath replaces every array index of a path with [*].
+func wildcardPath(p string) string {
+	return indexRE.ReplaceAllString(p, "[*]")
+}
+
+// collapse merges findings with the same id and the same path up to array
+// indexes: 250 items missing one field give one finding at
+// $.data[*].field that says how many and where the first one is.
+func collapse(fs []Finding) []Finding {
+	type key struct{ id, path string }
+	index := map[key]int{}
+	counts := []int{}
+	firsts := []string{}
+	var out []Finding
+	for _, f := range fs {
+		k := key{f.ID, wildcardPath(f.Path)}
+		if i, ok := index[k]; ok {
+			counts[i]++
+			continue
+		}
+		index[k] = len(out)
+		out = append(out, f)
+		counts = append(counts, 1)
+		firsts = append(firsts, f.Path)
+	}
+	for i := range out {
+		if counts[i] > 1 {
+			out[i].Path = wildcardPath(out[i].Path)
+			out[i].Message += " (" + strconv.Itoa(counts[i]) + " occurrences; the first at " + firsts[i] + ")"
+		}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package contract
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+)
+
+// Redacted replaces a secret in any message the checker writes.
+const Redacted = "[redacted]"
+
+// sensitiveHeaders are request and response headers whose values are
+// credentials.
+var sensitiveHeaders = []string{"authToken", "X-Auth-Token", "Authorization", "Cookie", "Set-Cookie", "X-Store-Hash"}
+
+// sensitiveKey reports whether a JSON member name holds personal data or a
+// credential.
+func sensitiveKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "token", "email", "authtoken", "password", "storehash", "store_hash", "jwt", "secret", "x-auth-token":
+		return true
+	}
+	return false
+}
+
+var (
+	// jwtLike matches JWT-shaped strings: three base64url runs, the first
+	// two long enough to hold a JSON object.
+	jwtLike = regexp.MustCompile(`[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)
+	// emailLike matches email addresses.
+	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*`)
+)
+
+// secretValues collects, once, every value of the exchange that must never
+// appear in a finding: credential headers, and body members with sensitive
+// names in the response and the request. Longest first, so that a secret
+// containing another is removed whole.
+func (s *check) secretValues() []string {
+	if s.scanned {
+		return s.secrets
+	}
+	s.scanned = true
+	set := map[string]bool{}
+	for _, h := range sensitiveHeaders {
+		for _, v := range s.ex.Request.Header.Values(h) {
+			set[v] = true
+		}
+		for _, v := range s.ex.Response.Header.Values(h) {
+			set[v] = true
+		}
+	}
+	collectSecrets(s.tree, set, 0)
+	if len(s.ex.Request.Body) > 0 {
+		var reqTree any
+		if jsonv2.Unmarshal(s.ex.Request.Body, &reqTree) == nil {
+			collectSecrets(reqTree, set, 0)
+		}
+	}
+	delete(set, "")
+	for v := range set {
+		s.secrets = append(s.secrets, v)
+	}
+	sort.Slice(s.secrets, func(i, j int) bool { return len(s.secrets[i]) > len(s.secrets[j]) })
+	return s.secrets
+}
+
+func collectSecrets(v any, set map[string]bool, depth int) {
+	if depth > 64 {
+		return
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for k, child := range x {
+			if str, ok := child.(string); ok && sensitiveKey(k) {
+				set[str] = true
+				// Parts of a secret are secret too: the segments of a JWT.
+				for _, part := range strings.Split(str, ".") {
+					if len(part) >= 8 {
+						set[part] = true
+					}
+				}
+				continue
+			}
+			collectSecrets(child, set, depth+1)
+		}
+	case []any:
+		for _, child := range x {
+			collectSecrets(child, set, depth+1)
+		}
+	}
+}
+
+// scrubAll removes secrets from every finding of the exchange.
+func (s *check) scrubAll(fs []Finding) {
+	scrubFindings(fs, s.secretValues())
+}
+
+func scrubFindings(fs []Finding, secrets []string) {
+	for i := range fs {
+		fs[i].Message = Scrub(fs[i].Message, secrets)
+		fs[i].Path = Scrub(fs[i].Path, secrets)
+	}
+}
+
+// Scrub removes from text every listed secret, every JWT-shaped string and
+// every email address. Reports use it as a last line of defence on anything
+// they print that did not come from a Finding.
+func Scrub(text string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 4 && strings.Contains(text, sec) {
+			text = strings.ReplaceAll(text, sec, Redacted)
+		}
+	}
+	text = jwtLike.ReplaceAllString(text, Redacted)
+	return emailLike.ReplaceAllString(text, Redacted)
+}
