@@ -138,7 +138,7 @@ func decodeList(t *testing.T, r response) tokensapi.TokenList {
 type envelope struct {
 	code   int
 	meta   string
-	text   string              // errMsg when it is a string
+	text   string                // errMsg when it is a string
 	fields tokensapi.FieldErrors // errMsg when it is an object
 }
 

@@ -99,9 +99,9 @@ func (s *Server) Walk(ctx context.Context, visit func(Exchange)) error {
 }
 
 type walker struct {
-	s     *Server
-	ctx   context.Context
-	visit func(Exchange)
+	s         *Server
+	ctx       context.Context
+	visit     func(Exchange)
 	total     int // totalCount as last seen
 	remaining int // X-Requests-Remaining as last seen; -1 when unreadable
 }
