@@ -36,6 +36,17 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// scrub replaces the values of vars (tokens, passwords) in s, so that a
+// failure message never prints a secret even when the output leaked one.
+func scrub(s string, vars map[string]string) string {
+	for k, v := range vars {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, "["+k+"]")
+		}
+	}
+	return s
+}
+
 func testEnv(vars map[string]string) (*environment, *syncBuffer, *syncBuffer) {
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	return &environment{stdout: stdout, stderr: stderr, getenv: func(k string) string { return vars[k] }}, stdout, stderr
@@ -62,12 +73,12 @@ func startFake(t *testing.T, vars map[string]string, args ...string) (baseURL st
 		select {
 		case code := <-done:
 			cancel()
-			t.Fatalf("fake exited with %d before it was ready; stderr: %s", code, stderr)
+			t.Fatalf("fake exited with %d before it was ready; stderr: %s", code, scrub(stderr.String(), vars))
 		default:
 		}
 		if time.Now().After(deadline) {
 			cancel()
-			t.Fatalf("no ready file after 10s; stderr: %s", stderr)
+			t.Fatalf("no ready file after 10s; stderr: %s", scrub(stderr.String(), vars))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -164,7 +175,7 @@ func TestFakeServesAndStops(t *testing.T) {
 	}
 	out := stderr.String()
 	if !strings.Contains(out, "serving "+baseURL) || !strings.Contains(out, "stopped") {
-		t.Errorf("stderr does not announce the URL and the stop: %q", out)
+		t.Errorf("stderr does not announce the URL and the stop: %q", scrub(out, map[string]string{"token": token, "password": password}))
 	}
 	if strings.Contains(out, token) || strings.Contains(out, password) {
 		t.Error("stderr holds the auth token or the password")
@@ -247,7 +258,7 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 				t.Errorf("exit code %d, want %d", code, exitUsage)
 			}
 			if !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("stderr %q does not say %q", stderr, tt.want)
+				t.Errorf("stderr %q does not say %q", scrub(stderr.String(), tt.vars), tt.want)
 			}
 			if strings.Contains(stderr.String()+stdout.String(), token) {
 				t.Error("the output holds the auth token")

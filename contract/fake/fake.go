@@ -37,9 +37,10 @@
 //   - limit over 250: 413, errMsg "The limit parameter exceeded the maximum of
 //     250." (the vendor's status guide says 413 means the limit parameter
 //     exceeded the maximum);
-//   - limit below 1, offset below 0, a value that is not an integer, a
-//     parameter given twice, or a malformed query string: 422 with errMsg as an
-//     object of field names to messages, for example
+//   - limit below 1, offset below 0 or beyond the range of int, a value that
+//     is not an integer, a parameter given twice: 422 with errMsg as an object
+//     of field names to messages (a malformed query string: 422 with a
+//     message), for example
 //     {"limit": ["Ensure this value is greater than or equal to 1."]};
 //   - a request body that is not a JSON object, has fields missing or of the
 //     wrong type, or is not sent as application/json: 422 (field errors where
