@@ -530,6 +530,7 @@ func TestDeleteRejectsBadBodies(t *testing.T) {
 		{"id too large", `{"id":1e300}`, "application/json", "id"},
 		{"email not a string", `{"id":1,"email":7}`, "application/json", "email"},
 		{"name null", `{"id":1,"name":null}`, "application/json", "name"},
+		{"id null with spaces", "{ \"id\" :  null  }", "application/json", "id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -242,38 +242,39 @@ func requiredString(obj map[string]json.RawMessage, name string, fe tokensapi.Fi
 	return v, ok
 }
 
-// stringField reads a string field. ok is false when the field is absent or
-// wrong; what is wrong goes into fe.
-func stringField(obj map[string]json.RawMessage, name string, required bool, fe tokensapi.FieldErrors) (v string, ok bool) {
+// field returns the raw value of a field that is present and not null. A
+// missing required field or a null goes into fe.
+func field(obj map[string]json.RawMessage, name string, required bool, fe tokensapi.FieldErrors) (json.RawMessage, bool) {
 	raw, present := obj[name]
 	switch {
 	case !present:
 		if required {
 			fe[name] = []string{msgRequired}
 		}
-		return "", false
+		return nil, false
 	case string(raw) == "null":
 		fe[name] = []string{msgNotNull}
-		return "", false
-	case json.Unmarshal(raw, &v) != nil:
+		return nil, false
+	}
+	return raw, true
+}
+
+// stringField reads a string field. ok is false when the field is absent or
+// wrong; what is wrong goes into fe.
+func stringField(obj map[string]json.RawMessage, name string, required bool, fe tokensapi.FieldErrors) (v string, ok bool) {
+	raw, ok := field(obj, name, required, fe)
+	if ok && json.Unmarshal(raw, &v) != nil {
 		fe[name] = []string{msgNotString}
 		return "", false
 	}
-	return v, true
+	return v, ok
 }
 
 // intField reads an integer field. A number with a zero fraction, such as
 // 1.0 or 1e2, is an integer, as in JSON Schema; a string of digits is not.
 func intField(obj map[string]json.RawMessage, name string, required bool, fe tokensapi.FieldErrors) (v int, ok bool) {
-	raw, present := obj[name]
-	switch {
-	case !present:
-		if required {
-			fe[name] = []string{msgRequired}
-		}
-		return 0, false
-	case string(raw) == "null":
-		fe[name] = []string{msgNotNull}
+	raw, ok := field(obj, name, required, fe)
+	if !ok {
 		return 0, false
 	}
 	v, ok = jsonInt(raw)
