@@ -180,9 +180,10 @@ type listPage struct {
 	} `json:"meta"`
 }
 
-func (w *walker) list(step, query string, want int) (Exchange, error) {
+// list requests one page with the auth token, expecting a 200.
+func (w *walker) list(step, query string) (Exchange, error) {
 	ex, err := w.do(request{step: step, op: opList, method: http.MethodGet, path: "/backend/tokens",
-		query: query, auth: w.s.opts.AuthToken, wantStatus: want})
+		query: query, auth: w.s.opts.AuthToken, wantStatus: http.StatusOK})
 	if err == nil && ex.Status == http.StatusTooManyRequests {
 		err = errRateLimited
 	}
@@ -219,7 +220,7 @@ func (w *walker) listAllPages() error {
 			}
 		}
 	}
-	_, err := w.list("list past the end", fmt.Sprintf("limit=10&offset=%d", w.total+3), http.StatusOK)
+	_, err := w.list("list past the end", fmt.Sprintf("limit=10&offset=%d", w.total+3))
 	return err
 }
 
@@ -227,7 +228,7 @@ func (w *walker) listAllPages() error {
 // injected failures.
 func (w *walker) listRetrying(step, query string) (Exchange, error) {
 	for attempt := 0; ; attempt++ {
-		ex, err := w.list(step, query, http.StatusOK)
+		ex, err := w.list(step, query)
 		if err != nil || ex.Status < 500 || attempt == 2 {
 			return ex, err
 		}
@@ -294,7 +295,7 @@ func (w *walker) creates() error {
 			return err
 		}
 	}
-	_, err := w.list("list the created token", fmt.Sprintf("limit=%d&offset=%d", MaxLimit, w.total), http.StatusOK)
+	_, err := w.list("list the created token", fmt.Sprintf("limit=%d&offset=%d", MaxLimit, w.total))
 	return err
 }
 
