@@ -36,3 +36,8 @@ bench: ## Run the benchmarks
 contract: ## The main job: check the contract (for now: the spec loads, and the generated client decodes the documented example)
 	@echo "The contract engine (tokens-contract check) is not built yet; running the spec and generated-client checks that exist."
 	$(GO) test -count=1 ./openapi/ ./generated/
+
+FAKE_ADDR ?= 127.0.0.1:8080
+.PHONY: fake
+fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
+	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
