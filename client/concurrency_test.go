@@ -15,7 +15,7 @@ import (
 // all at once. Each goroutine must get complete, correct results, and the
 // deprecation handler must run once per operation.
 func TestFiftyGoroutinesShareOneClient(t *testing.T) {
-	store := newTestStore(1200)
+	store := newTestStore(800)
 	var calls atomic.Int64
 	handler := deprecatedStore(store, map[string]string{"Deprecation": "@1759190400"})
 	rec := &noticeRecorder{}
@@ -37,7 +37,7 @@ func TestFiftyGoroutinesShareOneClient(t *testing.T) {
 			switch g % 4 {
 			case 0:
 				got, err := h.client.FetchAll(ctx, FetchOptions{Concurrency: 4})
-				if err == nil && !slices.Equal(ids(got), seq(1, 1200)) {
+				if err == nil && !slices.Equal(ids(got), seq(1, 800)) {
 					err = errors.New("FetchAll gave the wrong tokens")
 				}
 				errs <- err
@@ -50,7 +50,7 @@ func TestFiftyGoroutinesShareOneClient(t *testing.T) {
 					}
 					n++
 				}
-				if n != 1200 {
+				if n != 800 {
 					errs <- errors.New("All gave the wrong number of tokens")
 					return
 				}

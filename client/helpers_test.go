@@ -134,8 +134,8 @@ type testStore struct {
 	// store locked), to simulate tokens added or deleted between pages.
 	mutate func(call int, s *testStore)
 	calls  int
-	// noTotal drops meta.pagination.totalCount.
-	noTotal bool
+	// noTotal drops meta.pagination.totalCount; zeroTotal reports 0.
+	noTotal, zeroTotal bool
 	// pageCap caps the page size the server returns, whatever the limit.
 	pageCap int
 	// ignoreOffset serves every request from offset 0.
@@ -192,6 +192,9 @@ func (s *testStore) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	page := tokensapi.TokenList{Code: 200, Data: append([]tokensapi.Token{}, s.tokens[lo:hi]...)}
 	page.Meta.Message = "SUCCESS"
 	page.Meta.Pagination = tokensapi.Pagination{TotalCount: len(s.tokens), Offset: offset, Limit: size}
+	if s.zeroTotal {
+		page.Meta.Pagination.TotalCount = 0
+	}
 	s.mu.Unlock()
 
 	body, _ := json.Marshal(page)
@@ -213,9 +216,9 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	_, _ = w.Write([]byte(body))
 }
 
-// resetConn hijacks the request's connection, optionally writes raw bytes,
-// and closes it with an RST (SO_LINGER 0).
-func resetConn(t testing.TB, w http.ResponseWriter, raw string) {
+// dropConn hijacks the request's connection, optionally writes raw bytes,
+// and closes it: with an RST (SO_LINGER 0) if rst, else with a FIN.
+func dropConn(t testing.TB, w http.ResponseWriter, raw string, rst bool) {
 	conn, buf, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		t.Errorf("hijack: %v", err)
@@ -225,7 +228,7 @@ func resetConn(t testing.TB, w http.ResponseWriter, raw string) {
 		_, _ = buf.WriteString(raw)
 		_ = buf.Flush()
 	}
-	if tc, ok := conn.(*net.TCPConn); ok {
+	if tc, ok := conn.(*net.TCPConn); ok && rst {
 		_ = tc.SetLinger(0)
 	}
 	_ = conn.Close()

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -119,8 +120,10 @@ func (c *Client) decodePage(ex *exchange) (*Page, error) {
 // 250 in turn as the loop asks for them. A token whose id was already
 // yielded (it moved to a later page because tokens were added meanwhile) is
 // skipped. The walk ends at an empty page, or when a page's own totalCount
-// says it is the last (when a page has no totalCount, a page shorter than
-// the limit is the last). On an error the iterator yields a zero Token and
+// says it is the last (when a page has no totalCount, or one the page
+// contradicts, a page shorter than the limit is the last). A page of tokens
+// all seen before ends the walk with ErrUnexpectedResponse (the server is
+// ignoring offset), and so does a list longer than 65,536 pages. On an error the iterator yields a zero Token and
 // the error, and stops. Breaking out of the loop stops fetching.
 //
 // It wraps GET /backend/tokens (get-backend-tokens); see List for errors and
@@ -184,9 +187,11 @@ func lastPage(p *Page, offset, limit int) bool {
 	switch {
 	case n == 0:
 		return true
-	case p.Pagination.HasTotalCount:
-		return offset+n >= p.Pagination.TotalCount
+	case p.Pagination.HasTotalCount && offset+n <= p.Pagination.TotalCount:
+		return offset+n == p.Pagination.TotalCount
 	}
+	// No totalCount, or one the page itself contradicts: a page shorter
+	// than the page size is the last.
 	size := limit
 	if l := p.Pagination.Limit; l > 0 && l < size {
 		size = l // the server caps the page size lower than asked
@@ -217,20 +222,25 @@ func (o FetchOptions) resolve() (concurrency, limit int, err error) {
 // FetchAll returns every token of the store, in the server's order, each id
 // once.
 //
-// It fetches the first page, then, once the first page's totalCount T is
-// known, the pages at offsets Limit, 2*Limit, ... below T, up to
-// opts.Concurrency at a time. The result keeps the server's order whatever
+// It fetches the first page serially. If that page is full and its
+// totalCount T says more follow, it plans the pages at offsets Limit,
+// 2*Limit, ... below T and fetches them up to opts.Concurrency at a time
+// (an errgroup with a limit). The result keeps the server's order whatever
 // order the pages arrive in. A token whose id already appeared on an earlier
 // page (it shifted because tokens were added meanwhile) is dropped: the
 // first occurrence wins.
 //
-// If the first page has no totalCount, or is short although T says more
-// follow, or a later page reports a different totalCount or holds a number
-// of tokens other than min(Limit, T-offset), the plan is abandoned at the
-// first such page: from its offset on, pages are fetched one at a time until
-// the list ends (see All). FetchAll is therefore a best-effort snapshot: a
-// token deleted while it runs may shift another one onto a page already
-// fetched, and that one is then missed, as with any offset paging.
+// It falls back to fetching one page at a time, until the list ends (see
+// All), when the plan cannot be made (the first page has no totalCount, or
+// is short although T says more follow, or T is smaller than the page) or
+// stops fitting: when a planned page reports a totalCount other than T or
+// holds a number of tokens other than min(Limit, T-offset). Such a page
+// stops the concurrent stage (no new page is started), and the sequential
+// walk starts from the first planned page that did not come back as
+// planned. A server that reports a wildly wrong totalCount therefore costs a
+// few extra requests, not one per page it claims. FetchAll is a best-effort
+// snapshot: a token deleted while it runs may shift another one onto a page
+// already fetched, and that one is then missed, as with any offset paging.
 //
 // An error from any page cancels the others and is returned with a nil
 // slice. An empty store gives an empty, non-nil slice.
@@ -280,33 +290,51 @@ func (c *Client) FetchAll(ctx context.Context, opts FetchOptions) ([]Token, erro
 	switch {
 	case lastPage(first, 0, limit):
 		return out, nil
-	case !first.Pagination.HasTotalCount || n0 != limit:
+	case !first.Pagination.HasTotalCount || n0 != limit || total <= n0:
 		return finish(n0)
 	}
 
+	// The plan: every page below total, concurrently. A page that does not
+	// fit the plan stops it (no new page is started), and the walk takes
+	// over from the first page that did not come back as planned.
 	var offsets []int
 	for o := limit; o < total && len(offsets) < maxPages; o += limit {
 		offsets = append(offsets, o)
+	}
+	fits := func(i int, p *Page) bool {
+		return p.Pagination.HasTotalCount && p.Pagination.TotalCount == total && len(p.Tokens) == min(limit, total-offsets[i])
 	}
 	pages := make([]*Page, len(offsets))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(concurrency)
 	for i, o := range offsets {
+		if gctx.Err() != nil {
+			break
+		}
 		g.Go(func() error {
 			p, err := c.list(gctx, limit, o)
+			if err != nil {
+				return err
+			}
 			pages[i] = p
-			return err
+			if !fits(i, p) {
+				return errOffPlan
+			}
+			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
+	if err := g.Wait(); err != nil && err != errOffPlan {
 		return nil, err
 	}
 	for i, p := range pages {
-		want := min(limit, total-offsets[i])
-		if !p.Pagination.HasTotalCount || p.Pagination.TotalCount != total || len(p.Tokens) != want {
+		if p == nil || !fits(i, p) {
 			return finish(offsets[i])
 		}
 		appendNew(p.Tokens)
 	}
 	return out, nil
 }
+
+// errOffPlan stops FetchAll's concurrent stage when a page does not fit the
+// plan made from the first page. It never reaches the caller.
+var errOffPlan = errors.New("client: a page does not fit the plan")

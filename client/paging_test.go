@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +133,10 @@ func TestFetchAll(t *testing.T) {
 			setup: func(s *testStore) { s.noTotal = true }, want: seq(1, 500), requests: 3,
 		},
 		{
+			name: "totalCount 0 contradicted by the data", n: 620,
+			setup: func(s *testStore) { s.zeroTotal = true }, want: seq(1, 620), requests: 3,
+		},
+		{
 			name: "server caps the page size", n: 430,
 			setup: func(s *testStore) { s.pageCap = 100 }, want: seq(1, 430), requests: 5,
 		},
@@ -243,6 +249,29 @@ func TestFetchAllFailures(t *testing.T) {
 		got, err := h.client.FetchAll(context.Background(), FetchOptions{})
 		if got != nil || !errors.Is(err, ErrEndpointGone) {
 			t.Fatalf("FetchAll = %v; want ErrEndpointGone", err)
+		}
+	})
+	t.Run("a huge totalCount costs a few requests, not millions", func(t *testing.T) {
+		store := newTestStore(600)
+		h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+			// Report a totalCount of a billion on every page.
+			rec := httptest.NewRecorder()
+			store.ServeHTTP(rec, r)
+			body := strings.Replace(rec.Body.String(), `"totalCount":600`, `"totalCount":1000000000`, 1)
+			writeJSON(w, 200, body)
+		})
+		got, err := h.client.FetchAll(context.Background(), FetchOptions{Concurrency: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(ids(got), seq(1, 600)) {
+			t.Errorf("got %d tokens, want 1..600", len(got))
+		}
+		// The first page, at most 4+4 planned pages (those running and those
+		// already queued when the first short one came back), and the walk
+		// over offsets 250, 500 and 600.
+		if n := h.requests.Load(); n > 12 {
+			t.Errorf("%d requests", n)
 		}
 	})
 	t.Run("server ignores offset", func(t *testing.T) {

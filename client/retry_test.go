@@ -201,19 +201,23 @@ func TestCancelDuringWaitReturnsAtOnce(t *testing.T) {
 
 func TestConnectionResetIsRetriedOnReads(t *testing.T) {
 	store := newTestStore(2)
+	partial := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"code\":200,\"data\":[{\"id\":1,"
 	tests := []struct {
-		name string
-		raw  string // what the server writes before the reset
+		name  string
+		raw   string // what the server writes before the reset
+		clean bool   // close with a FIN instead of an RST
 	}{
 		{name: "reset before the response"},
-		{name: "reset mid-body", raw: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{\"code\":200,\"data\":[{\"id\":1,"},
+		{name: "reset mid-body", raw: partial},
+		{name: "closed mid-body: truncated", raw: partial, clean: true},
+		{name: "closed before the response", clean: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var count atomic.Int64
 			h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
 				if count.Add(1) <= 2 {
-					resetConn(t, w, tt.raw)
+					dropConn(t, w, tt.raw, !tt.clean)
 					return
 				}
 				store.ServeHTTP(w, r)
@@ -227,7 +231,7 @@ func TestConnectionResetIsRetriedOnReads(t *testing.T) {
 			}
 		})
 		t.Run(tt.name+" on delete is not retried", func(t *testing.T) {
-			h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { resetConn(t, w, tt.raw) })
+			h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { dropConn(t, w, tt.raw, !tt.clean) })
 			err := h.client.Delete(context.Background(), 1)
 			if err == nil || h.requests.Load() != 1 {
 				t.Errorf("Delete = %v after %d requests; want an error after 1", err, h.requests.Load())
@@ -235,7 +239,7 @@ func TestConnectionResetIsRetriedOnReads(t *testing.T) {
 		})
 	}
 	t.Run("resets until the attempts run out", func(t *testing.T) {
-		h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { resetConn(t, w, "") },
+		h := newHarness(t, func(w http.ResponseWriter, r *http.Request) { dropConn(t, w, "", true) },
 			WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
 		page, err := h.client.List(context.Background(), ListOptions{})
 		if page != nil || err == nil || h.requests.Load() != 3 {
