@@ -93,33 +93,33 @@ func TestListStatusesAndBodies(t *testing.T) {
 			}, WithRetryPolicy(NoRetry))
 			page, err := h.client.List(context.Background(), ListOptions{Limit: 10})
 			if (page == nil) == (err == nil) {
-				t.Fatalf("List returned page %v and error %v: exactly one must be set", page != nil, err)
+				t.Fatalf("List returned page %v and error %s: exactly one must be set", page != nil, scrub(err, tok))
 			}
 			success := tt.status == 200 && tt.want == nil
 			if success {
 				if err != nil {
-					t.Fatalf("List: %v", err)
+					t.Fatalf("List: %s", scrub(err, tok))
 				}
 				if len(page.Tokens) != 1 || page.Tokens[0].Token.Reveal() != tok || page.RequestID != "req-42" {
-					t.Errorf("page = %+v", page)
+					t.Errorf("page has %d tokens, request id %q; the token or the request id was not decoded", len(page.Tokens), page.RequestID)
 				}
 				return
 			}
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
-				t.Fatalf("error %v is not an *APIError", err)
+				t.Fatalf("error %s is not an *APIError", scrub(err, tok))
 			}
 			if apiErr.StatusCode != tt.status || apiErr.RequestID != "req-42" || apiErr.Response == nil || apiErr.Attempts != 1 {
 				t.Errorf("APIError status %d, request id %q, response %v, attempts %d", apiErr.StatusCode, apiErr.RequestID, apiErr.Response != nil, apiErr.Attempts)
 			}
 			for _, w := range tt.want {
 				if !errors.Is(err, w) {
-					t.Errorf("error %q does not match %q", err, w)
+					t.Errorf("error %q does not match %q", scrub(err, tok), w)
 				}
 			}
 			for _, w := range tt.notWant {
 				if errors.Is(err, w) {
-					t.Errorf("error %q matches %q, and should not", err, w)
+					t.Errorf("error %q matches %q, and should not", scrub(err, tok), w)
 				}
 			}
 			if tt.message != "" && apiErr.Message != tt.message {
@@ -132,7 +132,7 @@ func TestListStatusesAndBodies(t *testing.T) {
 				t.Errorf("Code = %d, want %d", apiErr.Code, tt.code)
 			}
 			if !strings.Contains(err.Error(), "GET /backend/tokens (get-backend-tokens)") || !strings.Contains(err.Error(), fmt.Sprint(tt.status)) {
-				t.Errorf("error %q does not name the operation and the status", err)
+				t.Errorf("error %q does not name the operation and the status", scrub(err, tok))
 			}
 			if strings.Contains(tt.body, "<html>") && strings.Contains(err.Error(), "<html>") {
 				t.Error("Error() repeats the body")
@@ -162,7 +162,7 @@ func TestAPIErrorRemovesSecrets(t *testing.T) {
 	_, err := h.client.List(context.Background(), ListOptions{})
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
-		t.Fatalf("want an *APIError, got %v", err)
+		t.Fatalf("want an *APIError, got %s", scrub(err, tok, password, authToken))
 	}
 	secrets := []string{tok, email, password, authToken, tok[:20]}
 	for _, s := range []struct{ where, text string }{
@@ -178,7 +178,7 @@ func TestAPIErrorRemovesSecrets(t *testing.T) {
 		assertClean(t, s.where, s.text, secrets...)
 	}
 	if !strings.Contains(apiErr.Body, `"code":400`) || !strings.Contains(apiErr.ErrMsg, "bad token") {
-		t.Errorf("redaction removed too much: ErrMsg %q", apiErr.ErrMsg)
+		t.Errorf("redaction removed too much: ErrMsg %q", scrub(apiErr.ErrMsg, secrets...))
 	}
 	if h.authToken != authToken {
 		t.Fatal("the server did not receive the auth token")
@@ -222,7 +222,7 @@ func TestExcerpt(t *testing.T) {
 				}
 			}
 			if tt.keep != "" && !strings.Contains(got, tt.keep) {
-				t.Errorf("excerpt %q lost %q", got, tt.keep)
+				t.Errorf("excerpt %q lost %q", scrub(got, tt.secrets...), tt.keep)
 			}
 		})
 	}
@@ -271,27 +271,27 @@ func TestDeleteAndCreateErrors(t *testing.T) {
 				var ct *CreatedToken
 				ct, err = h.client.Create(context.Background(), CreateRequest{StoreHash: "abc123", Email: email, Password: NewSecret(password), Name: "n"})
 				if (ct == nil) == (err == nil) {
-					t.Fatalf("Create returned token %v and error %v", ct != nil, err)
+					t.Fatalf("Create returned token %v and error %s", ct != nil, scrub(err, password))
 				}
 			} else {
 				err = h.client.Delete(context.Background(), 5)
 			}
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) {
-				t.Fatalf("want an *APIError, got %v", err)
+				t.Fatalf("want an *APIError, got %s", scrub(err, password, h.authToken))
 			}
 			for _, w := range tt.want {
 				if !errors.Is(err, w) {
-					t.Errorf("error %q does not match %q", err, w)
+					t.Errorf("error %q does not match %q", scrub(err, password, h.authToken), w)
 				}
 			}
 			for _, w := range tt.notWant {
 				if errors.Is(err, w) {
-					t.Errorf("error %q matches %q", err, w)
+					t.Errorf("error %q matches %q", scrub(err, password, h.authToken), w)
 				}
 			}
 			if tt.errMsg != "" && apiErr.ErrMsg != tt.errMsg {
-				t.Errorf("ErrMsg = %q, want %q", apiErr.ErrMsg, tt.errMsg)
+				t.Errorf("ErrMsg = %q, want %q", scrub(apiErr.ErrMsg, password), tt.errMsg)
 			}
 			for _, s := range []string{err.Error(), apiErr.Body, apiErr.ErrMsg, fmt.Sprintf("%#v", err)} {
 				assertClean(t, "error", s, password, email, h.authToken)

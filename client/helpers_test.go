@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -125,6 +127,25 @@ func assertClean(t testing.TB, where, text string, secrets ...string) {
 		t.Errorf("%s contains a JWT-shaped string", where)
 	}
 }
+
+// scrub makes a value safe for a failure message, for the tests whose
+// responses carry secrets: it removes the given secrets, JWT-shaped strings
+// and emails, with patterns independent of the client's own redaction.
+func scrub(v any, secrets ...string) string {
+	s := fmt.Sprint(v)
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, "<secret>")
+		}
+	}
+	s = scrubJWT.ReplaceAllString(s, "<jwt>")
+	return scrubEmail.ReplaceAllString(s, "<email>")
+}
+
+var (
+	scrubJWT   = regexp.MustCompile(`eyJ[\w.\-]*`)
+	scrubEmail = regexp.MustCompile(`[\w.+\-]+@[\w.\-]+`)
+)
 
 // testStore is a fake list endpoint over n synthetic tokens with ids 1..n.
 type testStore struct {

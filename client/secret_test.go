@@ -99,3 +99,16 @@ func TestValuesHoldingSecretsPrintMasked(t *testing.T) {
 		t.Error("Reveal lost the value")
 	}
 }
+
+// A *Client printed by mistake shows its fields by reflection; the auth
+// token sits behind a pointer there.
+func TestClientPrintsNoToken(t *testing.T) {
+	authToken := synthetic.Token(synthetic.Email(), "abc123")
+	c, err := New(WithAuthToken(authToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v"} {
+		assertClean(t, "client "+verb, fmt.Sprintf(verb, c), authToken)
+	}
+}
