@@ -25,7 +25,7 @@ func TestTimeouts(t *testing.T) {
 		if page != nil || !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("List = %v, %v; want context.DeadlineExceeded", page != nil, err)
 		}
-		if h.requests.Load() != 1 {
+		if h.requests.Load() > 1 {
 			t.Errorf("%d requests; a timeout is not retried", h.requests.Load())
 		}
 	})
