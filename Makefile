@@ -41,3 +41,15 @@ FAKE_ADDR ?= 127.0.0.1:8080
 .PHONY: fake
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
+
+.PHONY: bench-client fuzz-client
+
+FUZZTIME ?= 30s
+
+bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
+	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
+
+fuzz-client: ## Fuzz the client's parsers for FUZZTIME each (default 30s): responses, deprecation and retry headers
+	$(GO) test -run '^$$' -fuzz '^FuzzResponse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseNotice$$' -fuzztime $(FUZZTIME) ./client/headers/
+	$(GO) test -run '^$$' -fuzz '^FuzzRetryWait$$' -fuzztime $(FUZZTIME) ./client/headers/

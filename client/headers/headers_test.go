@@ -262,6 +262,14 @@ func TestParseRateLimit(t *testing.T) {
 			h:    hdr("X-Requests-Remaining", "99999999999999999999 times"),
 			want: headers.RateLimit{Remaining: 1<<31 - 1, HasRemaining: true},
 		},
+		{
+			// Regression: the platform counts used to saturate at
+			// MaxParsedWait's nanoseconds (1e15), which overflows a 32-bit
+			// int, instead of at MaxInt32 like the B2B counts.
+			name: "huge platform counts saturate like the B2B ones",
+			h:    hdr("X-Rate-Limit-Requests-Quota", "99999999999999999999", "X-Rate-Limit-Requests-Left", "5000000000"),
+			want: headers.RateLimit{Quota: 1<<31 - 1, HasQuota: true, Remaining: 1<<31 - 1, HasRemaining: true},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -211,14 +211,14 @@ func ParseRateLimit(h http.Header) (RateLimit, []error) {
 		if n, err := parseCount(v, 1); err != nil {
 			bad(RateLimitQuota, v, err.Error())
 		} else {
-			rl.Quota, rl.HasQuota = int(n), true
+			rl.Quota, rl.HasQuota = countSat(n), true
 		}
 	}
 	if v := h.Get(RateLimitLeft); v != "" && !rl.HasRemaining {
 		if n, err := parseCount(v, 1); err != nil {
 			bad(RateLimitLeft, v, err.Error())
 		} else {
-			rl.Remaining, rl.HasRemaining = int(n), true
+			rl.Remaining, rl.HasRemaining = countSat(n), true
 		}
 	}
 	if v := h.Get(RateLimitWindowMs); v != "" && rl.Window == 0 {
@@ -236,6 +236,13 @@ func ParseRateLimit(h http.Header) (RateLimit, []error) {
 		}
 	}
 	return rl, errs
+}
+
+// countSat converts a count parsed by parseCount (unit 1) to an int,
+// saturating at math.MaxInt32 like atoiSat, so that a huge platform count
+// neither differs from a huge B2B one nor overflows a 32-bit int.
+func countSat(n time.Duration) int {
+	return int(min(n, math.MaxInt32))
 }
 
 // atoiSat parses a string of digits, saturating at math.MaxInt32.

@@ -1,0 +1,99 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/b2b-contract/s2s-tokens/client/headers"
+)
+
+// DeprecationNotice is what a response said about the retirement of the
+// operation that produced it: the parsed Deprecation (RFC 9745), Sunset (RFC
+// 8594) and Link rel="deprecation"/"sunset" headers, and the values that
+// could not be parsed. The handler set with WithDeprecationHandler receives
+// the first notice of each operation.
+type DeprecationNotice struct {
+	// Operation names the operation, as in "GET /backend/tokens (get-backend-tokens)".
+	Operation string
+	// OperationID is the spec's operationId, as in "get-backend-tokens".
+	OperationID string
+	// Notice holds the parsed headers: Deprecated, DeprecatedAt, Sunset and
+	// Links.
+	headers.Notice
+	// Errors are the malformed values (each a *headers.ValueError). A
+	// malformed Deprecation header still sets Deprecated.
+	Errors []error
+	// Advice is the spec's migration advice (MigrationAdvice).
+	Advice string
+}
+
+type deprecationState struct {
+	once sync.Once
+	done atomic.Bool
+}
+
+// noteDeprecation calls the deprecation handler the first time a response
+// to op carries a retirement signal. It never fails.
+func (c *Client) noteDeprecation(op *operation, h http.Header) {
+	st := &c.deprecation[op.index]
+	if st.done.Load() {
+		return
+	}
+	n, errs := headers.ParseNotice(h)
+	if !n.Empty() || signalError(errs) {
+		st.once.Do(func() {
+			defer st.done.Store(true)
+			c.callDeprecationHandler(DeprecationNotice{
+				Operation: op.String(), OperationID: op.id, Notice: n, Errors: errs, Advice: MigrationAdvice,
+			})
+		})
+	}
+}
+
+// signalError reports whether a parse error is about a Deprecation or Sunset
+// header: a malformed one is still a signal. A malformed Link header alone
+// is not (it may be about anything).
+func signalError(errs []error) bool {
+	for _, err := range errs {
+		var ve *headers.ValueError
+		if errors.As(err, &ve) && (ve.Header == headers.Deprecation || ve.Header == headers.Sunset) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Client) callDeprecationHandler(n DeprecationNotice) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.logger.LogAttrs(context.Background(), slog.LevelError, "client: the deprecation handler panicked",
+				slog.String("operation", n.Operation), slog.String("panic", fmt.Sprint(r)))
+		}
+	}()
+	c.onDeprecation(n)
+}
+
+// logDeprecation is the default handler: one warning on the client's logger.
+func (c *Client) logDeprecation(n DeprecationNotice) {
+	attrs := []slog.Attr{slog.String("operation", n.Operation), slog.Bool("deprecated", n.Deprecated)}
+	if !n.DeprecatedAt.IsZero() {
+		attrs = append(attrs, slog.Time("deprecatedAt", n.DeprecatedAt))
+	}
+	if !n.Sunset.IsZero() {
+		attrs = append(attrs, slog.Time("sunset", n.Sunset))
+	}
+	for _, l := range n.Links {
+		attrs = append(attrs, slog.String(l.Rel+"Link", l.URL))
+	}
+	if len(n.Errors) > 0 {
+		attrs = append(attrs, slog.String("malformed", errors.Join(n.Errors...).Error()))
+	}
+	attrs = append(attrs, slog.String("advice", n.Advice))
+	c.logger.LogAttrs(context.Background(), slog.LevelWarn,
+		"client: the server announces the retirement of an operation this program calls", attrs...)
+}

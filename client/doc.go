@@ -1,0 +1,34 @@
+// Package client is the hand-written Go client for BigCommerce B2B Edition's
+// server-to-server token operations, built on the generated package tokensapi
+// (it builds requests with the generated builders and decodes into the
+// generated types) and never inside it:
+//
+//   - List, All and FetchAll wrap GET /backend/tokens (get-backend-tokens);
+//   - Delete wraps DELETE /auth/backend (delete-auth-backend);
+//   - Create wraps POST /auth/backend (post-auth-backend).
+//
+// All three operations are deprecated by the vendor; see MigrationAdvice.
+//
+// What the client adds to the generated one:
+//
+//   - Auth: the authToken header, kept in a Secret. X-Store-Hash is never
+//     sent with it. Create sends no authToken (the credentials are in its body).
+//   - Typed errors: a call returns a result or an error, never neither. Error
+//     statuses and unusable successes are *APIError values that match
+//     ErrUnauthorized, ErrForbidden, ErrNotFound, ErrRateLimited,
+//     ErrEndpointGone, ErrUnexpectedResponse and ErrResponseTooLarge with
+//     errors.Is. Their messages and body excerpts are redacted.
+//   - Retries for reads, on 429, 502, 503, 504 and connection resets, with the
+//     wait the server asks for or exponential backoff with jitter, clamped and
+//     bounded by the context (see RetryPolicy).
+//   - Safety: response bodies are capped (DefaultMaxBodyBytes, after
+//     decompression); redirects to another origin are refused, because
+//     net/http would forward the authToken header; plain http is refused except
+//     on loopback hosts.
+//   - Secrets: token values are Secret values, which fmt, encoding/json and
+//     log/slog print masked; only Secret.Reveal returns them.
+//   - Paging: List (one page), All (an iterator), FetchAll (bounded
+//     concurrency, order kept, duplicates dropped).
+//   - Deprecation warnings: Deprecation, Sunset and Link headers are parsed
+//     (by package headers) and reported once per operation per Client.
+package client
