@@ -5,7 +5,10 @@ GO ?= go
 GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generated tidy-check lint test bench contract
+.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract
+
+# How long each fuzz target runs under `make fuzz`.
+FUZZTIME ?= 30s
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,26 +33,29 @@ lint: ## gofmt check and go vet
 test: ## Run every test with the race detector
 	$(GO) test -race ./...
 
-bench: ## Run the benchmarks
+bench: ## Run every benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-contract: ## The main job: check the contract (for now: the spec loads, and the generated client decodes the documented example)
-	@echo "The contract engine (tokens-contract check) is not built yet; running the spec and generated-client checks that exist."
-	$(GO) test -count=1 ./openapi/ ./generated/
+bench-contract: ## CheckCorpus against DecodeCorpus with GOMAXPROCS=2 (goal: a ratio of at most 2.0)
+	GOMAXPROCS=2 $(GO) test -run '^$$' -bench 'CheckCorpus$$|DecodeCorpus$$' -benchtime 20x -count 5 ./contract/
+
+fuzz: ## Run every fuzz target of the module for FUZZTIME each (default 30s)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg; \
+	  done; \
+	done
+
+contract: ## The main job: check the recordings shipped in contract/testdata/recordings and print the report
+	$(GO) run ./cmd/tokens-contract check $(CONTRACT_ARGS) contract/testdata/recordings
 
 FAKE_ADDR ?= 127.0.0.1:8080
 .PHONY: fake
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
 
-.PHONY: bench-client fuzz-client
-
-FUZZTIME ?= 30s
+.PHONY: bench-client
 
 bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
-
-fuzz-client: ## Fuzz the client's parsers for FUZZTIME each (default 30s): responses, deprecation and retry headers
-	$(GO) test -run '^$$' -fuzz '^FuzzResponse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 10s ./client/
-	$(GO) test -run '^$$' -fuzz '^FuzzParseNotice$$' -fuzztime $(FUZZTIME) ./client/headers/
-	$(GO) test -run '^$$' -fuzz '^FuzzRetryWait$$' -fuzztime $(FUZZTIME) ./client/headers/

@@ -14,11 +14,17 @@ import (
 func writeText(w io.Writer, in Input) error {
 	b := bufio.NewWriter(w)
 	s := Summarize(in)
-	fmt.Fprintf(b, "%s: contract %s, %d exchanges checked in %d runs", in.Tool, in.SpecVersion, s.Exchanges, s.Runs)
+	fmt.Fprintf(b, "%s: contract %s, %s checked in %s", in.Tool, in.SpecVersion, plural(s.Exchanges, "exchange"), plural(s.Runs, "run"))
 	if s.Skipped > 0 {
 		fmt.Fprintf(b, " (%d skipped: not operations of the contract)", s.Skipped)
 	}
 	fmt.Fprintf(b, "\n%d breaking, %d additive, %d deprecation, %d info\n", s.Breaking, s.Additive, s.Deprecation, s.Info)
+	if len(in.Runs) > 0 {
+		fmt.Fprintf(b, "\nRUNS (%d)\n", len(in.Runs))
+		for _, run := range in.Runs {
+			fmt.Fprintf(b, "  %s: %s\n", clean(run.Name), runLine(run))
+		}
+	}
 	for _, group := range bySeverity(findings(in)) {
 		fmt.Fprintf(b, "\n%s (%d)\n", strings.ToUpper(group[0].Severity.String()), len(group))
 		for _, f := range group {
@@ -38,6 +44,43 @@ func writeText(w io.Writer, in Input) error {
 	}
 	fmt.Fprintf(b, "\n%s\n", verdict(in))
 	return b.Flush()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// runLine summarises one run: its exchanges and its findings by severity.
+func runLine(run Run) string {
+	checked, skipped := 0, 0
+	counts := map[contract.Severity]int{}
+	for _, res := range run.Results {
+		if res.Skipped {
+			skipped++
+			continue
+		}
+		checked++
+		for _, f := range res.Findings {
+			counts[f.Severity]++
+		}
+	}
+	line := plural(checked, "exchange")
+	if skipped > 0 {
+		line += fmt.Sprintf(" (+%d skipped)", skipped)
+	}
+	var parts []string
+	for sev := contract.Breaking; sev >= contract.Info; sev-- {
+		if counts[sev] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[sev], sev))
+		}
+	}
+	if len(parts) == 0 {
+		return line + ", clean"
+	}
+	return line + ", " + strings.Join(parts, ", ")
 }
 
 type jsonReport struct {
@@ -226,8 +269,8 @@ func writeGitHub(w io.Writer, in Input) error {
 	}
 	s := Summarize(in)
 	fmt.Fprintf(b, "::notice title=%s::%s\n", ghProperty(in.Tool), ghData(fmt.Sprintf(
-		"%d exchanges: %d breaking, %d additive, %d deprecation, %d info. %s",
-		s.Exchanges, s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
+		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
+		plural(s.Exchanges, "exchange"), s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
 	return b.Flush()
 }
 

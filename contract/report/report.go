@@ -202,7 +202,7 @@ func verdict(in Input) string {
 	case ExitInput:
 		return "ERROR: some inputs could not be read"
 	case ExitFindings:
-		return fmt.Sprintf("FAIL: %d findings at or above %s", failing(in), in.FailOn)
+		return fmt.Sprintf("FAIL: %s at or above %s", plural(failing(in), "finding"), in.FailOn)
 	}
 	return fmt.Sprintf("PASS: nothing at or above %s", in.FailOn)
 }

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const (
+	recordingsDir = "../../contract/testdata/recordings"
+	driftDir      = "../../contract/testdata/drift"
+)
+
+// runCLI runs the CLI in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	env, stdout, stderr := testEnv(nil)
+	code := run(context.Background(), env, args)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		stdout   string // must appear in stdout
+		stderr   string // must appear in stderr
+	}{
+		{"recordings are clean", []string{"check", recordingsDir}, 0, "PASS: nothing at or above additive", ""},
+		{"drift fails", []string{"check", driftDir}, 1, "FAIL:", ""},
+		{"breaking fails at breaking", []string{"check", "--fail-on", "breaking", driftDir + "/field-removed-storehash.yaml"}, 1, "missing-field", ""},
+		{"additive passes at breaking", []string{"check", "--fail-on", "breaking", driftDir + "/field-added-item.yaml"}, 0, "unknown-field", ""},
+		{"additive fails by default", []string{"check", driftDir + "/field-added-item.yaml"}, 1, "ADDITIVE (1)", ""},
+		{"deprecation passes by default", []string{"check", driftDir + "/deprecation-header.yaml"}, 0, "deprecation-announced", ""},
+		{"deprecation fails at deprecation", []string{"check", "--fail-on=deprecation", driftDir + "/deprecation-header.yaml"}, 1, "DEPRECATION (1)", ""},
+		{"second opinion", []string{"check", "--second-opinion", driftDir + "/email-not-an-email.yaml"}, 1, "validators-disagree", ""},
+		{"unknown flag", []string{"check", "--strict", recordingsDir}, 2, "", "flag provided but not defined: -strict"},
+		{"bad format", []string{"check", "--format", "xml", recordingsDir}, 2, "", `--format "xml" is not one of`},
+		{"bad fail-on", []string{"check", "--fail-on", "info", recordingsDir}, 2, "", `--fail-on "info"`},
+		{"bad report spec", []string{"check", "--report", "junit", recordingsDir}, 2, "", "want FORMAT=FILE"},
+		{"no path", []string{"check"}, 2, "", "no PATH given"},
+		{"missing file, others still checked", []string{"check", "nope.yaml", recordingsDir + "/delete-200.yaml"}, 2, "delete-200.yaml", "nope.yaml: no such file or directory"},
+		{"help", []string{"check", "-h"}, 0, "", "Usage: tokens-contract check"},
+		{"unknown command", []string{"verify"}, 2, "", `unknown command "verify"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstderr: %s", code, tt.wantCode, stderr)
+			}
+			if !strings.Contains(stdout, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout)
+			}
+			if !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+func TestCheckMalformedFileIsNamedAndOthersReported(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "broken.har")
+	os.WriteFile(bad, []byte(`{"log": {"entries": [`), 0o644)
+	code, stdout, stderr := runCLI(t, "check", "--format", "json", bad, recordingsDir+"/delete-404.yaml")
+	if code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr, bad+": not a HAR file") {
+		t.Errorf("stderr does not name the file and the problem: %s", stderr)
+	}
+	var rep struct {
+		ExitCode int `json:"exitCode"`
+		Summary  struct {
+			Exchanges, Unreadable int
+		} `json:"summary"`
+		Errors []struct{ Path, Message string } `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v", err)
+	}
+	if rep.ExitCode != 2 || rep.Summary.Exchanges != 1 || rep.Summary.Unreadable != 1 || len(rep.Errors) != 1 || rep.Errors[0].Path != bad {
+		t.Errorf("report = %+v", rep)
+	}
+}
+
+func TestCheckWritesReportFiles(t *testing.T) {
+	dir := t.TempDir()
+	junit, md := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md")
+	code, _, stderr := runCLI(t, "check", "--format", "github", "--report", "junit="+junit, "--report", "markdown="+md, driftDir+"/token-masked.yaml")
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	raw, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var suites struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	if err := xml.Unmarshal(raw, &suites); err != nil || suites.Tests != 1 || suites.Failures != 1 {
+		t.Errorf("junit file: %+v, %v", suites, err)
+	}
+	if b, _ := os.ReadFile(md); !strings.Contains(string(b), "token-not-jwt") {
+		t.Error("markdown file lacks the finding")
+	}
+	code, _, stderr = runCLI(t, "check", "--report", "json="+filepath.Join(dir, "missing", "r.json"), driftDir+"/token-masked.yaml")
+	if code != 2 || !strings.Contains(stderr, "missing/r.json") {
+		t.Errorf("an unwritable report file: exit %d, stderr %s", code, stderr)
+	}
+}

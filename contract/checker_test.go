@@ -1,0 +1,250 @@
+package contract_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+)
+
+func findingIDs(r contract.Result) []string {
+	var ids []string
+	for _, f := range r.Findings {
+		ids = append(ids, f.ID)
+	}
+	return ids
+}
+
+func TestEveryRuleIsDocumented(t *testing.T) {
+	kebab := regexp.MustCompile(`^[a-z]+(-[a-z0-9]+)*$`)
+	rules := contract.Rules()
+	if len(rules) < 30 {
+		t.Fatalf("only %d rules", len(rules))
+	}
+	for _, r := range rules {
+		if !kebab.MatchString(r.ID) {
+			t.Errorf("rule id %q is not kebab-case", r.ID)
+		}
+		if r.Summary == "" || r.Advice == "" || r.Layer == "" {
+			t.Errorf("rule %s lacks a summary, advice or layer", r.ID)
+		}
+	}
+}
+
+func TestSeverity(t *testing.T) {
+	for _, s := range []contract.Severity{contract.Info, contract.Deprecation, contract.Additive, contract.Breaking} {
+		got, err := contract.ParseSeverity(s.String())
+		if err != nil || got != s {
+			t.Errorf("ParseSeverity(%q) = %v, %v", s, got, err)
+		}
+	}
+	if _, err := contract.ParseSeverity("fatal"); err == nil || !strings.Contains(err.Error(), "breaking") {
+		t.Errorf("an unknown severity must be an error listing the valid ones, got %v", err)
+	}
+	if !(contract.Info < contract.Deprecation && contract.Deprecation < contract.Additive && contract.Additive < contract.Breaking) {
+		t.Error("severities are not ordered info < deprecation < additive < breaking")
+	}
+	if _, err := contract.Severity(9).MarshalText(); err == nil {
+		t.Error("an invalid severity marshalled")
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	if _, err := contract.New(contract.WithWorkers(0)); err == nil {
+		t.Error("WithWorkers(0) accepted")
+	}
+	if _, err := contract.New(contract.WithMaxBody(0)); err == nil {
+		t.Error("WithMaxBody(0) accepted")
+	}
+}
+
+func TestSkipsWhatIsNotInTheContract(t *testing.T) {
+	c := newChecker(t)
+	tests := []struct {
+		name, method, url string
+		status            int
+		reason            string
+	}{
+		{"other endpoint", "GET", "https://api.bigcommerce.com/stores/x/v3/catalog/products", 200, "not an operation"},
+		{"undocumented method", "PUT", baseURL + "/auth/backend", 200, "not an operation"},
+		{"no response", "GET", baseURL + "/backend/tokens", 0, "no response was recorded"},
+		{"bad url", "GET", "://", 200, "cannot be parsed"},
+	}
+	for _, tt := range tests {
+		ex := list("", tt.status, "{}", 1)
+		ex.Request.Method, ex.Request.URL = tt.method, tt.url
+		r := c.Check(ex)
+		if !r.Skipped || !strings.Contains(r.SkipReason, tt.reason) || len(r.Findings) != 0 {
+			t.Errorf("%s: skipped %v (%q), %d findings", tt.name, r.Skipped, r.SkipReason, len(r.Findings))
+		}
+	}
+}
+
+func TestPathsMatchAnyBasePath(t *testing.T) {
+	c := newChecker(t)
+	for _, u := range []string{"/backend/tokens", "http://127.0.0.1:8080/backend/tokens", baseURL + "/backend/tokens/", "https://proxy.example/b2b/api/io/backend/tokens"} {
+		ex := list("", 200, listBody(3, 10, 0), 1)
+		ex.Request.URL = u
+		if r := c.Check(ex); r.Skipped || r.Operation != "get-backend-tokens" || len(r.Findings) != 0 {
+			t.Errorf("%s: skipped %v, operation %q, findings %v", u, r.Skipped, r.Operation, findingIDs(r))
+		}
+	}
+}
+
+// TestUnknownFieldInOneItemOfMany pins the strict-mode shortcut: with 250
+// items, an extra field in item 137 only is reported at exactly that index,
+// and a field in every item is reported once for all of them.
+func TestUnknownFieldInOneItemOfMany(t *testing.T) {
+	c := newChecker(t)
+	p := listBody(600, 250, 0)
+	setItem(p, 137, append(item(p, 137), kv{"scope", "read"}))
+	r := c.Check(list("limit=250&offset=0", 200, p, 1))
+	if len(r.Findings) != 1 || r.Findings[0].ID != contract.IDUnknownField || r.Findings[0].Path != "$.data[137].scope" {
+		t.Fatalf("findings = %+v", r.Findings)
+	}
+	p = listBody(600, 250, 0)
+	for i := range 250 {
+		if i%2 == 0 {
+			setItem(p, i, append(item(p, i), kv{"scope", "read"}))
+		}
+	}
+	r = c.Check(list("limit=250&offset=0", 200, p, 1))
+	if len(r.Findings) != 1 || r.Findings[0].Path != "$.data[*].scope" || !strings.Contains(r.Findings[0].Message, "125 occurrences") {
+		t.Fatalf("findings = %+v", r.Findings)
+	}
+}
+
+func TestCredentialsRejectedOnlyWithTheEnvelope(t *testing.T) {
+	c := newChecker(t)
+	for _, status := range []int{401, 403} {
+		r := c.Check(list("", status, envelope(status, "Invalid token header. No credentials provided.", "Unauthorized"), 1))
+		if !slices.Equal(findingIDs(r), []string{contract.IDCredentialsRejected}) || r.Findings[0].Severity != contract.Info {
+			t.Errorf("%d with the envelope: %v", status, findingIDs(r))
+		}
+	}
+	r := c.Check(list("", 401, obj{{"error", "nope"}}, 1))
+	if slices.Contains(findingIDs(r), contract.IDCredentialsRejected) || !slices.Contains(findingIDs(r), contract.IDMissingField) {
+		t.Errorf("401 without the envelope: %v", findingIDs(r))
+	}
+}
+
+func TestBodyTooLarge(t *testing.T) {
+	c := newChecker(t, contract.WithMaxBody(100))
+	r := c.Check(list("", 200, listBody(3, 10, 0), 1))
+	if !slices.Equal(findingIDs(r), []string{contract.IDBodyTooLarge}) {
+		t.Errorf("findings = %v", findingIDs(r))
+	}
+}
+
+func TestSunsetDistances(t *testing.T) {
+	c := newChecker(t)
+	tests := []struct{ date, want string }{
+		{"Fri, 15 Jan 2027 00:00:00 GMT", "less than 90 days away"},
+		{"Wed, 01 Dec 2027 00:00:00 GMT", "in 370 days"},
+		{"Tue, 01 Sep 2026 00:00:00 GMT", "has passed (86 days ago)"},
+	}
+	for _, tt := range tests {
+		r := c.Check(withHeader(list("", 200, listBody(3, 10, 0), 1), "Sunset", tt.date))
+		if len(r.Findings) != 1 || !strings.Contains(r.Findings[0].Message, tt.want) {
+			t.Errorf("Sunset %s: %+v, want a message saying %q", tt.date, r.Findings, tt.want)
+		}
+	}
+}
+
+// TestConcurrentChecks shares one Checker between goroutines (run with
+// -race) and requires each to get the same findings as a serial check.
+func TestConcurrentChecks(t *testing.T) {
+	c := newChecker(t, contract.WithSecondOpinion(true))
+	var exs []*contract.Exchange
+	var want [][]string
+	for _, dc := range driftCases() {
+		for _, ex := range dc.exs {
+			exs = append(exs, ex)
+			want = append(want, findingIDs(c.Check(ex)))
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range exs {
+				j := (i + g) % len(exs)
+				if got := findingIDs(c.Check(exs[j])); !slices.Equal(got, want[j]) {
+					t.Errorf("goroutine %d, exchange %d: %v, serially %v", g, j, got, want[j])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestCheckRunsHonoursCancellation(t *testing.T) {
+	c := newChecker(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := c.CheckRun(ctx, []*contract.Exchange{list("", 200, listBody(3, 10, 0), 1)})
+	if len(res) != 1 || !res[0].Skipped || res[0].SkipReason != "cancelled" {
+		t.Errorf("got %+v", res)
+	}
+}
+
+// FuzzCheckBody sends arbitrary bytes as the body of every documented
+// response: the checker must not panic, and every finding must be well
+// formed.
+func FuzzCheckBody(f *testing.F) {
+	b, _ := json.Marshal(listBody(3, 10, 0))
+	f.Add(b, 200, "application/json")
+	f.Add([]byte(`{"code":401,"data":{"errMsg":{"limit":["x"]}},"meta":{"message":"m"}}`), 401, "application/json")
+	f.Add([]byte(`{"code":200,"data":[{"id":1e400}]}`), 200, "application/json; charset=utf-8")
+	f.Add([]byte("\xff\xfe"), 404, "text/html")
+	c := newChecker(f, contract.WithSecondOpinion(true))
+	f.Fuzz(func(t *testing.T, body []byte, status int, contentType string) {
+		if len(body) > 1<<20 {
+			return
+		}
+		for _, path := range []string{"/backend/tokens?limit=2", "/auth/backend"} {
+			for _, method := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
+				ex := &contract.Exchange{
+					Source:   "fuzz",
+					Request:  contract.Request{Method: method, URL: path},
+					Response: contract.Response{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: body},
+				}
+				for _, f := range c.Check(ex).Findings {
+					if _, ok := contract.RuleFor(f.ID); !ok || f.Path == "" || f.Message == "" || f.Source != "fuzz" {
+						t.Fatalf("malformed finding %+v", f)
+					}
+				}
+			}
+		}
+	})
+}
+
+func ExampleChecker_Check() {
+	c, err := contract.New()
+	if err != nil {
+		panic(err)
+	}
+	ex := &contract.Exchange{
+		Source:  "example",
+		Request: contract.Request{Method: "GET", URL: "https://api-b2b.bigcommerce.com/api/io/backend/tokens?limit=10"},
+		Response: contract.Response{
+			Status: 410,
+			Header: http.Header{"Content-Type": {"text/html"}, "Sunset": {"Tue, 01 Sep 2026 00:00:00 GMT"}},
+			Body:   []byte("<html>Gone</html>"),
+		},
+	}
+	for _, f := range c.Check(ex).Findings {
+		fmt.Println(f.Severity, f.ID, f.Path)
+	}
+	// Output:
+	// breaking endpoint-gone status
+	// deprecation sunset-announced header Sunset
+}
