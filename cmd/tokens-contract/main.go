@@ -49,7 +49,9 @@ type environment struct {
 // commands lists the subcommands in the order help shows them. Each lives in
 // its own file (check.go, live.go, fake.go, spec.go).
 func commands() []command {
-	return []command{}
+	return []command{
+		specCommand(),
+	}
 }
 
 // newFlagSet returns a flag set for a subcommand that reports errors instead
