@@ -6,6 +6,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 .DEFAULT_GOAL := help
 .PHONY: help generate check-generated tidy-check lint test bench contract
+.PHONY: spec-diff api-diff spec-release
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -36,3 +37,12 @@ bench: ## Run the benchmarks
 contract: ## The main job: check the contract (for now: the spec loads, and the generated client decodes the documented example)
 	@echo "The contract engine (tokens-contract check) is not built yet; running the spec and generated-client checks that exist."
 	$(GO) test -count=1 ./openapi/ ./generated/
+
+spec-diff: ## Compare the spec with the last release (oasdiff): a breaking change fails without a new major version; checks openapi/CHANGELOG.md
+	$(GO) run ./openapi/specguard/cmd/specguard spec
+
+api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
+	$(GO) run ./openapi/specguard/cmd/specguard api
+
+spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
+	$(GO) run ./openapi/specguard/cmd/specguard release
