@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/exp/apidiff"
 	"golang.org/x/tools/go/packages"
-	"go.yaml.in/yaml/v3"
 )
 
 // GeneratedPackage is the import path of the generated client package whose
