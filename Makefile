@@ -6,7 +6,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 .DEFAULT_GOAL := help
 .PHONY: help generate check-generated tidy-check lint test bench contract
-.PHONY: spec-diff api-diff spec-release
+.PHONY: spec-diff api-diff spec-release publish reference-test
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,3 +46,13 @@ api-diff: ## Compare the Go API of generated/ with the last release (apidiff): a
 
 spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
 	$(GO) run ./openapi/specguard/cmd/specguard release
+
+DIST ?= dist
+
+publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions) and index.html, the offline reference page
+	rm -rf $(DIST)
+	$(GO) run ./openapi/publish/cmd/publish -o $(DIST)
+
+reference-test: publish ## Open dist/index.html in headless Chromium (needs chromium): checks what it shows and that it fetches nothing; screenshot under dist/test-output/
+	@mkdir -p $(CURDIR)/$(DIST)/test-output
+	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./openapi/publish/
