@@ -6,7 +6,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 .DEFAULT_GOAL := help
 .PHONY: help generate check-generated tidy-check lint test bench contract
-.PHONY: spec-diff api-diff spec-release publish reference-test
+.PHONY: spec-diff api-diff spec-release publish reference-test downstream
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,3 +56,14 @@ publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec,
 reference-test: publish ## Open dist/index.html in headless Chromium (needs chromium): checks what it shows and that it fetches nothing; screenshot under dist/test-output/
 	@mkdir -p $(CURDIR)/$(DIST)/test-output
 	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./openapi/publish/
+
+DOWNSTREAM := examples/downstream
+
+downstream: ## The downstream example: go generate from `tokens-contract spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
+	cd $(DOWNSTREAM) && GOWORK=off $(GO) mod tidy -diff
+	cd $(DOWNSTREAM) && GOWORK=off $(GO) generate ./...
+	@git diff --exit-code -- $(DOWNSTREAM) || { echo "$(DOWNSTREAM): go generate changed committed files: commit the regenerated output" >&2; exit 1; }
+	@untracked=$$(git status --porcelain --untracked-files=all -- $(DOWNSTREAM)); \
+	if [ -n "$$untracked" ]; then echo "$(DOWNSTREAM) has files that are not committed:" >&2; echo "$$untracked" >&2; exit 1; fi
+	cd $(DOWNSTREAM) && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) test -race -count=1 ./...
+	$(DOWNSTREAM)/outside.sh
