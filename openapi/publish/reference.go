@@ -315,7 +315,7 @@ func authText(m *v3.Document, op *v3.Operation) template.HTML {
 		}
 		alts = append(alts, strings.Join(names, " and "))
 	}
-	return template.HTML(strings.Join(alts, " or ")) //nolint:gosec // built from escaped parts
+	return template.HTML(strings.Join(alts, " or ")) // built from escaped parts
 }
 
 func mediaList(content *orderedmap.Map[string, *v3.MediaType]) []media {
@@ -349,7 +349,7 @@ func mediaList(content *orderedmap.Map[string, *v3.MediaType]) []media {
 // to their section: "array of Token", "string (email), min length 1",
 // "integer, 1 to 250, default 10", "one of: string | FieldErrors".
 func schemaType(sp *base.SchemaProxy) template.HTML {
-	return template.HTML(describe(sp, 0)) //nolint:gosec // describe escapes every part
+	return template.HTML(describe(sp, 0)) // describe escapes every part
 }
 
 func describe(sp *base.SchemaProxy, depth int) string {

@@ -89,3 +89,19 @@ func TestCheckChangelog(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckChangelog feeds arbitrary text to the changelog parser: it must
+// never panic, and every finding must say what and where.
+func FuzzCheckChangelog(f *testing.F) {
+	f.Add(goodChangelog, "1.1.0")
+	f.Add(string(openapi.Changelog()), openapi.Version())
+	f.Add("# Changelog\n## [", "1.0.0")
+	f.Add("## [1.0.0] - 2026-02-30\n### Added\n- x\n", "1.0.0")
+	f.Fuzz(func(t *testing.T, md, version string) {
+		for _, fd := range specguard.CheckChangelog("CHANGELOG.md", []byte(md), version, []string{"1.0.0"}) {
+			if fd.ID == "" || fd.Message == "" || fd.File != "CHANGELOG.md" {
+				t.Errorf("finding without id, message or file: %+v", fd)
+			}
+		}
+	})
+}
