@@ -65,18 +65,18 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 		}
 		return exitOK
 	}
-	if err := writeFileAtomic(*out, data); err != nil {
+	if err := writeSpecFile(*out, data); err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, err)
 		return exitUsage
 	}
 	return exitOK
 }
 
-// writeFileAtomic writes data to a temporary file beside name and renames it
+// writeSpecFile writes data to a temporary file beside name and renames it
 // into place, so that a failed write never leaves a truncated spec behind for
 // the next go generate step to read. Errors leave out the temporary file's
 // name: the caller names the file the user asked for.
-func writeFileAtomic(name string, data []byte) (err error) {
+func writeSpecFile(name string, data []byte) (err error) {
 	if fi, statErr := os.Stat(name); statErr == nil && fi.IsDir() {
 		return errors.New("it is a directory")
 	}
