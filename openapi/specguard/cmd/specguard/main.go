@@ -14,7 +14,7 @@
 // compares the Go API of package generated with the last release's using
 // apidiff. Both fail (exit 1) on a breaking change without a new major
 // version. "release" records the working spec and generated package as the
-// release of the spec's version, the new baseline.
+// release of the spec's version, the new baseline, once both checks pass.
 //
 // -format takes a comma-separated list: text (a report for people) and github
 // (GitHub Actions annotations). The default is text, plus github when
@@ -124,7 +124,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, di
 	case "api":
 		report, err = checkAPI(dir, latest, working)
 	case "release":
-		return release(dir, latest, stdout, stderr)
+		return release(dir, latest, working, stdout, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard %s: %v\n", cmd, err)
@@ -216,9 +216,25 @@ func checkAPI(dir string, latest releases.Release, working specguard.Spec) (*spe
 }
 
 // release writes openapi/releases/v<version>/ from the working spec and the
-// generated package's non-test Go files.
-func release(dir string, latest releases.Release, stdout, stderr io.Writer) int {
+// generated package's non-test Go files, once the spec and its Go API pass
+// the guard against the latest release.
+func release(dir string, latest releases.Release, working specguard.Spec, stdout, stderr io.Writer) int {
 	version := openapi.Version()
+	for _, check := range []func() (*specguard.Report, error){
+		func() (*specguard.Report, error) { return checkSpec(latest, working) },
+		func() (*specguard.Report, error) { return checkAPI(dir, latest, working) },
+	} {
+		report, err := check()
+		if err != nil {
+			fmt.Fprintf(stderr, "specguard release: %v\n", err)
+			return exitUsage
+		}
+		if report.Failed() {
+			_ = report.WriteText(stderr)
+			fmt.Fprintf(stderr, "specguard release: not recording %s: fix what the %s check reports first\n", version, report.Subject)
+			return exitViolated
+		}
+	}
 	cfg := &packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedFiles | packages.NeedModule}
 	pkgs, err := packages.Load(cfg, specguard.GeneratedPackage)
 	if err != nil || len(pkgs) != 1 || pkgs[0].Module == nil || len(pkgs[0].Errors) > 0 {
