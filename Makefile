@@ -9,6 +9,8 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
+.PHONY: help generate check-generated tidy-check lint test bench contract
+.PHONY: spec-diff api-diff spec-release publish reference-test downstream
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,3 +61,36 @@ fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TO
 
 bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
+contract: ## The main job: check the contract (for now: the spec loads, and the generated client decodes the documented example)
+	@echo "The contract engine (tokens-contract check) is not built yet; running the spec and generated-client checks that exist."
+	$(GO) test -count=1 ./openapi/ ./generated/
+
+spec-diff: ## Compare the spec with the last release (oasdiff): a breaking change fails without a new major version; checks openapi/CHANGELOG.md
+	$(GO) run ./openapi/specguard/cmd/specguard spec
+
+api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
+	$(GO) run ./openapi/specguard/cmd/specguard api
+
+spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
+	$(GO) run ./openapi/specguard/cmd/specguard release
+
+DIST ?= dist
+
+publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions) and index.html, the offline reference page
+	rm -rf $(DIST)
+	$(GO) run ./openapi/publish/cmd/publish -o $(DIST)
+
+reference-test: publish ## Open dist/index.html in headless Chromium (needs chromium): checks what it shows and that it fetches nothing; screenshot under dist/test-output/
+	@mkdir -p $(CURDIR)/$(DIST)/test-output
+	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./openapi/publish/
+
+DOWNSTREAM := examples/downstream
+
+downstream: ## The downstream example: go generate from `tokens-contract spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
+	@cd $(DOWNSTREAM) && GOWORK=off $(GO) mod tidy -diff || { echo "$(DOWNSTREAM)/go.mod is not tidy (the CLI's dependencies changed?): run 'cd $(DOWNSTREAM) && go mod tidy' and commit" >&2; exit 1; }
+	cd $(DOWNSTREAM) && GOWORK=off $(GO) generate ./...
+	@git diff --exit-code -- $(DOWNSTREAM) || { echo "$(DOWNSTREAM): go generate changed committed files: commit the regenerated output" >&2; exit 1; }
+	@untracked=$$(git status --porcelain --untracked-files=all -- $(DOWNSTREAM)); \
+	if [ -n "$$untracked" ]; then echo "$(DOWNSTREAM) has files that are not committed:" >&2; echo "$$untracked" >&2; exit 1; fi
+	cd $(DOWNSTREAM) && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) test -race -count=1 ./...
+	$(DOWNSTREAM)/outside.sh

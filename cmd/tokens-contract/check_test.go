@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -15,13 +14,6 @@ const (
 	driftDir      = "../../contract/testdata/drift"
 )
 
-// runCLI runs the CLI in-process and returns its exit code and output.
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	env, stdout, stderr := testEnv(nil)
-	code := run(context.Background(), env, args)
-	return code, stdout.String(), stderr.String()
-}
 
 func TestCheckExitCodes(t *testing.T) {
 	tests := []struct {

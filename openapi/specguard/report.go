@@ -1,0 +1,196 @@
+// Package specguard guards what this project publishes against silent
+// breakage: the OpenAPI spec, compared with the last released spec by oasdiff,
+// and the Go API of the generated package, compared with the last released
+// generated code by apidiff. A breaking change fails unless the spec's major
+// version was bumped; any change to the spec needs a new version and an entry
+// in openapi/CHANGELOG.md.
+//
+// The comparisons return a Report, which renders as text and as GitHub
+// Actions annotations. The command in cmd/specguard runs them for
+// "make spec-diff" and "make api-diff".
+package specguard
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Level says how much a change matters to consumers.
+type Level int
+
+// Levels, from least to most severe.
+const (
+	// Info is a change that breaks nobody, such as a new optional field.
+	Info Level = iota
+	// Warning is a change that may break some consumers.
+	Warning
+	// Breaking is a change that breaks consumers; it needs a major version.
+	Breaking
+)
+
+// String returns the level's name as reports print it.
+func (l Level) String() string {
+	switch l {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Breaking:
+		return "breaking"
+	}
+	return fmt.Sprintf("Level(%d)", int(l))
+}
+
+// Finding is one change the comparison found, or one rule it violated.
+type Finding struct {
+	// ID is stable kebab-case: an oasdiff rule id for spec changes
+	// ("response-required-property-removed"), "api-incompatible" or
+	// "api-compatible" for Go API changes, or a guard rule id for violations
+	// ("major-version-not-bumped").
+	ID string
+	// Level is the change's severity. Violations are always Breaking.
+	Level Level
+	// Where names what changed: an operation ("GET /backend/tokens"), a Go
+	// identifier ("Token.Name"), or the spec's info.version.
+	Where string
+	// Message says what changed, for humans.
+	Message string
+	// File, Line and Column locate the change in the revision (or, for a
+	// removal, in the base), when known. File is relative to the repository
+	// root, so that GitHub can attach an annotation to it.
+	File         string
+	Line, Column int
+}
+
+// Report is the outcome of one comparison.
+type Report struct {
+	// Subject names what was compared, such as "spec" or "Go API".
+	Subject string
+	// Base and Revision describe the two sides, such as
+	// "1.0.0 (openapi/releases/v1.0.0)".
+	Base, Revision string
+	// Changes lists every difference found, most severe first.
+	Changes []Finding
+	// Violations lists the rules the revision breaks (a missing version bump,
+	// a missing changelog entry). The comparison failed if there is any.
+	Violations []Finding
+}
+
+// Failed reports whether the revision violates a rule.
+func (r *Report) Failed() bool { return len(r.Violations) > 0 }
+
+// Count returns how many changes of level l the report holds.
+func (r *Report) Count(l Level) int {
+	n := 0
+	for _, c := range r.Changes {
+		if c.Level == l {
+			n++
+		}
+	}
+	return n
+}
+
+func (f Finding) location() string {
+	switch {
+	case f.File == "":
+		return ""
+	case f.Line == 0:
+		return f.File
+	default:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	}
+}
+
+// WriteText writes the report for a terminal: a header, one line per change
+// and per violation, and a verdict.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s -> %s\n", r.Subject, r.Base, r.Revision)
+	if len(r.Changes) == 0 {
+		b.WriteString("  no changes\n")
+	}
+	for _, c := range r.Changes {
+		fmt.Fprintf(&b, "  %-8s %s", c.Level, c.ID)
+		if c.Where != "" {
+			fmt.Fprintf(&b, "  %s", c.Where)
+		}
+		fmt.Fprintf(&b, ": %s", c.Message)
+		if loc := c.location(); loc != "" {
+			fmt.Fprintf(&b, " (%s)", loc)
+		}
+		b.WriteByte('\n')
+	}
+	for _, v := range r.Violations {
+		fmt.Fprintf(&b, "  FAIL %s: %s", v.ID, v.Message)
+		if loc := v.location(); loc != "" {
+			fmt.Fprintf(&b, " (%s)", loc)
+		}
+		b.WriteByte('\n')
+	}
+	if r.Failed() {
+		fmt.Fprintf(&b, "%s: FAIL (%d breaking, %d warning, %d info; %d rule(s) violated)\n",
+			r.Subject, r.Count(Breaking), r.Count(Warning), r.Count(Info), len(r.Violations))
+	} else {
+		fmt.Fprintf(&b, "%s: ok (%d breaking, %d warning, %d info)\n",
+			r.Subject, r.Count(Breaking), r.Count(Warning), r.Count(Info))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteGitHub writes the report as GitHub Actions workflow commands: one
+// annotation per change and per violation. Breaking changes are errors while
+// a rule is violated (they are what needs fixing) and warnings once the major
+// version was bumped; warnings stay warnings and the rest are notices.
+func (r *Report) WriteGitHub(w io.Writer) error {
+	var b strings.Builder
+	for _, c := range r.Changes {
+		kind := "notice"
+		switch {
+		case c.Level == Breaking && r.Failed():
+			kind = "error"
+		case c.Level >= Warning:
+			kind = "warning"
+		}
+		writeAnnotation(&b, kind, r.Subject+": "+c.ID, c, c.messageWithWhere())
+	}
+	for _, v := range r.Violations {
+		writeAnnotation(&b, "error", r.Subject+": "+v.ID, v, v.Message)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (f Finding) messageWithWhere() string {
+	if f.Where == "" {
+		return f.Message
+	}
+	return f.Where + ": " + f.Message
+}
+
+func writeAnnotation(b *strings.Builder, kind, title string, f Finding, msg string) {
+	params := []string{"title=" + escapeProperty(title)}
+	if f.File != "" {
+		params = append(params, "file="+escapeProperty(f.File))
+		if f.Line > 0 {
+			params = append(params, fmt.Sprintf("line=%d", f.Line))
+		}
+		if f.Column > 0 {
+			params = append(params, fmt.Sprintf("col=%d", f.Column))
+		}
+	}
+	fmt.Fprintf(b, "::%s %s::%s\n", kind, strings.Join(params, ","), escapeData(msg))
+}
+
+// escapeData escapes an annotation's message per GitHub's workflow-command
+// rules; '%' goes first so that the escapes it introduces stay intact.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes an annotation property value (title, file), which
+// also may not contain ':' or ','.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
