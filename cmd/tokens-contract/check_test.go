@@ -14,7 +14,6 @@ const (
 	driftDir      = "../../contract/testdata/drift"
 )
 
-
 func TestCheckExitCodes(t *testing.T) {
 	tests := []struct {
 		name     string

@@ -14,7 +14,6 @@ import (
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-
 func mustJSON(t *testing.T) []byte {
 	t.Helper()
 	b, err := openapi.JSON()
