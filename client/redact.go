@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	redactpkg "github.com/b2b-contract/s2s-tokens/client/redact"
 )
 
 // Bounds of what an APIError keeps from a response body.
@@ -16,44 +18,12 @@ const (
 	messageLimit = 256
 )
 
-// The redaction patterns. They err on the side of removing too much: an
-// excerpt is for a human to recognise the kind of answer, not to parse.
-var (
-	// A JWT, or the beginning of one cut off by a truncated body: the
-	// encoded JOSE header always starts with "eyJ" ({").
-	jwtRE = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*){0,2}`)
-	// Three dot-separated base64url runs: a JWT whose header is not JSON-ish,
-	// or any other compact token.
-	compactRE = regexp.MustCompile(`[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}`)
-	// An email address, or the local part of one whose domain was cut off.
-	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*`)
-	// A JSON member whose name says it holds a secret, with its string value
-	// (terminated or cut off by the end of the text).
-	secretMemberRE = regexp.MustCompile(`(?i)("(?:token|authtoken|auth_token|x-auth-token|password|passwd|secret|access_token|refresh_token|api_key|apikey)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`)
-	// The same in a query string or form body.
-	secretParamRE = regexp.MustCompile(`(?i)\b(token|authtoken|auth_token|password|passwd|secret|access_token|api_key)=[^&\s"'<>]*`)
-	// What is left at the end of a cut text: a run of characters that may
-	// be the first part of a secret.
-	partialWordRE = regexp.MustCompile(`[^\s"',:;{}\[\]<>()=&]+$`)
-)
+// partialWordRE matches what is left at the end of a cut text: a run of
+// characters that may be the first part of a secret.
+var partialWordRE = regexp.MustCompile(`[^\s"',:;{}\[\]<>()=&]+$`)
 
-// redact removes secrets and personal data from s: the literal values in
-// known (the client's auth token, a create request's password), JWT-shaped
-// strings, emails, and the values of JSON members and form fields named like
-// token, authToken or password.
-func redact(s string, known ...string) string {
-	for _, k := range known {
-		if len(k) >= 4 { // shorter values would mask ordinary text, and are not credentials
-			s = strings.ReplaceAll(s, k, Masked)
-		}
-	}
-	s = secretMemberRE.ReplaceAllString(s, `$1"`+Masked+`"`)
-	s = secretParamRE.ReplaceAllString(s, `$1=`+Masked)
-	s = jwtRE.ReplaceAllString(s, Masked)
-	s = compactRE.ReplaceAllString(s, Masked)
-	s = emailRE.ReplaceAllString(s, Masked)
-	return s
-}
+// redact removes secrets and personal data from s; see redact.String.
+func redact(s string, known ...string) string { return redactpkg.String(s, known...) }
 
 // excerpt returns a redacted copy of at most ExcerptLimit bytes of body,
 // with control characters (other than newline and tab) replaced, for

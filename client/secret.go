@@ -1,6 +1,8 @@
 package client
 
 import (
+	redactpkg "github.com/b2b-contract/s2s-tokens/client/redact"
+
 	"crypto/subtle"
 	"fmt"
 	"io"
@@ -9,7 +11,7 @@ import (
 )
 
 // Masked is what a non-empty Secret prints, marshals and logs as.
-const Masked = "[REDACTED]"
+const Masked = redactpkg.Marker
 
 // Secret holds a credential (a token value, a password) so that it cannot be
 // printed by accident. fmt (every verb, including %v, %+v, %#v, %s, %q and

@@ -1,15 +1,16 @@
 package contract
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/b2b-contract/s2s-tokens/client/redact"
 )
 
 // Redacted replaces a secret in any message the checker writes.
-const Redacted = "[redacted]"
+const Redacted = redact.Marker
 
 // sensitiveHeaders are request and response headers whose values are
 // credentials.
@@ -24,14 +25,6 @@ func sensitiveKey(k string) bool {
 	}
 	return false
 }
-
-var (
-	// jwtLike matches JWT-shaped strings: three base64url runs, the first
-	// two long enough to hold a JSON object.
-	jwtLike = regexp.MustCompile(`[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*`)
-	// emailLike matches email addresses.
-	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*`)
-)
 
 // secretValues collects, once, every value of the exchange that must never
 // appear in a finding: credential headers, and body members with sensitive
@@ -104,15 +97,10 @@ func scrubFindings(fs []Finding, secrets []string) {
 	}
 }
 
-// Scrub removes from text every listed secret, every JWT-shaped string and
-// every email address. Reports use it as a last line of defence on anything
-// they print that did not come from a Finding.
+// Scrub removes from text every listed secret, every JWT-shaped string,
+// every email address and every value of a secret-named member, with the
+// redactor the client uses (client/redact). Reports use it as a last line of
+// defence on anything they print.
 func Scrub(text string, secrets []string) string {
-	for _, sec := range secrets {
-		if len(sec) >= 4 && strings.Contains(text, sec) {
-			text = strings.ReplaceAll(text, sec, Redacted)
-		}
-	}
-	text = jwtLike.ReplaceAllString(text, Redacted)
-	return emailLike.ReplaceAllString(text, Redacted)
+	return redact.String(text, secrets...)
 }
