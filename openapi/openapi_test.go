@@ -15,9 +15,9 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/pb33f/go-yaml"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )

@@ -1,4 +1,4 @@
-package publish
+package yamljson
 
 import (
 	"encoding/json"
@@ -21,13 +21,14 @@ func TestNodeJSON(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(tt.in), &n); err != nil {
 			t.Fatal(err)
 		}
-		got, err := nodeJSON(&n)
+		raw, err := Indented(&n)
+		got := string(raw)
 		if err != nil {
-			t.Errorf("nodeJSON(%q): %v", tt.in, err)
+			t.Errorf("Indented(%q): %v", tt.in, err)
 			continue
 		}
 		if compact := strings.Join(strings.Fields(got), ""); compact != strings.ReplaceAll(tt.want, " ", "") {
-			t.Errorf("nodeJSON(%q) = %s, want %s", tt.in, compact, tt.want)
+			t.Errorf("Indented(%q) = %s, want %s", tt.in, compact, tt.want)
 		}
 	}
 	for _, bad := range []string{"x: .inf\n", "x: .nan\n"} {
@@ -35,13 +36,13 @@ func TestNodeJSON(t *testing.T) {
 		if err := yaml.Unmarshal([]byte(bad), &n); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := nodeJSON(&n); err == nil {
-			t.Errorf("nodeJSON(%q) gave JSON for a number JSON cannot hold", bad)
+		if _, err := Indented(&n); err == nil {
+			t.Errorf("Indented(%q) gave JSON for a number JSON cannot hold", bad)
 		}
 	}
 }
 
-// FuzzNodeJSON feeds arbitrary YAML to the example renderer: it must never
+// FuzzNodeJSON feeds arbitrary YAML to the renderer: it must never
 // panic, and whatever it returns must be valid JSON.
 func FuzzNodeJSON(f *testing.F) {
 	for _, s := range []string{"a: 1\n", "- [1, {b: c}]\n", "a: &x [*x]\n", "x: !!binary aGk=\n", "? [a]\n: b\n"} {
@@ -52,9 +53,9 @@ func FuzzNodeJSON(f *testing.F) {
 		if yaml.Unmarshal([]byte(in), &n) != nil {
 			return
 		}
-		out, err := nodeJSON(&n)
-		if err == nil && !json.Valid([]byte(out)) {
-			t.Errorf("nodeJSON(%q) = %q, not JSON", in, out)
+		out, err := Indented(&n)
+		if err == nil && !json.Valid(out) {
+			t.Errorf("Indented(%q) = %q, not JSON", in, out)
 		}
 	})
 }
