@@ -111,7 +111,7 @@ func page(total, offset, limit int, items ...string) string {
 func TestRedactRemovesCanaries(t *testing.T) {
 	c := newCanaries(4)
 	c.tokens[2] = canaryJWT(c.emails[0], c.hash) // a second token of the same user
-	masked := "****" + synthetic.RandomHex(2) // partly masked, still a secret
+	masked := "****" + synthetic.RandomHex(2)    // partly masked, still a secret
 	opaque := "b2b_" + synthetic.RandomHex(20)
 	escapedEmail := strings.Replace(c.emails[3], "@", `\u0040`, 1)
 	exs := []*contract.Exchange{
