@@ -41,3 +41,11 @@ FAKE_ADDR ?= 127.0.0.1:8080
 .PHONY: fake
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
+
+.PHONY: contract-live lint-workflows
+contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
+	GO="$(GO)" bash .ci/contract-live
+
+WORKFLOWS ?= examples/github-actions/nightly-live.yml
+lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)

@@ -472,18 +472,26 @@ func (r *Redactor) text(s string) string {
 	if !r.learning && r.replacer != nil {
 		s = r.replacer.Replace(s)
 	}
-	s = jwtCandidate.ReplaceAllStringFunc(s, func(m string) string {
-		if r.produced[m] || !jwtShaped(m) {
-			return m
-		}
-		return r.jwt(m)
-	})
-	s = jwtFragment.ReplaceAllStringFunc(s, func(m string) string {
-		if r.produced[m] {
-			return m
-		}
-		return contract.Redacted
-	})
+	// The cheap tests first: most strings hold no dot, no "eyJ", no "@".
+	if strings.Count(s, ".") >= 2 {
+		s = jwtCandidate.ReplaceAllStringFunc(s, func(m string) string {
+			if r.produced[m] || !jwtShaped(m) {
+				return m
+			}
+			return r.jwt(m)
+		})
+	}
+	if strings.Contains(s, "eyJ") {
+		s = jwtFragment.ReplaceAllStringFunc(s, func(m string) string {
+			if r.produced[m] {
+				return m
+			}
+			return contract.Redacted
+		})
+	}
+	if !strings.Contains(s, "@") {
+		return s
+	}
 	return emailLike.ReplaceAllStringFunc(s, func(m string) string {
 		if r.produced[m] {
 			return m
