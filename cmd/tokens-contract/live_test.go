@@ -511,3 +511,34 @@ func TestLiveHelp(t *testing.T) {
 		t.Errorf("help does not list live:\n%s", stdout.String())
 	}
 }
+
+func TestLiveFlagsReachTheRun(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	base := serveFakeHTTP(t, token, 600, fake.ScenarioNone)
+	env, stdout, _ := testEnv(map[string]string{envAuthToken: token})
+	if code := run(context.Background(), env, []string{"live", "--base-url", base, "--budget", "2"}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "2 exchanges checked") {
+		t.Errorf("--budget 2 did not limit the run: %s", stdout.String())
+	}
+}
+
+// TestLiveRecordFailureIsAnError: a recording that cannot be written makes
+// the run exit 2, and the report is still printed.
+func TestLiveRecordFailureIsAnError(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
+	file := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
+	code := run(context.Background(), env, []string{"live", "--base-url", base, "--record", file})
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "--record "+file) || !strings.Contains(stdout.String(), "PASS") {
+		t.Errorf("stderr %q; stdout %q", scrub(stderr.String(), map[string]string{"token": token}), stdout.String())
+	}
+}
