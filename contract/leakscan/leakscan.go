@@ -35,6 +35,7 @@ type Hit struct {
 	Where string
 }
 
+// String describes the hit by line and method; it never holds the token.
 func (h Hit) String() string {
 	return fmt.Sprintf("line %d: a JWT that is not synthetic (%s)", h.Line, h.Where)
 }
