@@ -91,3 +91,11 @@ downstream: ## The downstream example: go generate from `tokens-contract spec`, 
 	if [ -n "$$untracked" ]; then echo "$(DOWNSTREAM) has files that are not committed:" >&2; echo "$$untracked" >&2; exit 1; fi
 	cd $(DOWNSTREAM) && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) test -race -count=1 ./...
 	$(DOWNSTREAM)/outside.sh
+
+.PHONY: contract-live lint-workflows
+contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
+	GO="$(GO)" bash .ci/contract-live
+
+WORKFLOWS ?= examples/github-actions/nightly-live.yml
+lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)

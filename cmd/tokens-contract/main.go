@@ -51,6 +51,7 @@ type environment struct {
 func commands() []command {
 	return []command{
 		checkCommand(),
+		liveCommand(),
 		fakeCommand(),
 		specCommand(),
 	}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/report"
+	"github.com/b2b-contract/s2s-tokens/openapi"
+)
+
+// envBaseURL names the environment variable that replaces the spec's server
+// URL when --base-url is not given.
+const envBaseURL = "B2B_BASE_URL"
+
+func liveCommand() command {
+	return command{name: "live", summary: "probe the live endpoint (read-only, within a request budget) and check what it answers", run: runLive}
+}
+
+func liveDescription() string {
+	base, err := live.DefaultBaseURL()
+	if err != nil {
+		base = "(the spec's server URL)"
+	}
+	return fmt.Sprintf(`Probes GET /backend/tokens on the live endpoint, read-only and within a request
+budget, checks every response against the contract, and reports drift as
+check does.
+
+It sends only GET requests with the headers authToken, Accept:
+application/json and User-Agent (never X-Store-Hash): the first page with the
+documented defaults, a page with limit=250, the following pages of 250 while
+the budget allows, and a page past the end. Cross-page invariants (an id at
+two positions, a totalCount that changes) are checked over the run.
+
+It is polite to the store's shared limit of 150 requests a minute: it reads
+the rate-limit headers, waits when few requests are left or when told to
+(Retry-After, clamped to --max-wait), and stops with a rate-limited finding
+after %d 429s in a row. It never follows a redirect, so the token never goes
+to another host.
+
+Environment:
+  %s  the authToken to send (required; never a flag: shell history)
+  %s    the base URL, when --base-url is not given
+                  (default %s)
+
+The base URL must be https, or http to a loopback address (a local stand-in
+such as tokens-contract fake).
+
+--record DIR writes the run's exchanges to DIR as live-<UTC time>.yaml,
+a cassette that tokens-contract check reads, with every secret replaced before
+anything reaches the disk: tokens by synthetic JWTs, emails by example.test
+addresses, store hashes by fake ones, auth and cookie headers dropped.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 a usage error, a rejected token, or a run that could not complete.`,
+		live.DefaultMax429, envAuthToken, envBaseURL, base)
+}
+
+func runLive(ctx context.Context, env *environment, args []string) int {
+	fs := newFlagSet(env, "live",
+		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
+			"[--format text|json|junit|github|markdown] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
+		liveDescription())
+	var rf reportFlags
+	rf.register(fs)
+	baseURL := fs.String("base-url", "", "probe `URL` instead of the spec's server (default $"+envBaseURL+", else the spec's)")
+	record := fs.String("record", "", "write the redacted exchanges to a recording in `DIR`")
+	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
+	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
+	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(env.stderr, "tokens-contract live: "+format+"\n", a...)
+		return exitUsage
+	}
+	failOn, err := rf.validate()
+	if err != nil {
+		return usageError("%v", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		// Never echo the argument: it may be a token pasted in the wrong place.
+		return usageError("live takes no arguments (got %d); the token comes from %s", fs.NArg(), envAuthToken)
+	case *budget < 1 || *budget > live.MaxBudget:
+		return usageError("--budget is %d; want 1 to %d", *budget, live.MaxBudget)
+	case *timeout <= 0:
+		return usageError("--timeout is %v; want a positive duration such as 30s", *timeout)
+	case *maxWait < time.Second:
+		return usageError("--max-wait is %v; want 1s or more", *maxWait)
+	}
+	token := env.getenv(envAuthToken)
+	if token == "" {
+		return usageError("%s is not set: live reads the authToken from the environment, never from a flag", envAuthToken)
+	}
+	base := *baseURL
+	if base == "" {
+		base = env.getenv(envBaseURL)
+	}
+	if base == "" {
+		if base, err = live.DefaultBaseURL(); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	u, err := live.ParseBaseURL(base)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	checker, err := contract.New()
+	if err != nil {
+		return usageError("%v", err)
+	}
+	logf := func(format string, a ...any) {
+		fmt.Fprintf(env.stderr, "tokens-contract live: %s\n", contract.Scrub(fmt.Sprintf(format, a...), []string{token}))
+	}
+	out, err := live.Run(ctx, live.Config{
+		BaseURL: u.String(), Token: token, Budget: *budget, Timeout: *timeout, MaxWait: *maxWait, Logf: logf,
+	}, checker)
+	if err != nil {
+		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
+	}
+	in := report.Input{
+		Tool: "tokens-contract live", SpecVersion: openapi.Version(), FailOn: failOn,
+		Runs: []report.Run{{Name: "live " + u.String(), Results: out.Results}},
+	}
+	for _, e := range out.Errors {
+		in.Errors = append(in.Errors, errors.New(contract.Scrub(e.Error(), []string{token})))
+	}
+	recordFailed := false
+	if *record != "" {
+		if len(out.Exchanges) == 0 {
+			logf("nothing to record: no request got a response")
+		} else {
+			r := live.NewRedactor(token)
+			path, err := live.WriteRecording(*record, live.NewRecording(out, r), r.Secrets())
+			if err != nil {
+				logf("--record %s: %s", *record, contract.Scrub(err.Error(), r.Secrets()))
+				recordFailed = true
+			} else {
+				logf("recorded %d exchanges to %s (secrets replaced; re-check with: tokens-contract check %s)", len(out.Exchanges), path, path)
+			}
+		}
+	}
+	code := rf.emit(env, in)
+	if recordFailed {
+		code = exitUsage
+	}
+	return code
+}

@@ -1,0 +1,544 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/contract/fake"
+	"github.com/b2b-contract/s2s-tokens/contract/leakscan"
+	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+)
+
+// jsonReport is the part of --format json the tests read.
+type jsonReport struct {
+	ExitCode int `json:"exitCode"`
+	Findings []struct {
+		ID       string `json:"id"`
+		Severity string `json:"severity"`
+		Path     string `json:"path"`
+	} `json:"findings"`
+	Errors []struct {
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+func (r jsonReport) ids() []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, f.ID+"/"+f.Severity)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func parseReport(t *testing.T, stdout string) jsonReport {
+	t.Helper()
+	var r jsonReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("stdout is not one JSON report: %v", err)
+	}
+	return r
+}
+
+// serveFakeHTTP serves the fake in-process for live to probe.
+func serveFakeHTTP(t *testing.T, token string, seed int, sc fake.Scenario) string {
+	t.Helper()
+	s, err := fake.New(fake.Options{AuthToken: token, SeedTokens: seed, Scenario: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestLiveRefusesBadInvocations(t *testing.T) {
+	token := "tok-" + synthetic.RandomHex(12)
+	secret := synthetic.RandomHex(10)
+	withToken := map[string]string{envAuthToken: token}
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"no token", map[string]string{}, []string{"--base-url", "http://127.0.0.1:1"}, envAuthToken + " is not set"},
+		{"token as a flag", withToken, []string{"--token", secret}, "flag provided but not defined: -token"},
+		{"token as an argument", withToken, []string{secret}, "takes no arguments (got 1)"},
+		{"plain http elsewhere", withToken, []string{"--base-url", "http://example.com"}, "plain http"},
+		{"user information", withToken, []string{"--base-url", "https://u:" + secret + "@example.com"}, "user information"},
+		{"bad B2B_BASE_URL", map[string]string{envAuthToken: token, envBaseURL: "http://10.1.2.3"}, nil, "plain http"},
+		{"budget 0", withToken, []string{"--budget", "0"}, "--budget is 0"},
+		{"budget 101", withToken, []string{"--budget", "101"}, "--budget is 101"},
+		{"timeout 0", withToken, []string{"--timeout", "0s"}, "--timeout"},
+		{"max wait too short", withToken, []string{"--max-wait", "10ms"}, "--max-wait"},
+		{"bad format", withToken, []string{"--format", "xml"}, "--format"},
+		{"fail-on info", withToken, []string{"--fail-on", "info"}, "--fail-on"},
+		{"bad report", withToken, []string{"--report", "junit"}, "--report"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(tt.vars)
+			code := run(context.Background(), env, append([]string{"live"}, tt.args...))
+			vars := map[string]string{"token": token, "secret": secret}
+			if code != exitUsage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, scrub(stderr.String(), vars))
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr lacks %q: %s", tt.want, scrub(stderr.String(), vars))
+			}
+			for _, out := range []string{stdout.String(), stderr.String()} {
+				if strings.Contains(out, secret) || strings.Contains(out, token) {
+					t.Error("the output repeats a secret from the command line or the environment")
+				}
+			}
+		})
+	}
+}
+
+// TestLiveAgainstStandIns is the "done when" of the live command: against a
+// local stand-in that masks tokens, drops a field or answers 410, live exits
+// 1 with the right finding; a Sunset header is a deprecation finding, which
+// fails the run only with --fail-on deprecation.
+func TestLiveAgainstStandIns(t *testing.T) {
+	tests := []struct {
+		sc      fake.Scenario
+		args    []string
+		code    int
+		finding string
+	}{
+		{fake.ScenarioNone, nil, exitOK, ""},
+		{fake.ScenarioMaskedToken, nil, exitFindings, "token-not-jwt/breaking"},
+		{fake.ScenarioFieldRemoved, nil, exitFindings, "missing-field/breaking"},
+		{fake.ScenarioEndpointGone, nil, exitFindings, "endpoint-gone/breaking"},
+		{fake.ScenarioUnknownField, nil, exitFindings, "unknown-field/additive"},
+		{fake.ScenarioUnknownField, []string{"--fail-on", "breaking"}, exitOK, "unknown-field/additive"},
+		{fake.ScenarioSunset, nil, exitOK, "sunset-announced/deprecation"},
+		{fake.ScenarioSunset, []string{"--fail-on", "deprecation"}, exitFindings, "sunset-announced/deprecation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sc.String()+strings.Join(tt.args, ""), func(t *testing.T) {
+			token := "auth-" + synthetic.RandomHex(16)
+			base := serveFakeHTTP(t, token, 30, tt.sc)
+			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
+			args := append([]string{"live", "--base-url", base, "--format", "json"}, tt.args...)
+			code := run(context.Background(), env, args)
+			vars := map[string]string{"token": token}
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, scrub(stderr.String(), vars))
+			}
+			r := parseReport(t, stdout.String())
+			if r.ExitCode != code && code != exitUsage {
+				t.Errorf("the report says exit %d, the command %d", r.ExitCode, code)
+			}
+			if tt.finding == "" && len(r.Findings) > 0 {
+				t.Errorf("findings %v from a clean stand-in", r.ids())
+			}
+			if tt.finding != "" && !slices.Contains(r.ids(), tt.finding) {
+				t.Errorf("findings %v lack %s", r.ids(), tt.finding)
+			}
+		})
+	}
+}
+
+// TestLiveRecordsAndRechecks: a recording made by live --record re-checks
+// with tokens-contract check to the same findings, and a clean one passes.
+func TestLiveRecordsAndRechecks(t *testing.T) {
+	for _, sc := range append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...) {
+		t.Run(sc.String(), func(t *testing.T) {
+			token := "auth-" + synthetic.RandomHex(16)
+			base := serveFakeHTTP(t, token, 260, sc)
+			dir := filepath.Join(t.TempDir(), "recordings")
+			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
+			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json", "--record", dir})
+			liveReport := parseReport(t, stdout.String())
+			if !strings.Contains(stderr.String(), " exchanges to "+dir) {
+				t.Errorf("stderr does not name the recording: %s", scrub(stderr.String(), map[string]string{"token": token}))
+			}
+			files, _ := filepath.Glob(filepath.Join(dir, "live-*.yaml"))
+			if len(files) != 1 {
+				t.Fatalf("%d recordings in %s, want 1", len(files), dir)
+			}
+			data, _ := os.ReadFile(files[0])
+			if bytes.Contains(data, []byte(token)) || len(leakscan.Scan(data)) > 0 {
+				t.Error("the recording holds the token or a JWT that is not synthetic")
+			}
+			env, stdout, _ = testEnv(nil)
+			checkCode := run(context.Background(), env, []string{"check", "--format", "json", dir})
+			checkReport := parseReport(t, stdout.String())
+			if checkCode != liveCode || !slices.Equal(checkReport.ids(), liveReport.ids()) {
+				t.Errorf("live: exit %d %v; check of its recording: exit %d %v", liveCode, liveReport.ids(), checkCode, checkReport.ids())
+			}
+			if sc == fake.ScenarioNone && (checkCode != exitOK || len(checkReport.Findings) > 0) {
+				t.Errorf("a clean recording re-checks with exit %d and %v", checkCode, checkReport.ids())
+			}
+		})
+	}
+}
+
+func TestLiveReadsB2BBaseURL(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
+	env, stdout, _ := testEnv(map[string]string{envAuthToken: token, envBaseURL: base})
+	if code := run(context.Background(), env, []string{"live"}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "3 exchanges checked") {
+		t.Errorf("stdout: %s", stdout.String())
+	}
+	// The flag wins over the environment.
+	env, _, stderr := testEnv(map[string]string{envAuthToken: token, envBaseURL: "http://10.0.0.1"})
+	if code := run(context.Background(), env, []string{"live", "--base-url", base}); code != exitOK {
+		t.Errorf("exit %d: %s", code, scrub(stderr.String(), map[string]string{"token": token}))
+	}
+}
+
+func TestLiveRejectedTokenIsAnError(t *testing.T) {
+	base := serveFakeHTTP(t, "auth-"+synthetic.RandomHex(16), 3, fake.ScenarioNone)
+	wrong := "wrong-" + synthetic.RandomHex(16)
+	env, stdout, stderr := testEnv(map[string]string{envAuthToken: wrong})
+	code := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json"})
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d: a rejected token checks nothing", code, exitUsage)
+	}
+	r := parseReport(t, stdout.String())
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "rejected the token with 401") {
+		t.Errorf("report errors %+v", r.Errors)
+	}
+	if strings.Contains(stdout.String()+stderr.String(), wrong) {
+		t.Error("the output repeats the token")
+	}
+}
+
+// canaryJWT returns a real-shaped JWT made at run time, not marked
+// synthetic.
+func canaryJWT(email, hash string) string {
+	b64 := base64.RawURLEncoding
+	h := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"k` + synthetic.RandomHex(6) + `"}`))
+	p := b64.EncodeToString([]byte(`{"email":"` + email + `","store_hash":"` + hash + `","db":"default"}`))
+	sig := make([]byte, 32)
+	rand.Read(sig)
+	return h + "." + p + "." + b64.EncodeToString(sig)
+}
+
+// canaryServer answers live's probes with canary secrets in every place a
+// misbehaving endpoint could put them, and checks the canary auth value.
+type canaryServer struct {
+	auth, hash string
+	emails     []string
+	tokens     []string
+	unauth     atomic.Int32
+}
+
+func newCanaryServer() *canaryServer {
+	c := &canaryServer{auth: "auth-" + synthetic.RandomHex(20), hash: "h" + synthetic.RandomHex(5)}
+	for range 4 {
+		e := "c" + synthetic.RandomHex(4) + "@corp-" + synthetic.RandomHex(3) + ".com"
+		c.emails = append(c.emails, e)
+		c.tokens = append(c.tokens, canaryJWT(e, c.hash))
+	}
+	return c
+}
+
+// secrets lists every canary and each JWT's segments.
+func (c *canaryServer) secrets() map[string]string {
+	m := map[string]string{"auth": c.auth, "hash": c.hash}
+	for i, e := range c.emails {
+		m["email"+strconv.Itoa(i)] = e
+	}
+	for i, tok := range c.tokens {
+		m["token"+strconv.Itoa(i)] = tok
+		for j, part := range strings.Split(tok, ".") {
+			m[fmt.Sprintf("token%d.%d", i, j)] = part
+		}
+	}
+	return m
+}
+
+func (c *canaryServer) item(id int, email, token string) string {
+	return fmt.Sprintf(`{"id":%d,"name":"token %d of %s","email":%q,"storeHash":%q,"token":%q,"eventChannel":"app"}`,
+		id, id, email, email, c.hash, token)
+}
+
+func (c *canaryServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Requests-Remaining", "140 times")
+	h.Set("Set-Cookie", "session="+c.auth+"; HttpOnly")
+	h.Set("X-Debug-Auth", "got "+r.Header.Get("authToken"))
+	h.Set("X-Owner", c.emails[0])
+	if r.Header.Get("authToken") != c.auth {
+		c.unauth.Add(1)
+		h.Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"code":401,"data":{"errMsg":"bad token %s"},"meta":{"message":"Unauthorized"}}`, r.Header.Get("authToken"))
+		return
+	}
+	q := r.URL.Query()
+	var body string
+	status, ctype := http.StatusOK, "application/json"
+	switch {
+	case !q.Has("limit"):
+		body = fmt.Sprintf(`{"code":200,"data":[%s,%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":900,"offset":0,"limit":10}}}`,
+			c.item(1, c.emails[0], c.tokens[0]), c.item(2, c.emails[1], c.tokens[1]))
+	case q.Get("offset") == "":
+		escaped := strings.Replace(c.emails[2], "@", `\u0040`, 1)
+		body = fmt.Sprintf(`{"code":200,"data":[%s,%s,%s,{"id":4,"name":"n","email":"%s","storeHash":%q,"token":"%s","eventChannel":"app","%s":1}],`+
+			`"meta":{"message":%q,"pagination":{"totalCount":900,"offset":0,"limit":250}},"debug":{"authToken":%q,"headers":"authToken: %s"}}`,
+			c.item(1, c.emails[0], "********"), c.item(2, c.emails[1], "****"+c.tokens[1][len(c.tokens[1])-6:]),
+			c.item(3, c.emails[3], "opaque_"+c.auth), escaped, c.hash, c.tokens[3], c.emails[1], c.tokens[2], c.auth, c.auth)
+	case q.Get("offset") == "250":
+		ctype = "text/html; charset=utf-8"
+		body = fmt.Sprintf("<html><body><p>Debug: authToken=%s user=%s token=%s store=%s</p></body></html>",
+			c.auth, c.emails[0], c.tokens[0], c.hash)
+	case q.Get("offset") == "500":
+		full := fmt.Sprintf(`{"code":200,"data":[%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":900,"offset":500,"limit":250}}}`,
+			c.item(501, c.emails[2], c.tokens[2]))
+		cut := strings.Index(full, c.tokens[2]) + len(c.tokens[2])/2 // in the middle of the token
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Length", strconv.Itoa(len(full)))
+		w.WriteHeader(status)
+		w.Write([]byte(full[:cut])) // then the handler returns and the connection is cut
+		return
+	default:
+		status = http.StatusGone
+		body = fmt.Sprintf(`{"code":410,"data":{"errMsg":"gone; your token %s belongs to %s"},"meta":{"message":"Gone"}}`, c.auth, c.emails[3])
+	}
+	h.Set("Content-Type", ctype)
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(body))
+		zw.Close()
+		h.Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		w.Write(buf.Bytes())
+		return
+	}
+	w.WriteHeader(status)
+	w.Write([]byte(body))
+}
+
+// assertNoCanary fails if text holds a canary or a JWT that is not
+// synthetic; it never prints the canary.
+func assertNoCanary(t *testing.T, what string, text []byte, secrets map[string]string) {
+	t.Helper()
+	for name, s := range secrets {
+		if bytes.Contains(text, []byte(s)) {
+			t.Errorf("%s holds the canary %s", what, name)
+		}
+	}
+	if hits := leakscan.Scan(text); len(hits) > 0 {
+		t.Errorf("%s holds a JWT that is not synthetic: %v", what, hits)
+	}
+}
+
+// TestLiveLeaksNoSecret runs the whole live --record path against a server
+// that returns canary tokens, emails and the canary auth value everywhere it
+// can (JSON fields, unexpected fields, escapes, an HTML page, a body cut in
+// the middle of a token, an error body, headers, cookies, gzip), in every
+// output format and with every report file, and checks that no canary
+// reaches the recording, stdout, stderr or any report. The recording is then
+// re-checked, and that output is checked too.
+func TestLiveLeaksNoSecret(t *testing.T) {
+	c := newCanaryServer()
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	secrets := c.secrets()
+	for _, format := range []string{"text", "json", "junit", "github", "markdown"} {
+		t.Run(format, func(t *testing.T) {
+			dir := t.TempDir()
+			rec := filepath.Join(dir, "rec")
+			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec}
+			for _, f := range []string{"text", "json", "junit", "github", "markdown"} {
+				args = append(args, "--report", f+"="+filepath.Join(dir, "report."+f))
+			}
+			env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
+			code := run(context.Background(), env, args)
+			if code != exitFindings {
+				t.Errorf("exit %d, want %d (the canary server drifts)", code, exitFindings)
+			}
+			assertNoCanary(t, "stdout", []byte(stdout.String()), secrets)
+			assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
+			files, _ := filepath.Glob(filepath.Join(dir, "report.*"))
+			recs, _ := filepath.Glob(filepath.Join(rec, "*.yaml"))
+			if len(files) != 5 || len(recs) != 1 {
+				t.Fatalf("%d report files and %d recordings, want 5 and 1; stderr: %s", len(files), len(recs), scrub(stderr.String(), secrets))
+			}
+			for _, f := range append(files, recs...) {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				assertNoCanary(t, filepath.Base(f), data, secrets)
+			}
+			liveOut := stdout.String()
+			env, stdout, stderr = testEnv(nil)
+			checkCode := run(context.Background(), env, []string{"check", "--format", format, rec})
+			assertNoCanary(t, "check's stdout", []byte(stdout.String()), secrets)
+			assertNoCanary(t, "check's stderr", []byte(stderr.String()), secrets)
+			// Even with this much redacted, the recording gives the checker the
+			// same findings as the live run.
+			if format == "json" {
+				a, b := parseReport(t, liveOut).ids(), parseReport(t, stdout.String()).ids()
+				if checkCode != code || !slices.Equal(a, b) {
+					t.Errorf("live: exit %d %v; check of the recording: exit %d %v", code, a, checkCode, b)
+				}
+			}
+		})
+	}
+	if n := c.unauth.Load(); n != 0 {
+		t.Errorf("%d requests reached the server without the canary auth value", n)
+	}
+}
+
+// TestLiveLeaksNoSecretOnFailure covers the error paths: a rejected token
+// echoed by the server, a connection cut before any response, and a redirect
+// to another host (which must never see the token).
+func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
+	c := newCanaryServer()
+	secrets := c.secrets()
+
+	t.Run("rejected and echoed", func(t *testing.T) {
+		srv := httptest.NewServer(c)
+		defer srv.Close()
+		wrong := canaryJWT(c.emails[0], c.hash) // a real-looking token the server rejects and echoes
+		secrets := c.secrets()
+		secrets["wrong"] = wrong
+		for j, part := range strings.Split(wrong, ".") {
+			secrets["wrong."+strconv.Itoa(j)] = part
+		}
+		dir := t.TempDir()
+		env, stdout, stderr := testEnv(map[string]string{envAuthToken: wrong})
+		code := run(context.Background(), env, []string{"live", "--base-url", srv.URL, "--record", dir, "--report", "junit=" + filepath.Join(dir, "j.xml")})
+		if code != exitUsage {
+			t.Errorf("exit %d, want %d", code, exitUsage)
+		}
+		assertNoCanary(t, "stdout", []byte(stdout.String()), secrets)
+		assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			assertNoCanary(t, filepath.Base(f), data, secrets)
+		}
+	})
+
+	t.Run("connection cut", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for {
+				conn, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				conn.Close()
+			}
+		}()
+		defer ln.Close()
+		env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
+		code := run(context.Background(), env, []string{"live", "--base-url", "http://" + ln.Addr().String(), "--format", "json"})
+		if code != exitUsage {
+			t.Errorf("exit %d, want %d", code, exitUsage)
+		}
+		r := parseReport(t, stdout.String())
+		if len(r.Errors) != 1 || !strings.HasPrefix(r.Errors[0].Message, "live GET /backend/tokens: ") {
+			t.Errorf("errors %+v", r.Errors)
+		}
+		assertNoCanary(t, "stdout", []byte(stdout.String()), secrets)
+		assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
+	})
+
+	t.Run("redirect to another host", func(t *testing.T) {
+		var reached atomic.Int32
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+		defer other.Close()
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/steal?t="+c.emails[0], http.StatusFound)
+		}))
+		defer srv.Close()
+		dir := t.TempDir()
+		env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
+		code := run(context.Background(), env, []string{"live", "--base-url", srv.URL, "--format", "json", "--record", dir})
+		if code != exitFindings {
+			t.Errorf("exit %d, want %d", code, exitFindings)
+		}
+		if !slices.Contains(parseReport(t, stdout.String()).ids(), "undocumented-status/breaking") {
+			t.Errorf("the 302 should be an undocumented status")
+		}
+		if reached.Load() != 0 {
+			t.Errorf("the other host got %d requests", reached.Load())
+		}
+		assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
+		recs, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		for _, f := range recs {
+			data, _ := os.ReadFile(f)
+			assertNoCanary(t, filepath.Base(f), data, secrets)
+		}
+	})
+}
+
+func TestLiveHelp(t *testing.T) {
+	env, stdout, stderr := testEnv(nil)
+	if code := run(context.Background(), env, []string{"live", "-h"}); code != exitOK {
+		t.Errorf("live -h: exit %d", code)
+	}
+	for _, want := range []string{envAuthToken, envBaseURL, "https://api-b2b.bigcommerce.com/api/io", "--record", "-budget"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("live -h does not mention %s", want)
+		}
+	}
+	env, stdout, _ = testEnv(nil)
+	run(context.Background(), env, []string{"help"})
+	if !strings.Contains(stdout.String(), "  live ") {
+		t.Errorf("help does not list live:\n%s", stdout.String())
+	}
+}
+
+func TestLiveFlagsReachTheRun(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	base := serveFakeHTTP(t, token, 600, fake.ScenarioNone)
+	env, stdout, _ := testEnv(map[string]string{envAuthToken: token})
+	if code := run(context.Background(), env, []string{"live", "--base-url", base, "--budget", "2"}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(stdout.String(), "2 exchanges checked") {
+		t.Errorf("--budget 2 did not limit the run: %s", stdout.String())
+	}
+}
+
+// TestLiveRecordFailureIsAnError: a recording that cannot be written makes
+// the run exit 2, and the report is still printed.
+func TestLiveRecordFailureIsAnError(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
+	file := filepath.Join(t.TempDir(), "not-a-dir")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
+	code := run(context.Background(), env, []string{"live", "--base-url", base, "--record", file})
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "--record "+file) || !strings.Contains(stdout.String(), "PASS") {
+		t.Errorf("stderr %q; stdout %q", scrub(stderr.String(), map[string]string{"token": token}), stdout.String())
+	}
+}

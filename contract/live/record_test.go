@@ -1,0 +1,122 @@
+package live_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/fake"
+	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/openapi"
+)
+
+// TestRecordingRechecksTheSame records a live run against the fake, clean
+// and under every drift scenario, and checks the recording: it holds no
+// secret, carries its provenance, and re-checks with exactly the findings of
+// the live run.
+func TestRecordingRechecksTheSame(t *testing.T) {
+	scenarios := append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...)
+	for _, sc := range scenarios {
+		t.Run(sc.String(), func(t *testing.T) {
+			token := "auth-" + synthetic.RandomHex(16)
+			srv := serveFake(t, token, 260, sc)
+			out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: token})
+			r := live.NewRedactor(token)
+			path, err := live.WriteRecording(t.TempDir(), live.NewRecording(out, r), r.Secrets())
+			if err != nil {
+				t.Fatalf("WriteRecording: %v", err)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(data), token) {
+				t.Error("the recording holds the auth token")
+			}
+			rec, err := contract.LoadFile(path)
+			if err != nil {
+				t.Fatalf("the recording does not load: %v", err)
+			}
+			p := rec.Provenance
+			if p == nil || p.Host != srv.Listener.Addr().String() || p.SpecVersion != openapi.Version() ||
+				!strings.HasPrefix(p.ToolVersion, "tokens-contract ") || p.Redacted != live.RedactionNote ||
+				!p.RecordedAt.Equal(out.StartedAt.Truncate(time.Second)) {
+				t.Errorf("provenance %+v", p)
+			}
+			if len(rec.Exchanges) != len(out.Exchanges) {
+				t.Fatalf("%d exchanges recorded of %d", len(rec.Exchanges), len(out.Exchanges))
+			}
+			for _, ex := range rec.Exchanges {
+				if ex.Request.Header.Get("authToken") != "" {
+					t.Error("a recorded request keeps its authToken header")
+				}
+			}
+			again := newChecker(t).CheckRun(context.Background(), rec.Exchanges)
+			if b, a := findingKeys(out.Results), findingKeys(again); strings.Join(b, "\n") != strings.Join(a, "\n") {
+				t.Errorf("the recording re-checks differently\nlive:     %q\nrecorded: %q", b, a)
+			}
+			if sc == fake.ScenarioNone && len(findingKeys(again)) != 0 {
+				t.Errorf("a clean run's recording gives findings: %q", findingKeys(again))
+			}
+		})
+	}
+}
+
+func TestWriteRecording(t *testing.T) {
+	token := "auth-" + synthetic.RandomHex(16)
+	srv := serveFake(t, token, 3, fake.ScenarioNone)
+	out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: token})
+	dir := filepath.Join(t.TempDir(), "new", "dir")
+
+	r := live.NewRedactor(token)
+	rec := live.NewRecording(out, r)
+	first, err := live.WriteRecording(dir, rec, r.Secrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "live-20261126T090000Z.yaml"; filepath.Base(first) != want {
+		t.Errorf("named %s, want %s (from the run's start, UTC)", filepath.Base(first), want)
+	}
+	if fi, err := os.Stat(first); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("stat: %v, mode %v; want 0644", err, fi.Mode())
+	}
+	second, err := live.WriteRecording(dir, rec, r.Secrets())
+	if err != nil || filepath.Base(second) != "live-20261126T090000Z-2.yaml" {
+		t.Errorf("a second recording of the same second: %s, %v; want a new name, never an overwrite", second, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d files in the directory, want 2 (no temporary file left)", len(entries))
+	}
+
+	// The last check before the disk: a secret that is somehow still in the
+	// encoded bytes stops the write.
+	leaky := live.NewRecording(out, live.NewRedactor(token))
+	leaky.Exchanges[0].Response.Header.Set("X-Leak", token)
+	if _, err := live.WriteRecording(dir, leaky, []string{token}); !errors.Is(err, live.ErrLeak) {
+		t.Errorf("a leaking recording: %v, want ErrLeak", err)
+	}
+	foreign := live.NewRecording(out, live.NewRedactor(token))
+	foreign.Exchanges[0].Response.Header.Set("X-Leak", canaryJWT(canaryEmail(), "abc"))
+	if _, err := live.WriteRecording(dir, foreign, nil); !errors.Is(err, live.ErrLeak) {
+		t.Errorf("a recording with a foreign JWT: %v, want ErrLeak", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("%d files after refused writes, want 2", len(entries))
+	}
+
+	if _, err := live.WriteRecording(dir, &contract.Recording{}, nil); err == nil {
+		t.Error("an empty recording was written")
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+	if _, err := live.WriteRecording(file, rec, nil); err == nil {
+		t.Error("writing into a path that is a file succeeded")
+	}
+}

@@ -1,0 +1,572 @@
+package live
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/pb33f/jsonschema/v6"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+)
+
+// RedactionNote says, for a recording's provenance, what a Redactor
+// replaced.
+const RedactionNote = "tokens replaced by synthetic JWTs (kid synthetic), distinct per token, with the fake email and " +
+	"store hash in their payload; token values that were not JWTs by placeholders that are not JWTs either; " +
+	"emails by example.test addresses (emails that were not valid addresses by invalid placeholders); store hashes " +
+	"by fake hashes; authToken, X-Auth-Token, Authorization, Cookie, Set-Cookie and X-Store-Hash headers and any " +
+	"header carrying the auth token dropped; Content-Length recomputed"
+
+// kind is the sensitive kind of a JSON value, from its member name.
+type kind int
+
+const (
+	kindNone      kind = iota
+	kindToken          // a credential: a JWT today
+	kindEmail          // personal data
+	kindStoreHash      // the store's identity
+	kindSecret         // a password or another secret
+)
+
+// kindOf classifies a JSON member name, case-insensitively. The names are
+// those the checker treats as sensitive, plus common spellings of other
+// credentials.
+func kindOf(name string) kind {
+	switch strings.ToLower(name) {
+	case "token", "authtoken", "auth_token", "x-auth-token", "jwt", "access_token", "accesstoken",
+		"refresh_token", "refreshtoken", "api_key", "apikey":
+		return kindToken
+	case "email", "e-mail", "email_address", "emailaddress":
+		return kindEmail
+	case "storehash", "store_hash":
+		return kindStoreHash
+	case "password", "secret", "client_secret", "clientsecret":
+		return kindSecret
+	}
+	return kindNone
+}
+
+// droppedHeaders are never kept in a recording: they carry credentials or
+// session state.
+var droppedHeaders = []string{
+	"authToken", "X-Auth-Token", "Authorization", "Proxy-Authorization",
+	"Cookie", "Set-Cookie", "Set-Cookie2", "X-Store-Hash",
+}
+
+// Redactor turns exchanges that hold real credentials and personal data into
+// exchanges that can be written to disk. Its mappings are consistent for the
+// life of the Redactor (one run): the same real email always becomes the same
+// fake email, the same token the same synthetic JWT, the same store hash the
+// same fake hash, and a synthetic JWT's payload carries the fake email and
+// store hash of the token it replaces.
+//
+// What it replaces:
+//
+//   - in JSON bodies, every string under a member named token, authToken,
+//     jwt (and similar), email, storeHash or store_hash, password or secret,
+//     at any depth, by kind: a JWT becomes a synthetic JWT; a token that is
+//     not a JWT becomes a placeholder that is not one either (a value made of
+//     mask characters only, such as "********", is kept); a valid email
+//     becomes user-N@example.test and an invalid one invalid-email-N; a store
+//     hash becomes fake-store-N; a password secret-N; empty strings, nulls,
+//     numbers and other non-strings are kept;
+//   - everywhere else (other strings, member names, bodies that are not
+//     JSON, header values, the URL): the auth token, every value learnt above,
+//     any JWT-shaped string, any fragment of one ("eyJ…") and any email
+//     address;
+//   - headers: authToken, X-Auth-Token, Authorization, Proxy-Authorization,
+//     Cookie, Set-Cookie, X-Store-Hash, and any header whose name or value
+//     holds the auth token, are dropped; Content-Length is recomputed.
+//
+// JSON bodies keep every other byte (member order, duplicate names, number
+// literals, invalid UTF-8), and replacements keep a value's verdict (a JWT
+// stays a JWT, a masked token stays masked, an invalid email stays invalid,
+// a null stays null), so a redacted exchange gives the checker the same
+// findings as the original.
+//
+// A Redactor is not safe for concurrent use.
+type Redactor struct {
+	auth string
+
+	tokens   map[string]string // real token (JWT or opaque) → replacement
+	emails   map[string]string
+	hashes   map[string]string
+	secrets  map[string]string
+	produced map[string]bool // every replacement made, so it is not replaced again
+	n        struct{ token, opaque, email, invalidEmail, hash, secret int }
+
+	learning bool
+	replacer *strings.Replacer
+	known    []string // the replacer's old strings
+}
+
+// NewRedactor returns a Redactor for the exchanges of one run made with
+// authToken (which may be empty).
+func NewRedactor(authToken string) *Redactor {
+	return &Redactor{
+		auth:     authToken,
+		tokens:   map[string]string{},
+		emails:   map[string]string{},
+		hashes:   map[string]string{},
+		secrets:  map[string]string{},
+		produced: map[string]bool{},
+	}
+}
+
+// Redact returns redacted copies of exs; exs are not changed. It first reads
+// every exchange to learn the secrets they hold, so that a secret seen in a
+// JSON field of one exchange is also removed where it appears as plain text
+// in another.
+func (r *Redactor) Redact(exs []*contract.Exchange) []*contract.Exchange {
+	r.learning = true
+	for _, ex := range exs {
+		r.exchange(ex)
+	}
+	r.learning = false
+	r.buildReplacer()
+	out := make([]*contract.Exchange, len(exs))
+	for i, ex := range exs {
+		out[i] = r.exchange(ex)
+	}
+	return out
+}
+
+// Secrets returns the real values the Redactor removes wherever they
+// appear, learnt by the last Redact: the auth token, the tokens and their
+// parts, the emails, and the store hashes and other secrets long enough to
+// be told apart from ordinary text. None of them can be in Redact's output,
+// so a caller can check encoded output against them.
+func (r *Redactor) Secrets() []string {
+	return append([]string(nil), r.known...)
+}
+
+func (r *Redactor) exchange(ex *contract.Exchange) *contract.Exchange {
+	out := &contract.Exchange{Source: ex.Source}
+	out.Request = contract.Request{
+		Method: ex.Request.Method,
+		URL:    r.text(ex.Request.URL),
+		Header: r.header(ex.Request.Header),
+	}
+	if ex.Request.Body != nil {
+		out.Request.Body = r.body(ex.Request.Body, false)
+		r.fixLength(out.Request.Header, len(ex.Request.Body), len(out.Request.Body))
+	}
+	body := ex.Response.Body
+	withheld := ""
+	if enc := ex.Response.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
+		// An encoding the prober could not decode: the body cannot be read,
+		// so it cannot be redacted, so it is not kept.
+		withheld = enc
+		body = []byte("(body withheld from the recording: its Content-Encoding could not be decoded, so it could not be redacted)")
+	}
+	out.Response = contract.Response{
+		Status:      ex.Response.Status,
+		Header:      r.header(ex.Response.Header),
+		Body:        r.body(body, ex.Response.Truncated),
+		Truncated:   ex.Response.Truncated,
+		BodyMissing: ex.Response.BodyMissing,
+	}
+	if withheld != "" {
+		out.Response.Header.Del("Content-Encoding")
+		out.Response.Header.Del("Content-Length")
+	} else {
+		r.fixLength(out.Response.Header, len(ex.Response.Body), len(out.Response.Body))
+	}
+	return out
+}
+
+// header copies h without the dropped headers and with every value
+// scrubbed.
+func (r *Redactor) header(h http.Header) http.Header {
+	out := http.Header{}
+next:
+	for name, vs := range h {
+		for _, d := range droppedHeaders {
+			if strings.EqualFold(name, d) {
+				continue next
+			}
+		}
+		if r.holdsAuth(name) {
+			continue
+		}
+		for _, v := range vs {
+			if r.holdsAuth(v) {
+				continue next
+			}
+		}
+		for _, v := range vs {
+			out.Add(name, r.text(v))
+		}
+	}
+	return out
+}
+
+func (r *Redactor) holdsAuth(s string) bool {
+	return r.auth != "" && strings.Contains(s, r.auth)
+}
+
+// fixLength keeps Content-Length right after redaction changed a body's
+// length from before to after. A Content-Length that did not match the body
+// (a truncated response) keeps its difference, so the checker still notices.
+func (r *Redactor) fixLength(h http.Header, before, after int) {
+	v := h.Get("Content-Length")
+	if v == "" {
+		return
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return // malformed: the checker ignores it too
+	}
+	h.Set("Content-Length", strconv.Itoa(max(0, n+after-before)))
+}
+
+// body redacts a request or response body. JSON is walked value by value;
+// whatever is not JSON (the whole body, or the rest of it after the point
+// where it stops being JSON) is scrubbed as text. A truncated body is kept at
+// least as long as it was, so that a body over the checker's size limit
+// stays over it.
+func (r *Redactor) body(b []byte, truncated bool) []byte {
+	if len(b) == 0 {
+		return b
+	}
+	var out []byte
+	stop := 0
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		out, stop = rewriteJSON(b, r.value)
+	}
+	if stop < len(b) {
+		out = append(out, r.text(unescapeSafe(string(b[stop:])))...)
+	}
+	if truncated && len(out) < len(b) {
+		out = append(out, bytes.Repeat([]byte(" "), len(b)-len(out))...)
+	}
+	return out
+}
+
+// unescapeSafe decodes \uXXXX escapes of the characters that make up emails
+// and tokens in text that is not valid JSON, so that an escaped secret
+// (alice\u0040corp.com) is found. Other escapes are kept, so the text's
+// structure does not change.
+func unescapeSafe(s string) string {
+	if !strings.Contains(s, `\u`) {
+		return s
+	}
+	return unicodeEscape.ReplaceAllStringFunc(s, func(m string) string {
+		v, err := strconv.ParseUint(m[2:], 16, 8)
+		if err != nil {
+			return m
+		}
+		c := byte(v)
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("@._+-%", c) >= 0 {
+			return string(rune(c))
+		}
+		return m
+	})
+}
+
+var unicodeEscape = regexp.MustCompile(`\\u00[0-9A-Fa-f]{2}`)
+
+// value redacts one JSON string of kind k.
+func (r *Redactor) value(s string, k kind) string {
+	if s == "" {
+		return s
+	}
+	switch k {
+	case kindToken:
+		switch {
+		case isJWT(s):
+			return r.jwt(s)
+		case isMask(s):
+			return s
+		}
+		return r.opaque(s)
+	case kindEmail:
+		return r.email(s)
+	case kindStoreHash:
+		return r.hash(s)
+	case kindSecret:
+		if isMask(s) {
+			return s
+		}
+		return r.secret(s)
+	}
+	return r.text(s)
+}
+
+// jwt maps a real JWT to a synthetic one whose payload carries the fake
+// email and store hash of the real payload's.
+func (r *Redactor) jwt(real string) string {
+	if v, ok := r.tokens[real]; ok {
+		return v
+	}
+	var claims struct {
+		Email     any `json:"email"`
+		StoreHash any `json:"store_hash"`
+	}
+	_, payload, _ := strings.Cut(real, ".")
+	payload, _, _ = strings.Cut(payload, ".")
+	var c synthetic.Claims
+	if raw, err := base64.RawURLEncoding.DecodeString(payload); err == nil {
+		if json.Unmarshal(raw, &claims) == nil {
+			if e, ok := claims.Email.(string); ok && e != "" {
+				c.Email = r.email(e)
+			}
+			if h, ok := claims.StoreHash.(string); ok && h != "" {
+				c.StoreHash = r.hash(h)
+			}
+		}
+	}
+	r.n.token++
+	c.ID = "redacted-" + strconv.Itoa(r.n.token)
+	v := synthetic.NewJWT(c)
+	r.tokens[real] = v
+	r.produced[v] = true
+	return v
+}
+
+// opaque maps a token that is not a JWT to a placeholder that is not a JWT
+// either, so the checker's token-not-jwt finding survives redaction.
+func (r *Redactor) opaque(real string) string {
+	if v, ok := r.tokens[real]; ok {
+		return v
+	}
+	r.n.opaque++
+	v := "redacted-token-" + strconv.Itoa(r.n.opaque)
+	r.tokens[real] = v
+	r.produced[v] = true
+	return v
+}
+
+// email maps a real email to a reserved one: a valid address to a valid
+// user-N@example.test, anything else to invalid-email-N, which fails the same
+// format check the original failed.
+func (r *Redactor) email(real string) string {
+	if v, ok := r.emails[real]; ok {
+		return v
+	}
+	var v string
+	if validEmail(real) {
+		r.n.email++
+		v = "user-" + strconv.Itoa(r.n.email) + "@example.test"
+	} else {
+		r.n.invalidEmail++
+		v = "invalid-email-" + strconv.Itoa(r.n.invalidEmail)
+	}
+	r.emails[real] = v
+	r.produced[v] = true
+	return v
+}
+
+func (r *Redactor) hash(real string) string {
+	if v, ok := r.hashes[real]; ok {
+		return v
+	}
+	r.n.hash++
+	v := "fake-store-" + strconv.Itoa(r.n.hash)
+	r.hashes[real] = v
+	r.produced[v] = true
+	return v
+}
+
+func (r *Redactor) secret(real string) string {
+	if v, ok := r.secrets[real]; ok {
+		return v
+	}
+	r.n.secret++
+	v := "secret-" + strconv.Itoa(r.n.secret)
+	r.secrets[real] = v
+	r.produced[v] = true
+	return v
+}
+
+// Minimum lengths of learnt values replaced wherever they appear as text:
+// shorter ones would hit innocent text.
+const (
+	minTextSecret = 8
+	minTextHash   = 6
+)
+
+// buildReplacer prepares the replacement of every learnt value as text,
+// longest first so that a whole token wins over its parts.
+func (r *Redactor) buildReplacer() {
+	pairs := map[string]string{}
+	for real, v := range r.tokens {
+		if len(real) >= minTextSecret {
+			pairs[real] = v
+		}
+		// The parts of a JWT are secret too: its payload holds the email, its
+		// signature is what an attacker would want. (Its header is not: every
+		// token of an issuer shares it.)
+		for i, part := range strings.Split(real, ".") {
+			if i > 0 && len(part) >= 16 {
+				if _, ok := pairs[part]; !ok {
+					pairs[part] = contract.Redacted
+				}
+			}
+		}
+	}
+	for real, v := range r.emails {
+		pairs[real] = v
+	}
+	for real, v := range r.hashes {
+		if len(real) >= minTextHash {
+			pairs[real] = v
+		}
+	}
+	for real, v := range r.secrets {
+		if len(real) >= minTextSecret {
+			pairs[real] = v
+		}
+	}
+	if len(r.auth) >= minTextSecret {
+		pairs[r.auth] = contract.Redacted // wherever else it was also seen
+	}
+	for v := range r.produced {
+		delete(pairs, v) // never replace a replacement
+	}
+	olds := make([]string, 0, len(pairs))
+	for k := range pairs {
+		olds = append(olds, k)
+	}
+	sort.Slice(olds, func(i, j int) bool {
+		if len(olds[i]) != len(olds[j]) {
+			return len(olds[i]) > len(olds[j])
+		}
+		return olds[i] < olds[j]
+	})
+	r.known = olds
+	args := make([]string, 0, 2*len(olds))
+	for _, k := range olds {
+		args = append(args, k, pairs[k])
+	}
+	r.replacer = strings.NewReplacer(args...)
+}
+
+var (
+	// jwtCandidate matches three base64url runs joined by dots; isJWT decides.
+	jwtCandidate = regexp.MustCompile(`[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
+	// jwtFragment matches what is left of a JWT cut short: a base64url run
+	// that starts like an encoded JSON object, with any parts that follow.
+	jwtFragment = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,2}`)
+	// emailLike matches email addresses, as the checker's scrubber does.
+	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*`)
+)
+
+// text scrubs free text: learnt values, then JWTs, JWT fragments and emails
+// the walk did not meet under a sensitive name.
+func (r *Redactor) text(s string) string {
+	if s == "" {
+		return s
+	}
+	if !r.learning && r.replacer != nil {
+		s = r.replacer.Replace(s)
+	}
+	// The cheap tests first: most strings hold no dot, no "eyJ", no "@".
+	if strings.Count(s, ".") >= 2 {
+		s = jwtCandidate.ReplaceAllStringFunc(s, func(m string) string {
+			if r.produced[m] || !jwtShaped(m) {
+				return m
+			}
+			return r.jwt(m)
+		})
+	}
+	if strings.Contains(s, "eyJ") {
+		s = jwtFragment.ReplaceAllStringFunc(s, func(m string) string {
+			if r.produced[m] {
+				return m
+			}
+			return contract.Redacted
+		})
+	}
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	return emailLike.ReplaceAllStringFunc(s, func(m string) string {
+		if r.produced[m] {
+			return m
+		}
+		return r.email(m)
+	})
+}
+
+// isJWT is the checker's definition of a JWT: three non-empty base64url
+// segments without padding, the first two JSON objects. A token the checker
+// accepts becomes a synthetic JWT; one it rejects stays rejected.
+func isJWT(s string) bool {
+	h, rest, ok := strings.Cut(s, ".")
+	if !ok {
+		return false
+	}
+	p, sig, ok := strings.Cut(rest, ".")
+	if !ok || sig == "" || strings.IndexByte(sig, '.') >= 0 || !isBase64URL(sig) {
+		return false
+	}
+	return segmentIsObject(h) && segmentIsObject(p)
+}
+
+// jwtShaped is looser than isJWT, for text: the signature may be empty (an
+// unsecured JWT still carries its payload).
+func jwtShaped(s string) bool {
+	parts := strings.Split(s, ".")
+	return len(parts) == 3 && segmentIsObject(parts[0]) && segmentIsObject(parts[1])
+}
+
+func segmentIsObject(seg string) bool {
+	if seg == "" {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		return false
+	}
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{' && jsontext.Value(raw).IsValid()
+}
+
+func isBase64URL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isMask reports whether s is made of mask characters only (no letter or
+// digit), such as "********" or "••••": nothing secret is left in it.
+func isMask(s string) bool {
+	for _, c := range s {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// emailSchema is the contract's email check: JSON Schema's format "email"
+// in the library libopenapi-validator uses, with format assertions on.
+var emailSchema = sync.OnceValue(func() *jsonschema.Schema {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("urn:s2s-tokens:email", map[string]any{"type": "string", "format": "email"}); err != nil {
+		panic(fmt.Sprintf("live: email schema: %v", err)) // a constant schema: caught by tests
+	}
+	return c.MustCompile("urn:s2s-tokens:email")
+})
+
+// validEmail reports whether the contract's format check accepts s.
+func validEmail(s string) bool {
+	return emailSchema().Validate(s) == nil
+}
