@@ -248,3 +248,13 @@ func ExampleChecker_Check() {
 	// breaking endpoint-gone status
 	// deprecation sunset-announced header Sunset
 }
+
+func TestUnknownFieldNamesKeepTheirDots(t *testing.T) {
+	c := newChecker(t)
+	p := listBody(3, 10, 0)
+	setItem(p, 0, append(item(p, 0), kv{"meta.v2", 1}))
+	r := c.Check(list("", 200, p, 1))
+	if len(r.Findings) != 1 || r.Findings[0].Path != "$.data[0]['meta.v2']" || !strings.Contains(r.Findings[0].Message, "field ['meta.v2'] is not declared") {
+		t.Errorf("findings = %+v", r.Findings)
+	}
+}

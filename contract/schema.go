@@ -219,8 +219,10 @@ const strictBase = "$.body"
 
 // lastSegment returns the member name at the end of a JSONPath.
 func lastSegment(p string) string {
-	if i := strings.LastIndex(p, "['"); i >= 0 && strings.HasSuffix(p, "']") && i > strings.LastIndex(p, ".") {
-		return p[i:]
+	if strings.HasSuffix(p, "']") {
+		if i := strings.LastIndex(p, "['"); i >= 0 {
+			return p[i:] // a bracketed name may itself hold dots
+		}
 	}
 	return p[strings.LastIndex(p, ".")+1:]
 }
