@@ -975,6 +975,15 @@ type DeleteAuthBackendResponse404Headers struct {
 	XRequestsWindowLength     *string
 }
 
+// DeleteAuthBackendResponse413Headers the declared response headers of an HTTP 413 response for DeleteAuthBackend
+type DeleteAuthBackendResponse413Headers struct {
+	XRequestID                *string
+	XRequestWindowResetsAfter *string
+	XRequestsAllocated        *string
+	XRequestsRemaining        *string
+	XRequestsWindowLength     *string
+}
+
 // DeleteAuthBackendResponse422Headers the declared response headers of an HTTP 422 response for DeleteAuthBackend
 type DeleteAuthBackendResponse422Headers struct {
 	XRequestID                *string
@@ -1030,6 +1039,8 @@ type DeleteAuthBackendResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorEnvelope
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
 	// JSON422 the response for an HTTP 422 `application/json` response
 	JSON422 *UnprocessableEntity
 	// JSON429 the response for an HTTP 429 `application/json` response
@@ -1048,6 +1059,8 @@ type DeleteAuthBackendResponse struct {
 	Headers403 *DeleteAuthBackendResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *DeleteAuthBackendResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *DeleteAuthBackendResponse413Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *DeleteAuthBackendResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -1081,6 +1094,11 @@ func (r DeleteAuthBackendResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r DeleteAuthBackendResponse) GetJSON404() *ErrorEnvelope {
 	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r DeleteAuthBackendResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
 }
 
 // GetJSON422 returns the response for an HTTP 422 `application/json` response
@@ -1702,6 +1720,13 @@ func ParseDeleteAuthBackendResponse(rsp *http.Response) (*DeleteAuthBackendRespo
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
 		var dest UnprocessableEntity
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1923,6 +1948,44 @@ func ParseDeleteAuthBackendResponse(rsp *http.Response) (*DeleteAuthBackendRespo
 			headers.XRequestsWindowLength = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers DeleteAuthBackendResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestID = &value
+		}
+		if values := rsp.Header.Values("X-Request-Window-Resets-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Window-Resets-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestWindowResetsAfter = &value
+		}
+		if values := rsp.Header.Values("X-Requests-Allocated"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Requests-Allocated", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestsAllocated = &value
+		}
+		if values := rsp.Header.Values("X-Requests-Remaining"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Requests-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestsRemaining = &value
+		}
+		if values := rsp.Header.Values("X-Requests-Window-Length"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Requests-Window-Length", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestsWindowLength = &value
+		}
+		response.Headers413 = &headers
 	case rsp.StatusCode == 422:
 		var headers DeleteAuthBackendResponse422Headers
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {

@@ -139,7 +139,7 @@ func TestOperations(t *testing.T) {
 		{"GET", "/backend/tokens", "get-backend-tokens", []string{"authToken"},
 			[]string{"200", "400", "401", "403", "413", "422", "429", "500", "503"}},
 		{"DELETE", "/auth/backend", "delete-auth-backend", []string{"authToken"},
-			[]string{"200", "400", "401", "403", "404", "422", "429", "500", "503"}},
+			[]string{"200", "400", "401", "403", "404", "413", "422", "429", "500", "503"}},
 		{"POST", "/auth/backend", "post-auth-backend", nil,
 			[]string{"200", "400", "401", "403", "413", "422", "429", "500", "503"}},
 	}

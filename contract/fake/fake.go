@@ -45,8 +45,7 @@
 //   - a request body that is not a JSON object, has fields missing or of the
 //     wrong type, or is not sent as application/json: 422 (field errors where
 //     a field is to blame, a message otherwise);
-//   - a body over MaxBodyBytes: 413 for create, 422 for delete (the spec
-//     documents no 413 for delete);
+//   - a body over MaxBodyBytes: 413 for create and delete;
 //   - create with credentials that do not match the backend user, or for
 //     another store hash, or when no backend user is configured: 400 with the
 //     vendor's documented errMsg "The email or password you have entered is

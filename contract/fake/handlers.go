@@ -116,7 +116,7 @@ func queryInt(q url.Values, name string, def, minimum int, fe tokensapi.FieldErr
 
 // delete serves DELETE /auth/backend (delete-auth-backend).
 func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
-	obj, aerr := readObject(w, r, http.StatusUnprocessableEntity)
+	obj, aerr := readObject(w, r)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -151,7 +151,7 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 
 // create serves POST /auth/backend (post-auth-backend).
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
-	obj, aerr := readObject(w, r, http.StatusRequestEntityTooLarge)
+	obj, aerr := readObject(w, r)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -196,9 +196,10 @@ func (s *Server) credentialsMatch(storeHash, email, password string) bool {
 }
 
 // readObject reads the request body, at most MaxBodyBytes of it, as one JSON
-// object. A body that is too large gets tooLarge as its status; anything else
-// wrong gets a 422. Messages name the problem but never quote the body.
-func readObject(w http.ResponseWriter, r *http.Request, tooLarge int) (map[string]json.RawMessage, *apiError) {
+// object. A body that is too large gets a 413 (both operations with a body
+// document one); anything else wrong gets a 422. Messages name the problem
+// but never quote the body.
+func readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, *apiError) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -209,7 +210,7 @@ func readObject(w http.ResponseWriter, r *http.Request, tooLarge int) (map[strin
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, errorf(tooLarge, "The request body is larger than %d bytes.", MaxBodyBytes)
+		return nil, errorf(http.StatusRequestEntityTooLarge, "The request body is larger than %d bytes.", MaxBodyBytes)
 	case err != nil:
 		return nil, errorf(http.StatusUnprocessableEntity, "The request body could not be read.")
 	case len(bytes.TrimSpace(body)) == 0:

@@ -72,7 +72,8 @@ const walkBase = "http://fake.invalid"
 //     with malformed JSON (422), with a body over MaxBodyBytes (413) and with
 //     the backend user's credentials (200), then lists the page that holds
 //     the new token;
-//   - deletes without a token (401), with a malformed body (422), an unknown
+//   - deletes without a token (401), with a malformed body (422), with a body
+//     over MaxBodyBytes (413), an unknown
 //     id (404), the created token (200) and the same id again (404);
 //   - lists until the rate limit answers 429.
 //
@@ -281,13 +282,11 @@ func (w *walker) creates() error {
 		})
 		return b
 	}
-	huge := append([]byte(`{"name":"`), bytes.Repeat([]byte("x"), MaxBodyBytes)...)
-	huge = append(huge, `"}`...)
 	for _, rq := range []request{
 		{step: "create with a wrong password", body: body("wrong-" + synthetic.RandomHex(8)), wantStatus: http.StatusBadRequest},
 		{step: "create with no fields", body: []byte(`{}`), wantStatus: http.StatusUnprocessableEntity},
 		{step: "create with malformed JSON", body: []byte(`{"name":`), wantStatus: http.StatusUnprocessableEntity},
-		{step: "create with a body over 1 MiB", body: huge, wantStatus: http.StatusRequestEntityTooLarge},
+		{step: "create with a body over 1 MiB", body: oversizedBody(), wantStatus: http.StatusRequestEntityTooLarge},
 		{step: "create", body: body(o.UserPassword), wantStatus: http.StatusOK},
 	} {
 		rq.op, rq.method, rq.path = opCreate, http.MethodPost, "/auth/backend"
@@ -297,6 +296,12 @@ func (w *walker) creates() error {
 	}
 	_, err := w.list("list the created token", fmt.Sprintf("limit=%d&offset=%d", MaxLimit, w.total))
 	return err
+}
+
+// oversizedBody is a JSON object one member larger than MaxBodyBytes.
+func oversizedBody() []byte {
+	b := append([]byte(`{"name":"`), bytes.Repeat([]byte("x"), MaxBodyBytes)...)
+	return append(b, `"}`...)
 }
 
 // deletes exercises DELETE /auth/backend on the token that creates made.
@@ -310,6 +315,7 @@ func (w *walker) deletes() error {
 	for _, rq := range []request{
 		{step: "delete without authToken", body: idBody(created), wantStatus: http.StatusUnauthorized},
 		{step: "delete with a malformed body", body: []byte(`{"id":"one"}`), auth: tok, wantStatus: http.StatusUnprocessableEntity},
+		{step: "delete with a body over 1 MiB", body: oversizedBody(), auth: tok, wantStatus: http.StatusRequestEntityTooLarge},
 		{step: "delete unknown id", body: idBody(unknown), auth: tok, wantStatus: http.StatusNotFound},
 		{step: "delete", body: idBody(created), auth: tok, wantStatus: http.StatusOK},
 		{step: "delete the same id again", body: idBody(created), auth: tok, wantStatus: http.StatusNotFound},

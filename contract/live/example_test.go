@@ -1,6 +1,8 @@
 package live_test
 
 import (
+	"github.com/b2b-contract/s2s-tokens/openapi"
+
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -44,12 +46,12 @@ func ExampleRun() {
 		return
 	}
 	rec, _ := contract.LoadFile(path)
-	fmt.Println(filepath.Ext(path), len(rec.Exchanges), "exchanges recorded, spec", rec.Provenance.SpecVersion)
+	fmt.Println(filepath.Ext(path), len(rec.Exchanges), "exchanges recorded, with the current spec version:", rec.Provenance.SpecVersion == openapi.Version())
 	// Output:
 	// live GET /backend/tokens: 200 token-not-jwt(breaking)
 	// live GET /backend/tokens?limit=250: 200 token-not-jwt(breaking)
 	// live GET /backend/tokens?limit=250&offset=25: 200
-	// .yaml 3 exchanges recorded, spec 1.0.0
+	// .yaml 3 exchanges recorded, with the current spec version: true
 }
 
 func ExampleParseBaseURL() {
