@@ -21,8 +21,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-json-experiment/json/jsontext"
-
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
 )
 
@@ -78,23 +77,10 @@ func Scan(data []byte) []Hit {
 	return hits
 }
 
-// IsForeignJWT reports whether s is JWT-shaped and not synthetic.
+// IsForeignJWT reports whether s is JWT-shaped (contract.LooksLikeJWT) and
+// not synthetic.
 func IsForeignJWT(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || !segmentIsObject(parts[0]) || !segmentIsObject(parts[1]) {
-		return false
-	}
-	return !synthetic.IsJWT(s)
-}
-
-func segmentIsObject(seg string) bool {
-	seg = strings.TrimRight(seg, "=")
-	raw, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return false
-	}
-	raw = bytes.TrimLeft(raw, " \t\r\n")
-	return len(raw) > 0 && raw[0] == '{' && jsontext.Value(raw).IsValid()
+	return contract.LooksLikeJWT(s) && !synthetic.IsJWT(s)
 }
 
 func decodeBase64(run []byte) ([]byte, bool) {

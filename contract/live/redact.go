@@ -13,7 +13,6 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/pb33f/jsonschema/v6"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
@@ -500,49 +499,13 @@ func (r *Redactor) text(s string) string {
 	})
 }
 
-// isJWT is the checker's definition of a JWT: three non-empty base64url
-// segments without padding, the first two JSON objects. A token the checker
-// accepts becomes a synthetic JWT; one it rejects stays rejected.
-func isJWT(s string) bool {
-	h, rest, ok := strings.Cut(s, ".")
-	if !ok {
-		return false
-	}
-	p, sig, ok := strings.Cut(rest, ".")
-	if !ok || sig == "" || strings.IndexByte(sig, '.') >= 0 || !isBase64URL(sig) {
-		return false
-	}
-	return segmentIsObject(h) && segmentIsObject(p)
-}
+// isJWT is the checker's own definition (contract.IsJWT): a token the
+// checker accepts becomes a synthetic JWT; one it rejects stays rejected.
+func isJWT(s string) bool { return contract.IsJWT(s) }
 
-// jwtShaped is looser than isJWT, for text: the signature may be empty (an
-// unsecured JWT still carries its payload).
-func jwtShaped(s string) bool {
-	parts := strings.Split(s, ".")
-	return len(parts) == 3 && segmentIsObject(parts[0]) && segmentIsObject(parts[1])
-}
-
-func segmentIsObject(seg string) bool {
-	if seg == "" {
-		return false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return false
-	}
-	raw = bytes.TrimLeft(raw, " \t\r\n")
-	return len(raw) > 0 && raw[0] == '{' && jsontext.Value(raw).IsValid()
-}
-
-func isBase64URL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// jwtShaped is looser, for text (contract.LooksLikeJWT): the signature may be
+// empty, as an unsecured JWT still carries its payload.
+func jwtShaped(s string) bool { return contract.LooksLikeJWT(s) }
 
 // isMask reports whether s is made of mask characters only (no letter or
 // digit), such as "********" or "••••": nothing secret is left in it.
