@@ -23,6 +23,15 @@ func benchCorpus(tb testing.TB) []*contract.Exchange {
 	return exs
 }
 
+// corpusBytes is the size of the corpus's response bodies.
+func corpusBytes(exs []*contract.Exchange) int64 {
+	var n int64
+	for _, ex := range exs {
+		n += int64(len(ex.Response.Body))
+	}
+	return n
+}
+
 // BenchmarkCheckCorpus is the checker with its default options over the
 // corpus, as one run (cross-page invariants included). Compare it with
 // BenchmarkDecodeCorpus: the goal is a ratio of at most 2.0 with
@@ -30,11 +39,7 @@ func benchCorpus(tb testing.TB) []*contract.Exchange {
 func BenchmarkCheckCorpus(b *testing.B) {
 	exs := benchCorpus(b)
 	c := newChecker(b)
-	var bytes int64
-	for _, ex := range exs {
-		bytes += int64(len(ex.Response.Body))
-	}
-	b.SetBytes(bytes)
+	b.SetBytes(corpusBytes(exs))
 	b.ResetTimer()
 	for b.Loop() {
 		results := c.CheckRun(context.Background(), exs)
@@ -50,11 +55,7 @@ func BenchmarkCheckCorpus(b *testing.B) {
 // body of the corpus into the generated type of the 200 body.
 func BenchmarkDecodeCorpus(b *testing.B) {
 	exs := benchCorpus(b)
-	var bytes int64
-	for _, ex := range exs {
-		bytes += int64(len(ex.Response.Body))
-	}
-	b.SetBytes(bytes)
+	b.SetBytes(corpusBytes(exs))
 	b.ResetTimer()
 	for b.Loop() {
 		for _, ex := range exs {

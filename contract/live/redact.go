@@ -337,14 +337,7 @@ func (r *Redactor) jwt(real string) string {
 // opaque maps a token that is not a JWT to a placeholder that is not a JWT
 // either, so the checker's token-not-jwt finding survives redaction.
 func (r *Redactor) opaque(real string) string {
-	if v, ok := r.tokens[real]; ok {
-		return v
-	}
-	r.n.opaque++
-	v := "redacted-token-" + strconv.Itoa(r.n.opaque)
-	r.tokens[real] = v
-	r.produced[v] = true
-	return v
+	return r.placeholder(r.tokens, &r.n.opaque, "redacted-token-", "", real)
 }
 
 // email maps a real email to a reserved one: a valid address to a valid
@@ -354,37 +347,30 @@ func (r *Redactor) email(real string) string {
 	if v, ok := r.emails[real]; ok {
 		return v
 	}
-	var v string
 	if validEmail(real) {
-		r.n.email++
-		v = "user-" + strconv.Itoa(r.n.email) + "@example.test"
-	} else {
-		r.n.invalidEmail++
-		v = "invalid-email-" + strconv.Itoa(r.n.invalidEmail)
+		return r.placeholder(r.emails, &r.n.email, "user-", "@example.test", real)
 	}
-	r.emails[real] = v
-	r.produced[v] = true
-	return v
+	return r.placeholder(r.emails, &r.n.invalidEmail, "invalid-email-", "", real)
 }
 
 func (r *Redactor) hash(real string) string {
-	if v, ok := r.hashes[real]; ok {
-		return v
-	}
-	r.n.hash++
-	v := "fake-store-" + strconv.Itoa(r.n.hash)
-	r.hashes[real] = v
-	r.produced[v] = true
-	return v
+	return r.placeholder(r.hashes, &r.n.hash, "fake-store-", "", real)
 }
 
 func (r *Redactor) secret(real string) string {
-	if v, ok := r.secrets[real]; ok {
+	return r.placeholder(r.secrets, &r.n.secret, "secret-", "", real)
+}
+
+// placeholder returns what real is mapped to in m, the first time making the
+// next numbered placeholder prefix+N+suffix from counter and remembering it,
+// so the same value gets the same replacement throughout the run.
+func (r *Redactor) placeholder(m map[string]string, counter *int, prefix, suffix, real string) string {
+	if v, ok := m[real]; ok {
 		return v
 	}
-	r.n.secret++
-	v := "secret-" + strconv.Itoa(r.n.secret)
-	r.secrets[real] = v
+	*counter++
+	v := prefix + strconv.Itoa(*counter) + suffix
+	m[real] = v
 	r.produced[v] = true
 	return v
 }
