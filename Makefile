@@ -63,23 +63,23 @@ bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, se
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
 
 spec-diff: ## Compare the spec with the last release (oasdiff): a breaking change fails without a new major version; checks openapi/CHANGELOG.md
-	$(GO) run ./openapi/specguard/cmd/specguard spec
+	$(GO) run ./cmd/specguard spec
 
 api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
-	$(GO) run ./openapi/specguard/cmd/specguard api
+	$(GO) run ./cmd/specguard api
 
 spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
-	$(GO) run ./openapi/specguard/cmd/specguard release
+	$(GO) run ./cmd/specguard release
 
 DIST ?= dist
 
 publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions) and index.html, the offline reference page
 	rm -rf $(DIST)
-	$(GO) run ./openapi/publish/cmd/publish -o $(DIST)
+	$(GO) run ./cmd/publish -o $(DIST)
 
 reference-test: publish ## Open dist/index.html in headless Chromium (needs chromium): checks what it shows and that it fetches nothing; screenshot under dist/test-output/
 	@mkdir -p $(CURDIR)/$(DIST)/test-output
-	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./openapi/publish/
+	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./internal/publish/
 
 DOWNSTREAM := examples/downstream
 

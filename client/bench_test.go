@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // BenchmarkFetchAll fetches 10,000 tokens at limit 250 (40 pages) from a

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // Every status and body shape List can meet, and what it must return.

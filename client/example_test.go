@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // exampleAuthToken stands in for the real token, which a program reads from

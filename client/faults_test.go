@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 func TestTimeouts(t *testing.T) {

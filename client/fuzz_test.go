@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // FuzzResponse covers the client's own parser boundary: turning a status, a

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // fakeClock replaces the client's clock and sleep, so that no test waits for

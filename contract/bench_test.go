@@ -42,7 +42,7 @@ func BenchmarkCheckCorpus(b *testing.B) {
 	b.SetBytes(corpusBytes(exs))
 	b.ResetTimer()
 	for b.Loop() {
-		results := c.CheckRun(context.Background(), exs)
+		results := c.CheckSequence(context.Background(), exs)
 		for _, r := range results {
 			if len(r.Findings) != 0 {
 				b.Fatalf("%s: unexpected finding %s", r.Source, r.Findings[0].ID)
@@ -74,6 +74,6 @@ func BenchmarkCheckCorpusSecondOpinion(b *testing.B) {
 	c := newChecker(b, contract.WithSecondOpinion(true))
 	b.ResetTimer()
 	for b.Loop() {
-		c.CheckRun(context.Background(), exs)
+		c.CheckSequence(context.Background(), exs)
 	}
 }

@@ -16,7 +16,7 @@
 //     Parse…Response, which must decode it without losing data;
 //  4. invariants no schema can express: code equals the status, paging echoes
 //     the request, ids are unique, tokens are JWTs, and across the pages of one
-//     Run, positions and totalCount are stable;
+//     sequence (a PageTracker), positions and totalCount are stable;
 //  5. deprecation: Deprecation, Sunset and Link headers.
 //
 // kin-openapi can give a second opinion (WithSecondOpinion); where the two
@@ -43,6 +43,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/strict"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -77,7 +78,7 @@ func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.now = now }
 }
 
-// WithWorkers sets how many exchanges CheckRun and CheckRuns check at once
+// WithWorkers sets how many exchanges CheckSequence and CheckSequences check at once
 // (default GOMAXPROCS).
 func WithWorkers(n int) Option {
 	return func(s *settings) { s.workers = n }
@@ -109,7 +110,7 @@ func New(opts ...Option) (*Checker, error) {
 	if s.maxBody < 1 {
 		return nil, fmt.Errorf("contract: max body must be positive, got %d", s.maxBody)
 	}
-	_, model, err := openapi.LoadV3Model()
+	_, model, err := specload.EmbeddedLibopenapi()
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
@@ -120,7 +121,7 @@ func New(opts ...Option) (*Checker, error) {
 		config.WithStrictIgnorePaths(openapi.StrictIgnorePaths()...),
 	)
 	if s.secondOpinion {
-		if c.kinDoc, err = openapi.LoadKin(); err != nil {
+		if c.kinDoc, err = specload.EmbeddedKin(); err != nil {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
@@ -154,8 +155,8 @@ type Result struct {
 	page *pageFacts // list pages only: what cross-page checks need
 }
 
-// Check checks one exchange on its own. Cross-page invariants need a Run (or
-// CheckRun).
+// Check checks one exchange on its own. Cross-page invariants need a PageTracker (or
+// CheckSequence).
 func (c *Checker) Check(ex *Exchange) Result {
 	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
 	u, err := url.Parse(ex.Request.URL)
@@ -219,16 +220,16 @@ func (s *check) credentialsRejected() {
 	}
 }
 
-// CheckRun checks the exchanges of one run (one recording file, one live
+// CheckSequence checks the exchanges of one run (one recording file, one live
 // session) concurrently, then applies the cross-page invariants in order.
 // If ctx is cancelled, exchanges not yet checked are returned as skipped.
-func (c *Checker) CheckRun(ctx context.Context, exs []*Exchange) []Result {
-	return c.CheckRuns(ctx, [][]*Exchange{exs})[0]
+func (c *Checker) CheckSequence(ctx context.Context, exs []*Exchange) []Result {
+	return c.CheckSequences(ctx, [][]*Exchange{exs})[0]
 }
 
-// CheckRuns checks several runs, spreading all their exchanges over the
+// CheckSequences checks several runs, spreading all their exchanges over the
 // Checker's workers, and applies each run's cross-page invariants in order.
-func (c *Checker) CheckRuns(ctx context.Context, runs [][]*Exchange) [][]Result {
+func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Result {
 	out := make([][]Result, len(runs))
 	type job struct{ run, i int }
 	var jobs []job
@@ -253,7 +254,7 @@ func (c *Checker) CheckRuns(ctx context.Context, runs [][]*Exchange) [][]Result 
 	}
 	_ = g.Wait()
 	for r := range out {
-		run := NewRun()
+		run := NewPageTracker()
 		for i := range out[r] {
 			run.Observe(&out[r][i])
 		}

@@ -190,7 +190,7 @@ func TestCheckRunsHonoursCancellation(t *testing.T) {
 	c := newChecker(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := c.CheckRun(ctx, []*contract.Exchange{list("", 200, listBody(3, 10, 0), 1)})
+	res := c.CheckSequence(ctx, []*contract.Exchange{list("", 200, listBody(3, 10, 0), 1)})
 	if len(res) != 1 || !res[0].Skipped || res[0].SkipReason != "cancelled" {
 		t.Errorf("got %+v", res)
 	}

@@ -67,7 +67,7 @@ func TestDriftCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			results := c.CheckRun(context.Background(), rec.Exchanges)
+			results := c.CheckSequence(context.Background(), rec.Exchanges)
 			got := map[string]contract.Severity{}
 			var msgs []string
 			for _, r := range results {
@@ -133,7 +133,7 @@ func TestRecordingsPassClean(t *testing.T) {
 	checked := 0
 	var infos []string
 	for _, rec := range recs {
-		for _, r := range c.CheckRun(context.Background(), rec.Exchanges) {
+		for _, r := range c.CheckSequence(context.Background(), rec.Exchanges) {
 			if r.Skipped {
 				if !strings.HasSuffix(rec.Path, ".har") {
 					t.Errorf("%s skipped: %s", r.Source, r.SkipReason)

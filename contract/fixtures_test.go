@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // This file builds the exchanges behind contract/testdata: realistic,

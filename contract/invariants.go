@@ -98,12 +98,12 @@ func defaultNote(u *url.URL, name string) string {
 	return " (absent, so the documented default)"
 }
 
-// Run holds the state of the cross-page invariants over the exchanges of
+// PageTracker holds the state of the cross-page invariants over the exchanges of
 // one run (one recording file, one live session): an id seen at two
 // different absolute positions, and a totalCount that changes. Overlapping
 // pages are normal: the same id at the same position is not a duplicate.
-// A Run is not safe for concurrent use; feed it results in request order.
-type Run struct {
+// A PageTracker is not safe for concurrent use; feed it results in request order.
+type PageTracker struct {
 	positions   map[int]position
 	total       int
 	totalSource string
@@ -115,15 +115,15 @@ type position struct {
 	source string
 }
 
-// NewRun starts an empty run.
-func NewRun() *Run {
-	return &Run{positions: map[int]position{}}
+// NewPageTracker starts an empty tracker.
+func NewPageTracker() *PageTracker {
+	return &PageTracker{positions: map[int]position{}}
 }
 
 // Observe applies the cross-page invariants to res, a result from
 // Checker.Check, against the pages observed before it, and appends any
 // findings to res.Findings.
-func (r *Run) Observe(res *Result) {
+func (r *PageTracker) Observe(res *Result) {
 	p := res.page
 	if p == nil {
 		return

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 func TestJWTDefinitions(t *testing.T) {

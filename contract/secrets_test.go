@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/report"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // canaries are secret-shaped values made at run time: a real-shaped JWT (not
@@ -108,7 +108,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	exs := leakExchanges(c)
 	for _, second := range []bool{false, true} {
 		checker := newChecker(t, contract.WithSecondOpinion(second))
-		results := checker.CheckRun(context.Background(), exs)
+		results := checker.CheckSequence(context.Background(), exs)
 		total := 0
 		for i, r := range results {
 			total += len(r.Findings)
@@ -124,8 +124,8 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 			t.Fatalf("only %d findings for %d exchanges: the planted bodies are not being checked", total, len(exs))
 		}
 		in := report.Input{Tool: "test", SpecVersion: "1.0.0", FailOn: contract.Additive,
-			Runs:   []report.Run{{Name: "leak.yaml", Results: results}},
-			Errors: []error{&contract.LoadError{Path: "x.yaml", Err: fmt.Errorf("bad value %s", c.token)}}}
+			Sources: []report.Source{{Name: "leak.yaml", Results: results}},
+			Errors:  []error{&contract.LoadError{Path: "x.yaml", Err: fmt.Errorf("bad value %s", c.token)}}}
 		for _, format := range report.Formats {
 			var buf bytes.Buffer
 			if err := report.Write(&buf, format, in); err != nil {

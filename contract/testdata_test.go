@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // updateEnv names the environment variable that rewrites the generated

@@ -8,8 +8,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // seedPage is the vendor's documented example response for

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pb33f/go-yaml"
 
-	"github.com/b2b-contract/s2s-tokens/openapi/internal/yamljson"
+	"github.com/b2b-contract/s2s-tokens/internal/yamljson"
 )
 
 // yamlToJSON renders a YAML document as indented JSON, keeping mapping keys in

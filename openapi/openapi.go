@@ -1,6 +1,9 @@
 // Package openapi embeds the hand-maintained OpenAPI 3.0.3 contract of the
 // BigCommerce B2B Edition server-to-server token operations, and hands it out as
-// YAML, as JSON, and as documents loaded by kin-openapi and by libopenapi.
+// YAML and as JSON, with the facts other packages read from it. It imports
+// nothing but the standard library and a YAML parser, so a downstream module
+// can print the spec cheaply; package internal/specload loads it with
+// kin-openapi and libopenapi.
 //
 // The YAML file b2b-s2s-tokens.yaml beside this package is the one source of
 // truth of the project. Nothing else reads the spec from a path at run time:
@@ -12,10 +15,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/go-yaml"
-	"github.com/pb33f/libopenapi"
-	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
 // FileName is the name of the embedded spec file, as published.
@@ -89,47 +89,6 @@ func Version() string {
 		return "unknown"
 	}
 	return i.Version
-}
-
-// LoadKin parses the embedded spec with kin-openapi and validates it. Each call
-// returns a new document, so callers may change it (for example to override
-// servers) without affecting each other. External references are refused.
-func LoadKin() (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(specYAML)
-	if err != nil {
-		return nil, fmt.Errorf("openapi: loading embedded %s with kin-openapi: %w", FileName, err)
-	}
-	return doc, nil
-}
-
-// LoadLibopenapi parses the embedded spec with libopenapi. Each call returns a
-// new document.
-func LoadLibopenapi() (libopenapi.Document, error) {
-	doc, err := libopenapi.NewDocument(YAML())
-	if err != nil {
-		return nil, fmt.Errorf("openapi: loading embedded %s with libopenapi: %w", FileName, err)
-	}
-	return doc, nil
-}
-
-// LoadV3Model parses the embedded spec with libopenapi and builds its OpenAPI 3
-// high-level model. It returns the document too, since validators built from
-// libopenapi take it.
-func LoadV3Model() (libopenapi.Document, *v3.Document, error) {
-	doc, err := LoadLibopenapi()
-	if err != nil {
-		return nil, nil, err
-	}
-	model, err := doc.BuildV3Model()
-	if err != nil {
-		return nil, nil, fmt.Errorf("openapi: building the v3 model of embedded %s: %w", FileName, err)
-	}
-	if model == nil {
-		return nil, nil, fmt.Errorf("openapi: building the v3 model of embedded %s: no model", FileName)
-	}
-	return doc, &model.Model, nil
 }
 
 // StrictIgnorePaths lists, in libopenapi-validator's glob syntax, the response

@@ -19,12 +19,13 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 func loadKin(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := openapi.LoadKin()
+	doc, err := specload.EmbeddedKin()
 	if err != nil {
 		t.Fatalf("LoadKin: %v", err)
 	}
@@ -45,7 +46,7 @@ func TestSpecLoadsInKinOpenAPIWithExampleValidation(t *testing.T) {
 }
 
 func TestSpecLoadsInLibopenapi(t *testing.T) {
-	doc, model, err := openapi.LoadV3Model()
+	doc, model, err := specload.EmbeddedLibopenapi()
 	if err != nil {
 		t.Fatalf("LoadV3Model: %v", err)
 	}
@@ -380,7 +381,7 @@ func walkSchema(t *testing.T, at string, s *openapi3.Schema, seen map[*openapi3.
 // or a bad email would fail here although kin-openapi accepts it.
 func TestExamplesPassStrictValidation(t *testing.T) {
 	kdoc := loadKin(t)
-	ldoc, err := openapi.LoadLibopenapi()
+	ldoc, _, err := specload.EmbeddedLibopenapi()
 	if err != nil {
 		t.Fatal(err)
 	}

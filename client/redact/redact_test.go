@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/client/redact"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 func TestString(t *testing.T) {

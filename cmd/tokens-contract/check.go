@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/report"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -57,10 +57,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	for i, r := range recs {
 		runs[i] = r.Exchanges
 	}
-	results := checker.CheckRuns(ctx, runs)
+	results := checker.CheckSequences(ctx, runs)
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), Errors: loadErrs, FailOn: failOn}
 	for i, r := range recs {
-		in.Runs = append(in.Runs, report.Run{Name: r.Path, Results: results[i]})
+		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
 	}
 	return rf.emit(env, in)
 }

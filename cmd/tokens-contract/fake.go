@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
+	"github.com/b2b-contract/s2s-tokens/fake"
 )
 
 // Environment variables the fake command reads. Secrets never come from

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's goroutines to write to.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
-	"github.com/b2b-contract/s2s-tokens/contract/report"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -117,7 +117,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	logf := func(format string, a ...any) {
 		fmt.Fprintf(env.stderr, "tokens-contract live: %s\n", contract.Scrub(fmt.Sprintf(format, a...), []string{token}))
 	}
-	out, err := live.Run(ctx, live.Config{
+	out, err := live.Probe(ctx, live.Config{
 		BaseURL: u.String(), Token: token, Budget: *budget, Timeout: *timeout, MaxWait: *maxWait, Logf: logf,
 	}, checker)
 	if err != nil {
@@ -125,7 +125,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	in := report.Input{
 		Tool: "tokens-contract live", SpecVersion: openapi.Version(), FailOn: failOn,
-		Runs: []report.Run{{Name: "live " + u.String(), Results: out.Results}},
+		Sources: []report.Source{{Name: "live " + u.String(), Results: out.Results}},
 	}
 	for _, e := range out.Errors {
 		in.Errors = append(in.Errors, errors.New(contract.Scrub(e.Error(), []string{token})))

@@ -20,9 +20,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
-	"github.com/b2b-contract/s2s-tokens/contract/leakscan"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // jsonReport is the part of --format json the tests read.

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/report"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
 // reportFlags are the output flags check and live share.

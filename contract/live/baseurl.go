@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/b2b-contract/s2s-tokens/openapi"
+	"github.com/b2b-contract/s2s-tokens/internal/specload"
 )
 
 // DefaultBaseURL returns the server URL of the embedded spec
@@ -17,7 +17,7 @@ import (
 func DefaultBaseURL() (string, error) { return specServer() }
 
 var specServer = sync.OnceValues(func() (string, error) {
-	doc, err := openapi.LoadKin()
+	doc, err := specload.EmbeddedKin()
 	if err != nil {
 		return "", fmt.Errorf("live: %w", err)
 	}

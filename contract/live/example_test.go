@@ -10,21 +10,21 @@ import (
 	"path/filepath"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // A live run against a local stand-in (the fake, masking every token), then
 // a recording of it with every secret replaced.
-func ExampleRun() {
+func ExampleProbe() {
 	token := synthetic.RandomHex(16) // in real use: os.Getenv("B2B_AUTH_TOKEN")
 	stand, _ := fake.New(fake.Options{AuthToken: token, SeedTokens: 25, Scenario: fake.ScenarioMaskedToken})
 	srv := httptest.NewServer(stand)
 	defer srv.Close()
 
 	checker, _ := contract.New()
-	out, err := live.Run(context.Background(), live.Config{BaseURL: srv.URL, Token: token}, checker)
+	out, err := live.Probe(context.Background(), live.Config{BaseURL: srv.URL, Token: token}, checker)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -5,7 +5,7 @@
 //
 // # Probes
 //
-// Run sends GET /backend/tokens only, with the headers authToken (the
+// Probe sends GET /backend/tokens only, with the headers authToken (the
 // caller's token), Accept: application/json and a User-Agent naming the tool,
 // never X-Store-Hash. Within Config.Budget requests (default 10) it asks for:
 //
@@ -17,7 +17,7 @@
 //     an empty page.
 //
 // Every exchange goes through the Checker and, in request order, through one
-// contract.Run, which checks that no id appears at two positions and that
+// contract.PageTracker, which checks that no id appears at two positions and that
 // totalCount does not change. A probe that answers anything but 2xx (a 404 or
 // 410 from a retired endpoint, a 5xx, an undocumented redirect) is checked and
 // ends the walk; a 401 or 403 also makes the run an error, since nothing could
@@ -26,7 +26,7 @@
 // # Politeness
 //
 // The store's limit, 150 requests a minute, is shared by every integration of
-// the store. After each response Run reads the B2B X-Requests-* and platform
+// the store. After each response Probe reads the B2B X-Requests-* and platform
 // X-Rate-Limit-* headers (client/headers); when few requests are left in the
 // window (Config.LowRemaining, default 5) it waits for the window to reset
 // before its next request. On 429 it waits as Retry-After (or X-Retry-After,
@@ -42,7 +42,7 @@
 // client sets no Accept-Encoding of its own, so Go's transport decompresses
 // gzip before anything reads the body; a body still encoded is decoded here
 // or withheld from recordings. Bodies are read up to the checker's limit.
-// Exchanges returned by Run hold the real token and data: pass them through
+// Exchanges returned by Probe hold the real token and data: pass them through
 // a Redactor before they go anywhere.
 package live
 
@@ -77,7 +77,7 @@ const (
 	DefaultLowRemaining = 5
 )
 
-// ListPath is the path, below the base URL, that Run probes.
+// ListPath is the path, below the base URL, that Probe probes.
 const ListPath = "/backend/tokens"
 
 // pageSize is the limit of every probe but the first.
@@ -93,12 +93,12 @@ type Config struct {
 	// (default DefaultBudget, at most MaxBudget).
 	Budget int
 	// HTTPClient sends the requests (default: a client over
-	// http.DefaultTransport). Run uses a copy that follows no redirect and
+	// http.DefaultTransport). Probe uses a copy that follows no redirect and
 	// keeps no cookies.
 	HTTPClient *http.Client
 	// Timeout bounds each request, body included (default DefaultTimeout).
 	Timeout time.Duration
-	// MaxWait is the longest Run waits before one request, for a 429 or a
+	// MaxWait is the longest Probe waits before one request, for a 429 or a
 	// nearly used-up window (default DefaultMaxWait).
 	MaxWait time.Duration
 	// MinRetryWait is the shortest wait after a 429 (default
@@ -107,7 +107,7 @@ type Config struct {
 	// Max429 is how many 429s in a row stop the run (default DefaultMax429).
 	Max429 int
 	// LowRemaining: when a response says this many requests or fewer are
-	// left in the window, Run waits for the window to reset before its next
+	// left in the window, Probe waits for the window to reset before its next
 	// request (default DefaultLowRemaining; negative never waits).
 	LowRemaining int
 	// MaxBody is the most body bytes read per response (default
@@ -145,10 +145,10 @@ type Outcome struct {
 	Errors []error
 }
 
-// Run probes the endpoint as the package documentation describes and checks
+// Probe probes the endpoint as the package documentation describes and checks
 // every exchange with checker. It returns an error only for a bad Config;
 // what goes wrong during the run is in Outcome.Errors.
-func Run(ctx context.Context, cfg Config, checker *contract.Checker) (*Outcome, error) {
+func Probe(ctx context.Context, cfg Config, checker *contract.Checker) (*Outcome, error) {
 	p, err := newProber(cfg, checker)
 	if err != nil {
 		return nil, err
@@ -162,7 +162,7 @@ type prober struct {
 	base    *url.URL
 	client  *http.Client
 	checker *contract.Checker
-	run     *contract.Run
+	run     *contract.PageTracker
 	out     *Outcome
 	sent    int
 	wait    time.Duration // before the next request
@@ -237,7 +237,7 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.Jar = nil
 	return &prober{
-		cfg: cfg, base: base, client: &c, checker: checker, run: contract.NewRun(),
+		cfg: cfg, base: base, client: &c, checker: checker, run: contract.NewPageTracker(),
 		out: &Outcome{BaseURL: base, StartedAt: cfg.Now()},
 	}, nil
 }

@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // checker is built once for every test: construction compiles the schemas.
@@ -82,9 +82,9 @@ func runLive(t *testing.T, cfg live.Config) (*live.Outcome, *clock) {
 	if cfg.Now == nil {
 		cfg.Now, cfg.Sleep = clk.Now, clk.Sleep
 	}
-	out, err := live.Run(context.Background(), cfg, newChecker(t))
+	out, err := live.Probe(context.Background(), cfg, newChecker(t))
 	if err != nil {
-		t.Fatalf("Run: %v", err)
+		t.Fatalf("Probe: %v", err)
 	}
 	return out, clk
 }
@@ -381,7 +381,7 @@ func TestRunInterruptedWhileWaiting(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := live.Config{BaseURL: srv.URL, Token: synthetic.RandomHex(16),
 		Sleep: func(context.Context, time.Duration) error { cancel(); return context.Canceled }}
-	out, err := live.Run(ctx, cfg, newChecker(t))
+	out, err := live.Probe(ctx, cfg, newChecker(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,7 +513,7 @@ func TestRunTruncatedBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o2, err := live.Run(context.Background(), live.Config{BaseURL: srv.URL, Token: synthetic.RandomHex(16), Budget: 1, MaxBody: 1000}, c)
+	o2, err := live.Probe(context.Background(), live.Config{BaseURL: srv.URL, Token: synthetic.RandomHex(16), Budget: 1, MaxBody: 1000}, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,12 +538,12 @@ func TestRunConfigErrors(t *testing.T) {
 		{"min over max wait", live.Config{BaseURL: "https://example.com", Token: tok, MinRetryWait: time.Hour}, "MinRetryWait"},
 		{"negative Max429", live.Config{BaseURL: "https://example.com", Token: tok, Max429: -1}, "Max429"},
 	} {
-		_, err := live.Run(context.Background(), tt.cfg, c)
+		_, err := live.Probe(context.Background(), tt.cfg, c)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want one mentioning %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := live.Run(context.Background(), live.Config{BaseURL: "https://example.com", Token: tok}, nil); err == nil {
+	if _, err := live.Probe(context.Background(), live.Config{BaseURL: "https://example.com", Token: tok}, nil); err == nil {
 		t.Error("a nil checker was accepted")
 	}
 }

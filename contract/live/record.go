@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/fake"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -57,7 +57,7 @@ func TestRecordingRechecksTheSame(t *testing.T) {
 					t.Error("a recorded request keeps its authToken header")
 				}
 			}
-			again := newChecker(t).CheckRun(context.Background(), rec.Exchanges)
+			again := newChecker(t).CheckSequence(context.Background(), rec.Exchanges)
 			if b, a := findingKeys(out.Results), findingKeys(again); strings.Join(b, "\n") != strings.Join(a, "\n") {
 				t.Errorf("the recording re-checks differently\nlive:     %q\nrecorded: %q", b, a)
 			}

@@ -16,7 +16,7 @@ import (
 	"github.com/pb33f/jsonschema/v6"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // RedactionNote says, for a recording's provenance, what a Redactor

@@ -15,9 +15,9 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/leakscan"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 var b64 = base64.RawURLEncoding
@@ -292,9 +292,9 @@ func TestRedactKeepsFindings(t *testing.T) {
 	ids := map[string]bool{}
 	for _, rec := range recs {
 		t.Run(filepath.Base(rec.Path), func(t *testing.T) {
-			before := findingKeys(c.CheckRun(context.Background(), rec.Exchanges))
+			before := findingKeys(c.CheckSequence(context.Background(), rec.Exchanges))
 			red := live.NewRedactor("").Redact(rec.Exchanges)
-			after := findingKeys(c.CheckRun(context.Background(), red))
+			after := findingKeys(c.CheckSequence(context.Background(), red))
 			if strings.Join(before, "\n") != strings.Join(after, "\n") {
 				t.Errorf("findings differ after redaction\nbefore: %q\nafter:  %q", before, after)
 			}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract/synthetic"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 type fakeToken struct {

@@ -1,0 +1,214 @@
+// Package report renders the contract checker's results for people and for
+// CI: text grouped by severity, one JSON object, JUnit XML (one test case per
+// exchange), GitHub workflow annotations, and a Markdown summary for a job
+// page.
+//
+// Every string a report prints passes through contract.Scrub, a last line of
+// defence after the checker's own: no format ever prints a token, an email or
+// a credential.
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+)
+
+// Formats lists the supported report formats.
+var Formats = []string{"text", "json", "junit", "github", "markdown"}
+
+// Source is the results of one source of exchanges: one recording file, or one live session.
+type Source struct {
+	// Name names the run: the recording's path, or "live <base URL>".
+	Name    string
+	Results []contract.Result
+}
+
+// Input is everything a report shows.
+type Input struct {
+	// Tool names the command in headings ("tokens-contract check").
+	Tool string
+	// SpecVersion is the contract version checked against.
+	SpecVersion string
+	Sources     []Source
+	// Errors are inputs that could not be read (they make the exit code 2).
+	Errors []error
+	// FailOn is the lowest severity that fails the run.
+	FailOn contract.Severity
+}
+
+// Summary counts what a report covers.
+type Summary struct {
+	Runs        int `json:"runs"`
+	Exchanges   int `json:"exchanges"`
+	Skipped     int `json:"skipped"`
+	Breaking    int `json:"breaking"`
+	Additive    int `json:"additive"`
+	Deprecation int `json:"deprecation"`
+	Info        int `json:"info"`
+	Unreadable  int `json:"unreadable"`
+}
+
+// Summarize counts the findings of in by severity.
+func Summarize(in Input) Summary {
+	s := Summary{Runs: len(in.Sources), Unreadable: len(in.Errors)}
+	for _, f := range findings(in) {
+		switch f.Severity {
+		case contract.Breaking:
+			s.Breaking++
+		case contract.Additive:
+			s.Additive++
+		case contract.Deprecation:
+			s.Deprecation++
+		default:
+			s.Info++
+		}
+	}
+	for _, r := range in.Sources {
+		for _, res := range r.Results {
+			if res.Skipped {
+				s.Skipped++
+			} else {
+				s.Exchanges++
+			}
+		}
+	}
+	return s
+}
+
+// Exit codes, as the CLI contract defines them.
+const (
+	ExitClean    = 0
+	ExitFindings = 1
+	ExitInput    = 2
+)
+
+// ExitCode is 2 when an input was unreadable, 1 when a finding is at or
+// above FailOn, else 0.
+func ExitCode(in Input) int {
+	if len(in.Errors) > 0 {
+		return ExitInput
+	}
+	if failing(in) > 0 {
+		return ExitFindings
+	}
+	return ExitClean
+}
+
+func failing(in Input) int {
+	n := 0
+	for _, f := range findings(in) {
+		if f.Severity >= in.FailOn {
+			n++
+		}
+	}
+	return n
+}
+
+func findings(in Input) []contract.Finding {
+	var out []contract.Finding
+	for _, r := range in.Sources {
+		for _, res := range r.Results {
+			out = append(out, res.Findings...)
+		}
+	}
+	return out
+}
+
+// Write renders in as format to w.
+func Write(w io.Writer, format string, in Input) error {
+	if in.Tool == "" {
+		in.Tool = "tokens-contract"
+	}
+	switch format {
+	case "text":
+		return writeText(w, in)
+	case "json":
+		return writeJSON(w, in)
+	case "junit":
+		return writeJUnit(w, in)
+	case "github":
+		return writeGitHub(w, in)
+	case "markdown":
+		return writeMarkdown(w, in)
+	}
+	return fmt.Errorf("unknown report format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+// ValidFormat reports whether format is one Write accepts.
+func ValidFormat(format string) bool {
+	for _, f := range Formats {
+		if f == format {
+			return true
+		}
+	}
+	return false
+}
+
+// clean is the last line of defence for anything printed.
+func clean(s string) string { return contract.Scrub(s, nil) }
+
+// errorText renders a load error safely.
+func errorText(err error) (path, msg string) {
+	var le *contract.LoadError
+	if errors.As(err, &le) {
+		return clean(le.Path), clean(le.Err.Error())
+	}
+	return "", clean(err.Error())
+}
+
+// bySeverity groups findings, most serious first, keeping their order
+// within a group.
+func bySeverity(fs []contract.Finding) [][]contract.Finding {
+	groups := make([][]contract.Finding, contract.Breaking+1)
+	for _, f := range fs {
+		groups[f.Severity] = append(groups[f.Severity], f)
+	}
+	var out [][]contract.Finding
+	for s := contract.Breaking; s >= contract.Info; s-- {
+		if len(groups[s]) > 0 {
+			out = append(out, groups[s])
+		}
+	}
+	return out
+}
+
+// sourceFile is the file part of a finding source ("a.yaml#3" → "a.yaml");
+// empty for live sources.
+func sourceFile(source string) string {
+	if strings.HasPrefix(source, "live ") {
+		return ""
+	}
+	if i := strings.LastIndexByte(source, '#'); i >= 0 {
+		return source[:i]
+	}
+	return source
+}
+
+func advice(id string) string {
+	r, ok := contract.RuleFor(id)
+	if !ok {
+		return ""
+	}
+	return r.Advice
+}
+
+func verdict(in Input) string {
+	switch ExitCode(in) {
+	case ExitInput:
+		return "ERROR: some inputs could not be read"
+	case ExitFindings:
+		return fmt.Sprintf("FAIL: %s at or above %s", plural(failing(in), "finding"), in.FailOn)
+	}
+	return fmt.Sprintf("PASS: nothing at or above %s", in.FailOn)
+}
+
+func sortedErrors(errs []error) []error {
+	out := append([]error(nil), errs...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Error() < out[j].Error() })
+	return out
+}
