@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 )
@@ -28,7 +30,10 @@ type DeprecationNotice struct {
 	// Errors are the malformed values (each a *headers.ValueError). A
 	// malformed Deprecation header still sets Deprecated.
 	Errors []error
-	// Advice is the spec's migration advice (MigrationAdvice).
+	// Advice is the spec's migration advice (MigrationAdvice). When the
+	// response announces a Sunset date, the advice's sentence that no sunset
+	// date is announced is replaced by the announced date, so the notice
+	// never contradicts itself.
 	Advice string
 }
 
@@ -49,7 +54,7 @@ func (c *Client) noteDeprecation(op *operation, h http.Header) {
 		st.once.Do(func() {
 			defer st.done.Store(true)
 			c.callDeprecationHandler(DeprecationNotice{
-				Operation: op.String(), OperationID: op.id, Notice: n, Errors: errs, Advice: MigrationAdvice,
+				Operation: op.String(), OperationID: op.id, Notice: n, Errors: errs, Advice: adviceFor(n.Sunset),
 			})
 		})
 	}
@@ -76,6 +81,24 @@ func (c *Client) callDeprecationHandler(n DeprecationNotice) {
 		}
 	}()
 	c.onDeprecation(n)
+}
+
+// adviceFor returns MigrationAdvice for a notice whose Sunset is sunset:
+// unchanged when no date is announced, otherwise with every sentence that
+// says no sunset date is announced replaced by the announced date.
+func adviceFor(sunset time.Time) string {
+	if sunset.IsZero() {
+		return MigrationAdvice
+	}
+	var kept []string
+	for sentence := range strings.SplitAfterSeq(MigrationAdvice, ". ") {
+		if strings.Contains(strings.ToLower(sentence), "no sunset date") {
+			continue
+		}
+		kept = append(kept, strings.TrimSpace(sentence))
+	}
+	kept = append(kept, "The server announces the sunset for "+sunset.UTC().Format(time.RFC3339)+".")
+	return strings.Join(kept, " ")
 }
 
 // logDeprecation is the default handler: one warning on the client's logger.

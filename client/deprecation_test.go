@@ -86,8 +86,14 @@ func TestDeprecationHandlerOncePerOperation(t *testing.T) {
 	}
 	n := rec.notices[0]
 	if n.Operation != "GET /backend/tokens (get-backend-tokens)" || !n.Deprecated || !n.DeprecatedAt.Equal(dep) || !n.Sunset.Equal(sun) ||
-		len(n.Links) != 1 || n.Links[0].Rel != "deprecation" || len(n.Errors) != 0 || n.Advice != MigrationAdvice {
+		len(n.Links) != 1 || n.Links[0].Rel != "deprecation" || len(n.Errors) != 0 {
 		t.Errorf("notice = %+v", n)
+	}
+	// With a Sunset date announced, the advice says so and no longer says
+	// that none is announced.
+	if strings.Contains(strings.ToLower(n.Advice), "no sunset date") || !strings.Contains(n.Advice, sun.UTC().Format(time.RFC3339)) ||
+		!strings.HasPrefix(n.Advice, strings.SplitAfter(MigrationAdvice, ". ")[0]) {
+		t.Errorf("advice with a sunset date = %q", n.Advice)
 	}
 }
 

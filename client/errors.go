@@ -70,10 +70,11 @@ type APIError struct {
 	FieldErrors map[string][]string
 	// RequestID is the response's X-Request-Id.
 	RequestID string
-	// RetryAfter is the wait the response asked for (Retry-After,
-	// X-Retry-After, X-Rate-Limit-Time-Reset-Ms or
+	// RetryAfter is the wait a 429, or a 503 with Retry-After, asked for
+	// (Retry-After, X-Retry-After, X-Rate-Limit-Time-Reset-Ms or
 	// X-Request-Window-Resets-After), and RetryAfterHeader the header that
-	// said so; both zero when the response asked for none.
+	// said so. Both are zero for any other response: the rate-limit headers
+	// ride on every response, and only these two statuses ask for a wait.
 	RetryAfter       time.Duration
 	RetryAfterHeader string
 	// Attempts is how many requests the call sent.
@@ -197,8 +198,10 @@ func (c *Client) newAPIError(op *operation, ex *exchange, reason string, cause e
 	if e.undocumented || reason != "" || cause != nil {
 		e.addKind(ErrUnexpectedResponse)
 	}
-	if w, ok, _ := headers.RetryWait(ex.resp.Header, ex.at); ok {
-		e.RetryAfter, e.RetryAfterHeader = w.Duration, w.Header
+	if asksToWait(ex.resp) {
+		if w, ok, _ := headers.RetryWait(ex.resp.Header, ex.at); ok {
+			e.RetryAfter, e.RetryAfterHeader = w.Duration, w.Header
+		}
 	}
 	if reason == "" && cause == nil && isJSON(ex.resp.Header) {
 		e.readEnvelope(ex.body, ex.known)
@@ -245,4 +248,18 @@ func (e *APIError) readEnvelope(body []byte, known []string) {
 		}
 		e.ErrMsg = cleanMessage(strings.Join(parts, "; "))
 	}
+}
+
+// asksToWait reports whether a response asks the caller to wait before the
+// next request: a 429, or a 503 with Retry-After. The B2B rate-limit headers
+// ride on every response, so on any other status they describe the window,
+// not a request to wait.
+func asksToWait(resp *http.Response) bool {
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return true
+	case http.StatusServiceUnavailable:
+		return resp.Header.Get(headers.RetryAfter) != ""
+	}
+	return false
 }

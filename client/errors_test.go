@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
@@ -298,6 +299,53 @@ func TestDeleteAndCreateErrors(t *testing.T) {
 			}
 			if got := h.requests.Load(); got != 1 {
 				t.Errorf("%d requests; a write is sent once", got)
+			}
+		})
+	}
+}
+
+// TestRetryAfterOnlyWhenAWaitIsAskedFor pins that the B2B window headers,
+// which ride on every response, do not make a 401, 404, 400 or 410 say it was
+// "asked to wait": only a 429, or a 503 with Retry-After, asks for a wait.
+func TestRetryAfterOnlyWhenAWaitIsAskedFor(t *testing.T) {
+	window := map[string]string{"X-Request-Window-Resets-After": "45 s", "X-Rate-Limit-Time-Reset-Ms": "45000"}
+	tests := []struct {
+		status int
+		extra  map[string]string
+		want   time.Duration
+		header string
+	}{
+		{status: 400},
+		{status: 401},
+		{status: 404},
+		{status: 410},
+		{status: 500},
+		{status: 503},
+		{status: 503, extra: map[string]string{"Retry-After": "7"}, want: 7 * time.Second, header: "Retry-After"},
+		{status: 429, want: 45 * time.Second, header: "X-Rate-Limit-Time-Reset-Ms"},
+		{status: 429, extra: map[string]string{"Retry-After": "3"}, want: 3 * time.Second, header: "Retry-After"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d %v", tt.status, tt.extra), func(t *testing.T) {
+			h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range window {
+					w.Header().Set(k, v)
+				}
+				for k, v := range tt.extra {
+					w.Header().Set(k, v)
+				}
+				writeJSON(w, tt.status, fmt.Sprintf(`{"code":%d,"data":{"errMsg":"e"},"meta":{"message":"m"}}`, tt.status))
+			})
+			err := h.client.Delete(context.Background(), 7) // a write: never retried
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("Delete: %v, want an *APIError", err)
+			}
+			if apiErr.RetryAfter != tt.want || apiErr.RetryAfterHeader != tt.header {
+				t.Errorf("RetryAfter %v from %q, want %v from %q", apiErr.RetryAfter, apiErr.RetryAfterHeader, tt.want, tt.header)
+			}
+			if asked := strings.Contains(err.Error(), "asked to wait"); asked != (tt.want != 0) {
+				t.Errorf("Error() = %q: says asked to wait = %v, want %v", err, asked, tt.want != 0)
 			}
 		})
 	}
