@@ -262,8 +262,10 @@ func (c *Client) FetchAll(ctx context.Context, opts FetchOptions) ([]Token, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Token, 0, max(len(first.Tokens), min(first.Pagination.TotalCount, 1<<20)))
-	seen := make(map[int]struct{}, cap(out))
+	// Sized from what has arrived, never from the server's totalCount: one
+	// small page claiming 2^31 tokens must not cost gigabytes.
+	out := make([]Token, 0, len(first.Tokens))
+	seen := make(map[int]struct{}, len(first.Tokens))
 	appendNew := func(ts []Token) {
 		for _, t := range ts {
 			if _, dup := seen[t.ID]; !dup {

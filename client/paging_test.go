@@ -3,8 +3,10 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 func TestListDecodesAPage(t *testing.T) {
@@ -305,4 +308,35 @@ func TestFetchAllFailures(t *testing.T) {
 			t.Fatalf("FetchAll = %d tokens, %v; want context.Canceled", len(got), err)
 		}
 	})
+}
+
+// TestFetchAllSizesFromWhatArrived pins an audit finding: FetchAll
+// pre-allocated from the server's totalCount, so one 200-byte page claiming
+// 2^31 tokens cost 116 MiB. Memory must follow what has arrived.
+func TestFetchAllSizesFromWhatArrived(t *testing.T) {
+	page := fmt.Sprintf(`{"code":200,"data":[{"id":1,"name":"n","email":%q,"storeHash":"s","token":%q,"eventChannel":"app"}],`+
+		`"meta":{"message":"SUCCESS","pagination":{"totalCount":%d,"offset":0,"limit":250}}}`,
+		synthetic.Email(), synthetic.Token(synthetic.Email(), "s"), 1<<31)
+	empty := fmt.Sprintf(`{"code":200,"data":[],"meta":{"message":"SUCCESS","pagination":{"totalCount":%d,"offset":1,"limit":250}}}`, 1<<31)
+	h := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("offset") > "0" {
+			writeJSON(w, 200, empty)
+			return
+		}
+		writeJSON(w, 200, page)
+	})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got, err := h.client.FetchAll(context.Background(), FetchOptions{})
+	runtime.ReadMemStats(&after)
+	if err != nil {
+		t.Fatalf("FetchAll: %v", err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("FetchAll returned %d tokens, want 1", len(got))
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("FetchAll of one small page claiming 2^31 tokens allocated %d MiB, want under 16", grew>>20)
+	}
 }
