@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 )
@@ -22,15 +23,15 @@ func writeText(w io.Writer, in Input) error {
 	if len(in.Sources) > 0 {
 		fmt.Fprintf(b, "\nRUNS (%d)\n", len(in.Sources))
 		for _, run := range in.Sources {
-			fmt.Fprintf(b, "  %s: %s\n", clean(run.Name), runLine(run))
+			fmt.Fprintf(b, "  %s: %s\n", terminalSafe(clean(run.Name)), runLine(run))
 		}
 	}
 	for _, group := range bySeverity(findings(in)) {
 		fmt.Fprintf(b, "\n%s (%d)\n", strings.ToUpper(group[0].Severity.String()), len(group))
 		for _, f := range group {
-			fmt.Fprintf(b, "  %s at %s\n", f.ID, clean(f.Path))
-			fmt.Fprintf(b, "    %s\n", clean(f.Message))
-			fmt.Fprintf(b, "    source: %s\n", clean(f.Source))
+			fmt.Fprintf(b, "  %s at %s\n", f.ID, terminalSafe(clean(f.Path)))
+			fmt.Fprintf(b, "    %s\n", terminalSafe(clean(f.Message)))
+			fmt.Fprintf(b, "    source: %s\n", terminalSafe(clean(f.Source)))
 			if a := advice(f.ID); a != "" {
 				fmt.Fprintf(b, "    what to do: %s\n", a)
 			}
@@ -39,7 +40,7 @@ func writeText(w io.Writer, in Input) error {
 	if len(in.Errors) > 0 {
 		fmt.Fprintf(b, "\nUNREADABLE INPUTS (%d)\n", len(in.Errors))
 		for _, err := range sortedErrors(in.Errors) {
-			fmt.Fprintf(b, "  %s\n", clean(err.Error()))
+			fmt.Fprintf(b, "  %s\n", terminalSafe(clean(err.Error())))
 		}
 	}
 	fmt.Fprintf(b, "\n%s\n", verdict(in))
@@ -304,7 +305,7 @@ func writeMarkdown(w io.Writer, in Input) error {
 		fmt.Fprintf(b, "\n### %s (%d)\n\n", strings.ToUpper(group[0].Severity.String()[:1])+group[0].Severity.String()[1:], len(group))
 		fmt.Fprintf(b, "| id | path | what changed | source |\n|---|---|---|---|\n")
 		for _, f := range group {
-			fmt.Fprintf(b, "| `%s` | `%s` | %s | %s |\n", f.ID, mdCode(clean(f.Path)), mdEscape(clean(f.Message)), mdEscape(clean(f.Source)))
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", f.ID, mdCode(clean(f.Path)), mdCode(clean(f.Message)), mdCode(clean(f.Source)))
 		}
 		seen := map[string]bool{}
 		var tips []string
@@ -319,7 +320,7 @@ func writeMarkdown(w io.Writer, in Input) error {
 	if len(in.Errors) > 0 {
 		fmt.Fprintf(b, "\n### Unreadable inputs (%d)\n\n", len(in.Errors))
 		for _, err := range sortedErrors(in.Errors) {
-			fmt.Fprintf(b, "- %s\n", mdEscape(clean(err.Error())))
+			fmt.Fprintf(b, "- %s\n", mdCode(clean(err.Error())))
 		}
 	}
 	return b.Flush()
@@ -329,6 +330,44 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
+// mdCode renders text that comes from a recording as an inline code span, so
+// that nothing in it becomes a link, an image or HTML on a job summary page.
+// Backticks cannot close the span (they become '), pipes cannot end a table
+// cell, and control characters are escaped.
 func mdCode(s string) string {
-	return strings.NewReplacer("`", "'", "|", `\|`, "\n", " ").Replace(s)
+	if s == "" {
+		return ""
+	}
+	s = strings.NewReplacer("`", "'", "|", `\|`).Replace(terminalSafe(s))
+	return "`" + s + "`"
+}
+
+// terminalSafe escapes what a recording could use to drive a terminal or to
+// disguise text: C0 and C1 control characters (escape sequences set window
+// titles and colours), DEL, Unicode bidirectional controls, and invalid UTF-8.
+// Each becomes a Go-style escape (\x1b, \u202e), so it stays visible.
+func terminalSafe(s string) string {
+	if !strings.ContainsFunc(s, unsafeRune) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafeRune(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 }

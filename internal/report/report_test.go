@@ -8,6 +8,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
@@ -183,7 +187,7 @@ func TestMarkdown(t *testing.T) {
 		"## ⚠️ tokens-contract check",
 		"| 2 | 3 | 1 | 1 | 1 | 0 | 1 | 1 |",
 		"### Breaking (1)",
-		"| `missing-field` | `$.data[*].storeHash` | required field \"storeHash\" is missing \\| pipe newline | drift/a.yaml#0 |",
+		"| `missing-field` | `$.data[*].storeHash` | `required field \"storeHash\" is missing \\| pipe\\x0anewline` | `drift/a.yaml#0` |",
 		"<details><summary>What to do</summary>",
 		"### Unreadable inputs (1)",
 	} {
@@ -216,4 +220,61 @@ func ExampleWrite() {
 	// Output:
 	// ::error file=drift/token-masked.yaml,title=token-not-jwt (breaking)::token-not-jwt at $.data[*].token: the token is not a JWT [drift/token-masked.yaml#0] What to do: Code that uses listed tokens as credentials breaks. Check whether the vendor now masks them.
 	// ::notice title=tokens-contract check::1 exchange: 1 breaking, 0 additive, 0 deprecation, 0 info. FAIL: 1 finding at or above additive
+}
+
+// TestTextEscapesTerminalControls pins an audit finding: an escape sequence
+// in a recorded header reached the terminal through --format text (setting
+// the window title and colours). Control characters, bidi overrides and
+// invalid UTF-8 are printed as visible escapes.
+func TestTextEscapesTerminalControls(t *testing.T) {
+	hostile := "text/html\x1b]0;pwned\x07\x1b[31mred\u202egnp.exe\xff"
+	in := report.Input{
+		Tool: "tokens-contract check", SpecVersion: "1.0.0", FailOn: contract.Additive,
+		Sources: []report.Source{{Name: "rec\x1b[2J.yaml", Results: []contract.Result{{
+			Source: "rec.yaml#0", Method: "GET", Path: "/backend/tokens", Status: 200,
+			Findings: []contract.Finding{finding(contract.IDUndeclaredContentType, contract.Breaking, "header Content-Type", "content type "+hostile, "rec\x1b[2J.yaml#0")},
+		}}}},
+	}
+	for _, format := range []string{"text", "markdown"} {
+		out := render(t, format, in)
+		for i, r := range out {
+			if (r < 0x20 && r != '\n') || r == 0x7f || r == 0x202e || r == utf8.RuneError {
+				t.Fatalf("%s: control character %U at byte %d", format, r, i)
+			}
+		}
+		for _, want := range []string{`\x1b]0;pwned\x07`, `\u202e`, `\xff`, `rec\x1b[2J.yaml`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s lacks the visible escape %q", format, want)
+			}
+		}
+	}
+}
+
+// TestMarkdownRendersRecordedTextAsCode pins an audit finding: a recorded
+// Link header in a finding's message became a remote image on a GitHub job
+// summary. Rendered by a CommonMark+GFM renderer, no recording-derived text
+// may become an image, a link or HTML.
+func TestMarkdownRendersRecordedTextAsCode(t *testing.T) {
+	hostile := "![x](https://tracker.example/p.png) [click](https://evil.example) <img src=x onerror=alert(1)> `code` | cell"
+	in := report.Input{
+		Tool: "tokens-contract check", SpecVersion: "1.0.0", FailOn: contract.Additive,
+		Sources: []report.Source{{Name: "rec.yaml", Results: []contract.Result{{
+			Source: "rec.yaml#0", Method: "GET", Path: "/backend/tokens", Status: 200,
+			Findings: []contract.Finding{finding(contract.IDDeprecationLink, contract.Deprecation, "header Link", "Link "+hostile, "rec.yaml#0 "+hostile)},
+		}}}},
+		Errors: []error{&contract.LoadError{Path: "x.har", Err: errors.New(hostile)}},
+	}
+	md := render(t, "markdown", in)
+	var html bytes.Buffer
+	if err := goldmark.New(goldmark.WithExtensions(extension.GFM)).Convert([]byte(md), &html); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"<img", "<a ", "tracker.example/p.png\"", "onerror=alert(1)>"} {
+		if strings.Contains(html.String(), bad) {
+			t.Errorf("rendered markdown contains %q:\n%s", bad, html.String())
+		}
+	}
+	if strings.Count(html.String(), "<td>") < 4 || !strings.Contains(html.String(), "<code>Link ![x](https://tracker.example/p.png)") {
+		t.Errorf("the message is not one code cell:\n%s", html.String())
+	}
 }
