@@ -96,6 +96,10 @@ downstream: ## The downstream example: go generate from `tokens-contract spec`, 
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
-WORKFLOWS ?= examples/github-actions/nightly-live.yml
+WORKFLOWS ?= examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml
 lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
+
+.PHONY: sarif-validate
+sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema (needs node and npm)
+	GO="$(GO)" bash .ci/sarif-validate

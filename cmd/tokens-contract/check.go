@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/live"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -58,7 +59,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		runs[i] = r.Exchanges
 	}
 	results := checker.CheckSequences(ctx, runs)
-	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), Errors: loadErrs, FailOn: failOn}
+	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(), Errors: loadErrs, FailOn: failOn}
 	for i, r := range recs {
 		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
 	}

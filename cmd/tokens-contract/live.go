@@ -124,7 +124,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
 	}
 	in := report.Input{
-		Tool: "tokens-contract live", SpecVersion: openapi.Version(), FailOn: failOn,
+		Tool: "tokens-contract live", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(), FailOn: failOn,
 		Sources: []report.Source{{Name: "live " + u.String(), Results: out.Results}},
 	}
 	for _, e := range out.Errors {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/fake"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -360,12 +361,12 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 	srv := httptest.NewServer(c)
 	defer srv.Close()
 	secrets := c.secrets()
-	for _, format := range []string{"text", "json", "junit", "github", "markdown"} {
+	for _, format := range report.Formats {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
 			rec := filepath.Join(dir, "rec")
 			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec}
-			for _, f := range []string{"text", "json", "junit", "github", "markdown"} {
+			for _, f := range report.Formats {
 				args = append(args, "--report", f+"="+filepath.Join(dir, "report."+f))
 			}
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
@@ -377,8 +378,8 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 			assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
 			files, _ := filepath.Glob(filepath.Join(dir, "report.*"))
 			recs, _ := filepath.Glob(filepath.Join(rec, "*.yaml"))
-			if len(files) != 5 || len(recs) != 1 {
-				t.Fatalf("%d report files and %d recordings, want 5 and 1; stderr: %s", len(files), len(recs), scrub(stderr.String(), secrets))
+			if len(files) != len(report.Formats) || len(recs) != 1 {
+				t.Fatalf("%d report files and %d recordings, want %d and 1; stderr: %s", len(files), len(recs), len(report.Formats), scrub(stderr.String(), secrets))
 			}
 			for _, f := range append(files, recs...) {
 				data, err := os.ReadFile(f)

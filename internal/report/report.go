@@ -19,7 +19,7 @@ import (
 )
 
 // Formats lists the supported report formats.
-var Formats = []string{"text", "json", "junit", "github", "markdown"}
+var Formats = []string{"text", "json", "junit", "github", "markdown", "sarif"}
 
 // Source is the results of one source of exchanges: one recording file, or one live session.
 type Source struct {
@@ -34,6 +34,9 @@ type Input struct {
 	Tool string
 	// SpecVersion is the contract version checked against.
 	SpecVersion string
+	// ToolVersion is the module version of the running binary ("(devel)"
+	// from a checkout); SARIF's driver reports it.
+	ToolVersion string
 	Sources     []Source
 	// Errors are inputs that could not be read (they make the exit code 2).
 	Errors []error
@@ -133,6 +136,8 @@ func Write(w io.Writer, format string, in Input) error {
 		return writeJUnit(w, in)
 	case "github":
 		return writeGitHub(w, in)
+	case "sarif":
+		return writeSARIF(w, in)
 	case "markdown":
 		return writeMarkdown(w, in)
 	}
