@@ -263,7 +263,7 @@ func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Re
 }
 
 // layerOrder sorts findings by the layer of their rule.
-var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5}
+var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5, LayerBaseline: 6}
 
 // finish collapses repeated findings, removes secrets, and sorts.
 func (s *check) finish() []Finding {
@@ -288,4 +288,14 @@ func sortFindings(fs []Finding) {
 		}
 		return fs[i].ID < fs[j].ID
 	})
+}
+
+// Operations returns the operationIds of the spec the checker was built
+// from, in the spec's order.
+func (c *Checker) Operations() []string {
+	ids := make([]string, len(c.ops))
+	for i, o := range c.ops {
+		ids[i] = o.id
+	}
+	return ids
 }

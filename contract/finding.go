@@ -79,6 +79,23 @@ type Finding struct {
 	// Source says where the exchange came from: "file.yaml#2",
 	// "file.har#3", "live GET /backend/tokens?limit=250".
 	Source string `json:"source"`
+	// Accepted is set when an entry of the accepted-drift baseline (package
+	// contract/baseline) covers the finding: it then fails no run, and every
+	// report shows it apart from the others.
+	Accepted *Acceptance `json:"baseline,omitempty"`
+}
+
+// Acceptance is the baseline entry that accepts a finding.
+type Acceptance struct {
+	// File and Line locate the entry in the baseline file.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Reason and Ticket are the entry's: why the drift is accepted, and
+	// where it is tracked (may be empty).
+	Reason string `json:"reason"`
+	Ticket string `json:"ticket,omitempty"`
+	// Expires is the last day the entry accepts the finding (YYYY-MM-DD).
+	Expires string `json:"expires"`
 }
 
 // Layer names the checker layer a rule belongs to.
@@ -92,6 +109,9 @@ const (
 	LayerInvariant     Layer = "invariant"
 	LayerDeprecation   Layer = "deprecation"
 	LayerSecondOpinion Layer = "second-opinion"
+	// LayerBaseline holds the rules about the accepted-drift baseline
+	// (package contract/baseline), not about an exchange.
+	LayerBaseline Layer = "baseline"
 )
 
 // Rule describes one finding id: its severity, its layer, and what a user
@@ -141,6 +161,8 @@ const (
 	IDMalformedDeprecation = "malformed-deprecation-header"
 	IDValidatorsDisagree   = "validators-disagree"
 	IDRateLimited          = "rate-limited"
+	IDBaselineExpired      = "baseline-expired"
+	IDBaselineUnused       = "baseline-entry-unused"
 )
 
 var rules = map[string]Rule{}
@@ -248,11 +270,17 @@ func init() {
 	rule(IDRateLimited, Breaking, LayerTransport,
 		"The endpoint kept answering 429 and the run stopped early.",
 		"The store's shared limit of 150 requests per minute is exhausted; run again later or lower the request budget.")
+	rule(IDBaselineExpired, Breaking, LayerBaseline,
+		"An entry of the accepted-drift baseline matched a finding, but its expires date has passed.",
+		"Fix the drift (update the spec or the code that depends on it), or renew the entry with a new date and reason.")
+	rule(IDBaselineUnused, Info, LayerBaseline,
+		"An entry of the accepted-drift baseline matched no finding in this run.",
+		"If the vendor fixed the drift, delete the entry so the baseline shrinks; if this run simply did not exercise it, keep it.")
 }
 
 // Rules returns every rule, sorted by layer order, then id.
 func Rules() []Rule {
-	order := map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5}
+	order := layerOrder
 	out := make([]Rule, 0, len(rules))
 	for _, r := range rules {
 		out = append(out, r)
