@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/baseline"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
@@ -22,16 +24,26 @@ PATH is a recording file or a directory of them: go-vcr v4 cassettes (*.yaml,
 exchanges of one file form one run, over which cross-page invariants are
 checked. Unreadable files are reported (exit 2); the others are still checked.
 
+--baseline FILE reads the accepted-drift ledger (see the package doc of
+contract/baseline): a finding that an unexpired entry matches is reported as
+accepted and fails nothing; an expired entry fails the run (baseline-expired);
+an entry that matched nothing is reported (baseline-entry-unused).
+--write-baseline FILE drafts such a file from this run's findings (those not
+already accepted), each expiring in 30 days with an empty reason: write the
+reasons before it loads.
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 a usage error or an unreadable input.`
+2 a usage error or an unreadable input (a recording or the baseline).`
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--second-opinion] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--baseline FILE] [--write-baseline FILE] [--second-opinion] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
 	second := fs.Bool("second-opinion", false, "also validate with kin-openapi and report where the two validators disagree (about twice as slow)")
+	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
+	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -58,8 +70,25 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	for i, r := range recs {
 		runs[i] = r.Exchanges
 	}
+	var ledger *baseline.Baseline
+	if *baselinePath != "" {
+		if ledger, err = baseline.Load(*baselinePath, checker.Operations()); err != nil {
+			fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
+			return exitUsage
+		}
+	}
 	results := checker.CheckSequences(ctx, runs)
-	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(), Errors: loadErrs, FailOn: failOn}
+	now := time.Now()
+	applied := ledger.Apply(results, now)
+	if *writeBaseline != "" {
+		if err := writeFileAtomic(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, 30))); err != nil {
+			fmt.Fprintf(env.stderr, "tokens-contract check: --write-baseline %s: %v\n", *writeBaseline, err)
+			return exitUsage
+		}
+		fmt.Fprintf(env.stderr, "tokens-contract check: drafted %s: write a reason for every entry and confirm its expires date\n", *writeBaseline)
+	}
+	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(),
+		Errors: loadErrs, FailOn: failOn, Extra: applied.Findings}
 	for i, r := range recs {
 		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +20,11 @@ func writeText(w io.Writer, in Input) error {
 	if s.Skipped > 0 {
 		fmt.Fprintf(b, " (%d skipped: not operations of the contract)", s.Skipped)
 	}
-	fmt.Fprintf(b, "\n%d breaking, %d additive, %d deprecation, %d info\n", s.Breaking, s.Additive, s.Deprecation, s.Info)
+	fmt.Fprintf(b, "\n%d breaking, %d additive, %d deprecation, %d info", s.Breaking, s.Additive, s.Deprecation, s.Info)
+	if s.Accepted > 0 {
+		fmt.Fprintf(b, " (%d more accepted by the baseline)", s.Accepted)
+	}
+	b.WriteString("\n")
 	if len(in.Sources) > 0 {
 		fmt.Fprintf(b, "\nRUNS (%d)\n", len(in.Sources))
 		for _, run := range in.Sources {
@@ -35,6 +40,14 @@ func writeText(w io.Writer, in Input) error {
 			if a := advice(f.ID); a != "" {
 				fmt.Fprintf(b, "    what to do: %s\n", a)
 			}
+		}
+	}
+	if acc := accepted(in); len(acc) > 0 {
+		fmt.Fprintf(b, "\nACCEPTED BY THE BASELINE (%d)\n", len(acc))
+		for _, f := range acc {
+			fmt.Fprintf(b, "  %s (%s) at %s\n", f.ID, f.Severity, terminalSafe(clean(f.Path)))
+			fmt.Fprintf(b, "    %s\n", terminalSafe(clean(acceptance(f.Accepted))))
+			fmt.Fprintf(b, "    source: %s\n", terminalSafe(clean(f.Source)))
 		}
 	}
 	if len(in.Errors) > 0 {
@@ -110,8 +123,13 @@ func writeJSON(w io.Writer, in Input) error {
 		Tool: in.Tool, SpecVersion: in.SpecVersion, FailOn: in.FailOn, ExitCode: ExitCode(in),
 		Summary: Summarize(in), Findings: []contract.Finding{}, Errors: []jsonError{}, Skipped: []jsonSkip{},
 	}
-	for _, f := range findings(in) {
+	for _, f := range append(findings(in), accepted(in)...) {
 		f.Path, f.Message, f.Source = clean(f.Path), clean(f.Message), clean(f.Source)
+		if f.Accepted != nil {
+			a := *f.Accepted
+			a.Reason, a.Ticket, a.File = clean(a.Reason), clean(a.Ticket), clean(a.File)
+			f.Accepted = &a
+		}
 		r.Findings = append(r.Findings, f)
 	}
 	for _, err := range sortedErrors(in.Errors) {
@@ -179,7 +197,16 @@ func writeJUnit(w io.Writer, in Input) error {
 			}
 			var failing, other []string
 			var firstID string
+			var acceptedCases []junitCase
 			for _, f := range res.Findings {
+				if f.Accepted != nil {
+					acceptedCases = append(acceptedCases, junitCase{
+						Name:      clean(caseName(res) + " " + f.ID + " at " + f.Path),
+						Classname: clean(run.Name),
+						Skipped:   &junitMessage{Message: clean(acceptance(f.Accepted)), Type: f.ID},
+					})
+					continue
+				}
 				line := fmt.Sprintf("[%s] %s at %s: %s", f.Severity, f.ID, clean(f.Path), clean(f.Message))
 				if f.Severity >= in.FailOn {
 					if firstID == "" {
@@ -199,6 +226,25 @@ func writeJUnit(w io.Writer, in Input) error {
 				suite.Failures++
 			}
 			tc.SystemOut = strings.Join(other, "\n")
+			suite.Cases = append(suite.Cases, tc)
+			suite.Tests++
+			suite.Cases = append(suite.Cases, acceptedCases...)
+			suite.Tests += len(acceptedCases)
+			suite.Skipped += len(acceptedCases)
+		}
+		all.Suites = append(all.Suites, suite)
+	}
+	if len(in.Extra) > 0 {
+		suite := junitSuite{Name: "baseline"}
+		for _, f := range in.Extra {
+			tc := junitCase{Name: clean(f.Source + " " + f.ID), Classname: "baseline"}
+			line := fmt.Sprintf("[%s] %s at %s: %s", f.Severity, f.ID, clean(f.Path), clean(f.Message))
+			if f.Severity >= in.FailOn {
+				tc.Failure = &junitMessage{Message: clean(f.Message), Type: f.ID, Text: line + "\n  what to do: " + advice(f.ID)}
+				suite.Failures++
+			} else {
+				tc.SystemOut = line
+			}
 			suite.Cases = append(suite.Cases, tc)
 			suite.Tests++
 		}
@@ -255,10 +301,18 @@ func writeGitHub(w io.Writer, in Input) error {
 		}
 		props := "title=" + ghProperty(f.ID+" ("+f.Severity.String()+")")
 		if file := sourceFile(clean(f.Source)); file != "" {
-			props = "file=" + ghProperty(file) + "," + props
+			props = "file=" + ghProperty(file) + lineProperty(f.Source) + "," + props
 		}
 		msg := fmt.Sprintf("%s at %s: %s [%s] What to do: %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), advice(f.ID))
 		fmt.Fprintf(b, "::%s %s::%s\n", level, props, ghData(msg))
+	}
+	for _, f := range accepted(in) {
+		props := "title=" + ghProperty(f.ID+" (accepted)")
+		if file := sourceFile(clean(f.Source)); file != "" {
+			props = "file=" + ghProperty(file) + "," + props
+		}
+		msg := fmt.Sprintf("%s at %s: %s [%s] %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), clean(acceptance(f.Accepted)))
+		fmt.Fprintf(b, "::notice %s::%s\n", props, ghData(msg))
 	}
 	for _, err := range sortedErrors(in.Errors) {
 		p, m := errorText(err)
@@ -273,6 +327,17 @@ func writeGitHub(w io.Writer, in Input) error {
 		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
 		plural(s.Exchanges, "exchange"), s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
 	return b.Flush()
+}
+
+// lineProperty is ",line=N" for a source that names a line ("file#L12": a
+// baseline entry), else empty.
+func lineProperty(source string) string {
+	if i := strings.LastIndex(source, "#L"); i >= 0 {
+		if n, err := strconv.Atoi(source[i+2:]); err == nil && n > 0 {
+			return ",line=" + strconv.Itoa(n)
+		}
+	}
+	return ""
 }
 
 // ghData escapes a workflow command's message.
@@ -298,9 +363,9 @@ func writeMarkdown(w io.Writer, in Input) error {
 	}
 	fmt.Fprintf(b, "## %s %s\n\n", icon, mdEscape(in.Tool))
 	fmt.Fprintf(b, "Contract **%s**, failing on **%s** and above. **%s**\n\n", mdEscape(in.SpecVersion), in.FailOn, mdEscape(verdict(in)))
-	fmt.Fprintf(b, "| runs | exchanges | skipped | breaking | additive | deprecation | info | unreadable |\n")
-	fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Runs, s.Exchanges, s.Skipped, s.Breaking, s.Additive, s.Deprecation, s.Info, s.Unreadable)
+	fmt.Fprintf(b, "| runs | exchanges | skipped | breaking | additive | deprecation | info | accepted | unreadable |\n")
+	fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Runs, s.Exchanges, s.Skipped, s.Breaking, s.Additive, s.Deprecation, s.Info, s.Accepted, s.Unreadable)
 	for _, group := range bySeverity(findings(in)) {
 		fmt.Fprintf(b, "\n### %s (%d)\n\n", strings.ToUpper(group[0].Severity.String()[:1])+group[0].Severity.String()[1:], len(group))
 		fmt.Fprintf(b, "| id | path | what changed | source |\n|---|---|---|---|\n")
@@ -316,6 +381,15 @@ func writeMarkdown(w io.Writer, in Input) error {
 			}
 		}
 		fmt.Fprintf(b, "\n<details><summary>What to do</summary>\n\n%s\n\n</details>\n", strings.Join(tips, "\n"))
+	}
+	if acc := accepted(in); len(acc) > 0 {
+		fmt.Fprintf(b, "\n### Accepted by the baseline (%d)\n\n", len(acc))
+		fmt.Fprintf(b, "| id | path | reason | ticket | expires | entry | source |\n|---|---|---|---|---|---|---|\n")
+		for _, f := range acc {
+			a := f.Accepted
+			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", f.ID, mdCode(clean(f.Path)), mdCode(clean(a.Reason)),
+				mdCode(clean(a.Ticket)), mdCode(a.Expires), mdCode(clean(fmt.Sprintf("%s:%d", a.File, a.Line))), mdCode(clean(f.Source)))
+		}
 	}
 	if len(in.Errors) > 0 {
 		fmt.Fprintf(b, "\n### Unreadable inputs (%d)\n\n", len(in.Errors))

@@ -40,6 +40,9 @@ type Input struct {
 	Sources     []Source
 	// Errors are inputs that could not be read (they make the exit code 2).
 	Errors []error
+	// Extra are findings about the run rather than an exchange: the
+	// accepted-drift baseline's own (package contract/baseline).
+	Extra []contract.Finding
 	// FailOn is the lowest severity that fails the run.
 	FailOn contract.Severity
 }
@@ -53,12 +56,15 @@ type Summary struct {
 	Additive    int `json:"additive"`
 	Deprecation int `json:"deprecation"`
 	Info        int `json:"info"`
-	Unreadable  int `json:"unreadable"`
+	// Accepted counts the findings the baseline accepted; they are not in
+	// the severity counts and fail no run.
+	Accepted   int `json:"accepted"`
+	Unreadable int `json:"unreadable"`
 }
 
 // Summarize counts the findings of in by severity.
 func Summarize(in Input) Summary {
-	s := Summary{Runs: len(in.Sources), Unreadable: len(in.Errors)}
+	s := Summary{Runs: len(in.Sources), Unreadable: len(in.Errors), Accepted: len(accepted(in))}
 	for _, f := range findings(in) {
 		switch f.Severity {
 		case contract.Breaking:
@@ -112,14 +118,44 @@ func failing(in Input) int {
 	return n
 }
 
+// findings returns the findings that count: every finding of every
+// exchange and the run's extra findings, less those the baseline accepted.
 func findings(in Input) []contract.Finding {
 	var out []contract.Finding
 	for _, r := range in.Sources {
 		for _, res := range r.Results {
-			out = append(out, res.Findings...)
+			for _, f := range res.Findings {
+				if f.Accepted == nil {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return append(out, in.Extra...)
+}
+
+// accepted returns the findings the baseline accepted.
+func accepted(in Input) []contract.Finding {
+	var out []contract.Finding
+	for _, r := range in.Sources {
+		for _, res := range r.Results {
+			for _, f := range res.Findings {
+				if f.Accepted != nil {
+					out = append(out, f)
+				}
+			}
 		}
 	}
 	return out
+}
+
+// acceptance describes a finding's baseline entry in one line.
+func acceptance(a *contract.Acceptance) string {
+	s := fmt.Sprintf("accepted until %s by %s:%d: %s", a.Expires, a.File, a.Line, a.Reason)
+	if a.Ticket != "" {
+		s += " (" + a.Ticket + ")"
+	}
+	return s
 }
 
 // Write renders in as format to w.

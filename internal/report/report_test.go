@@ -185,7 +185,7 @@ func TestMarkdown(t *testing.T) {
 	out := render(t, "markdown", sample(contract.Additive))
 	for _, want := range []string{
 		"## ⚠️ tokens-contract check",
-		"| 2 | 3 | 1 | 1 | 1 | 0 | 1 | 1 |",
+		"| 2 | 3 | 1 | 1 | 1 | 0 | 1 | 0 | 1 |",
 		"### Breaking (1)",
 		"| `missing-field` | `$.data[*].storeHash` | `required field \"storeHash\" is missing \\| pipe\\x0anewline` | `drift/a.yaml#0` |",
 		"<details><summary>What to do</summary>",
@@ -276,5 +276,46 @@ func TestMarkdownRendersRecordedTextAsCode(t *testing.T) {
 	}
 	if strings.Count(html.String(), "<td>") < 4 || !strings.Contains(html.String(), "<code>Link ![x](https://tracker.example/p.png)") {
 		t.Errorf("the message is not one code cell:\n%s", html.String())
+	}
+}
+
+// Accepted findings fail no run and stay visible in every format; the
+// baseline's own findings count like any other.
+func TestAcceptedFindings(t *testing.T) {
+	acc := finding(contract.IDTypeMismatch, contract.Breaking, "$.data[*].id", "id is a string", "rec.yaml#0")
+	acc.Accepted = &contract.Acceptance{File: "accepted.yaml", Line: 4, Reason: "ids are strings since May", Ticket: "PLAT-9", Expires: "2027-03-31"}
+	unused := finding(contract.IDBaselineUnused, contract.Info, "$.data[*].x", "matched nothing", "accepted.yaml#L12")
+	in := report.Input{Tool: "tokens-contract check", SpecVersion: "1.0.0", FailOn: contract.Additive,
+		Sources: []report.Source{{Name: "rec.yaml", Results: []contract.Result{{Source: "rec.yaml#0", Method: "GET", Path: "/backend/tokens", Status: 200, Findings: []contract.Finding{acc}}}}},
+		Extra:   []contract.Finding{unused}}
+	if code := report.ExitCode(in); code != report.ExitClean {
+		t.Fatalf("exit %d with only an accepted breaking finding, want 0", code)
+	}
+	s := report.Summarize(in)
+	if s.Breaking != 0 || s.Accepted != 1 || s.Info != 1 {
+		t.Errorf("summary = %+v, want 0 breaking, 1 accepted, 1 info", s)
+	}
+	wants := map[string][]string{
+		"text":     {"ACCEPTED BY THE BASELINE (1)", "accepted until 2027-03-31 by accepted.yaml:4: ids are strings since May (PLAT-9)", "(1 more accepted by the baseline)", "baseline-entry-unused at $.data[*].x"},
+		"json":     {`"baseline": {`, `"reason": "ids are strings since May"`, `"accepted": 1`},
+		"junit":    {`skipped="1"`, `<skipped message="accepted until 2027-03-31 by accepted.yaml:4: ids are strings since May (PLAT-9)" type="type-mismatch">`, `<testsuite name="baseline"`},
+		"github":   {"::notice file=rec.yaml,title=type-mismatch (accepted)::", "::notice file=accepted.yaml,line=12,title=baseline-entry-unused (info)::"},
+		"markdown": {"### Accepted by the baseline (1)", "| `type-mismatch` | `$.data[*].id` | `ids are strings since May` | `PLAT-9` | `2027-03-31` | `accepted.yaml:4` | `rec.yaml#0` |"},
+		"sarif":    {`"kind": "external"`, `"status": "accepted"`},
+	}
+	for format, want := range wants {
+		out := render(t, format, in)
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s lacks %q:\n%s", format, w, out)
+			}
+		}
+	}
+	validSARIF(t, []byte(render(t, "sarif", in)))
+
+	// An expired entry is a breaking finding of its own: the run fails.
+	in.Extra = append(in.Extra, finding(contract.IDBaselineExpired, contract.Breaking, "$.data[*].email", "expired", "accepted.yaml#L20"))
+	if code := report.ExitCode(in); code != report.ExitFindings {
+		t.Errorf("exit %d with an expired baseline entry, want 1", code)
 	}
 }

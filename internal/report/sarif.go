@@ -46,7 +46,7 @@ func writeSARIF(w io.Writer, in Input) error {
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity))).
 			WithProperties(props)
 	}
-	for _, f := range findings(in) {
+	for _, f := range append(findings(in), accepted(in)...) {
 		source := clean(f.Source)
 		path := clean(f.Path)
 		res := run.CreateResultForRule(f.ID).
@@ -70,6 +70,14 @@ func writeSARIF(w io.Writer, in Input) error {
 		}
 		res.WithLocations([]*sarif.Location{loc})
 		res.WithPartialFingerprints(map[string]string{fingerprintKey: fingerprint(f.ID, path, source)})
+		if a := f.Accepted; a != nil {
+			res.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("external").
+				WithStatus("accepted").
+				WithJustification(clean(acceptance(a))).
+				WithLocation(sarif.NewLocation().WithPhysicalLocation(sarif.NewPhysicalLocation().
+					WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(clean(a.File)))).
+					WithRegion(sarif.NewRegion().WithStartLine(a.Line))))})
+		}
 	}
 	inv := sarif.NewInvocation().WithExecutionSuccessful(ExitCode(in) != ExitInput)
 	inv.WithExitCode(ExitCode(in))

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The baseline loop as a user walks it: draft a ledger from a drifting
+// recording, see that it does not load until the reasons are written, accept
+// the drift with it, and see an expired entry fail the run.
+func TestCheckBaseline(t *testing.T) {
+	dir := t.TempDir()
+	rec := driftDir + "/field-added-item.yaml"
+	ledger := filepath.Join(dir, "accepted.yaml")
+
+	code, _, stderr := runCLI(t, "check", "--write-baseline", ledger, rec)
+	if code != 1 || !strings.Contains(stderr, "drafted "+ledger) {
+		t.Fatalf("drafting: exit %d, stderr %s", code, stderr)
+	}
+	draft, err := os.ReadFile(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", ledger, rec); code != 2 || !strings.Contains(stderr, "has no reason") || !strings.Contains(stderr, ledger) {
+		t.Fatalf("an unedited draft: exit %d, stderr %s; want 2 naming the file and the empty reason", code, stderr)
+	}
+
+	edited := strings.ReplaceAll(string(draft), `reason: ""`, "reason: the vendor added it; nothing reads it")
+	if err := os.WriteFile(ledger, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "check", "--format", "json", "--baseline", ledger, rec, driftDir+"/deprecation-header.yaml")
+	if code != 0 {
+		t.Fatalf("accepted drift: exit %d, want 0; stderr %s\n%s", code, stderr, stdout)
+	}
+	var rep struct {
+		Summary struct {
+			Additive, Accepted, Info int
+		}
+		Findings []struct {
+			ID       string
+			Source   string
+			Baseline *struct {
+				Line    int
+				Expires string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Additive != 0 || rep.Summary.Accepted != 1 {
+		t.Errorf("summary %+v, want 0 additive and 1 accepted", rep.Summary)
+	}
+	var sawAccepted bool
+	for _, f := range rep.Findings {
+		if f.ID == "unknown-field" && f.Baseline != nil && f.Baseline.Line == 5 {
+			sawAccepted = true
+		}
+	}
+	if !sawAccepted {
+		t.Errorf("no accepted unknown-field with its baseline entry in %s", stdout)
+	}
+
+	// The same entry, expired yesterday: the finding counts again and the
+	// entry fails the run with its own id.
+	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	expired := strings.ReplaceAll(edited, time.Now().AddDate(0, 0, 30).Format(time.DateOnly), yesterday)
+	if expired == edited {
+		t.Fatalf("the draft's expiry is not 30 days out:\n%s", edited)
+	}
+	if err := os.WriteFile(ledger, []byte(expired), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = runCLI(t, "check", "--baseline", ledger, rec)
+	if code != 1 || !strings.Contains(stdout, "baseline-expired") || !strings.Contains(stdout, "unknown-field at") || !strings.Contains(stdout, ledger+"#L5") {
+		t.Errorf("expired entry: exit %d, want 1 with baseline-expired naming %s#L5 and the finding again:\n%s", code, ledger, stdout)
+	}
+
+	// An entry that matched nothing is reported, and fails nothing.
+	code, stdout, _ = runCLI(t, "check", "--baseline", ledger, recordingsDir)
+	if code != 0 || !strings.Contains(stdout, "baseline-entry-unused") {
+		t.Errorf("unused entry: exit %d, want 0 with baseline-entry-unused:\n%s", code, stdout)
+	}
+}
+
+func TestCheckBaselineErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("accepted:\n  - id: unknown-field\n    operation: list-tokens\n    path: p\n    reason: r\n    expires: 2027-01-01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--baseline", filepath.Join(dir, "missing.yaml"), recordingsDir}, "missing.yaml: open"},
+		{[]string{"check", "--baseline", bad, recordingsDir}, `line 2: operation "list-tokens" is not in the spec`},
+		{[]string{"check", "--write-baseline", dir, recordingsDir}, "--write-baseline " + dir},
+	} {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+}
