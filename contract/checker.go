@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,17 @@ type settings struct {
 	workers       int
 	maxBody       int
 	secondOpinion bool
+	specName      string
+	spec          []byte
+}
+
+// WithSpec builds the Checker from another OpenAPI document of the token
+// operations (a published release under openapi/releases, a team's pinned
+// copy, a spec patched by an overlay) instead of the embedded one. name names
+// it in errors. The document must describe every operation the generated
+// client has.
+func WithSpec(name string, spec []byte) Option {
+	return func(s *settings) { s.specName, s.spec = name, spec }
 }
 
 // WithClock sets the clock used to say how far away a Sunset date is.
@@ -97,7 +109,7 @@ func WithSecondOpinion(on bool) Option {
 	return func(s *settings) { s.secondOpinion = on }
 }
 
-// New builds a Checker from the embedded spec. Every response schema is
+// New builds a Checker from the embedded spec (or the one WithSpec gives). Every response schema is
 // compiled here, once.
 func New(opts ...Option) (*Checker, error) {
 	s := settings{now: time.Now, workers: runtime.GOMAXPROCS(0), maxBody: DefaultMaxBody}
@@ -110,7 +122,10 @@ func New(opts ...Option) (*Checker, error) {
 	if s.maxBody < 1 {
 		return nil, fmt.Errorf("contract: max body must be positive, got %d", s.maxBody)
 	}
-	_, model, err := specload.EmbeddedLibopenapi()
+	if s.spec == nil {
+		s.specName, s.spec = openapi.FileName, openapi.YAML()
+	}
+	_, model, err := specload.Libopenapi(s.specName, s.spec)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
@@ -121,12 +136,15 @@ func New(opts ...Option) (*Checker, error) {
 		config.WithStrictIgnorePaths(openapi.StrictIgnorePaths()...),
 	)
 	if s.secondOpinion {
-		if c.kinDoc, err = specload.EmbeddedKin(); err != nil {
+		if c.kinDoc, err = specload.Kin(s.specName, s.spec); err != nil {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
 	if c.ops, err = buildOperations(model, c.strictOpts, c.kinDoc); err != nil {
-		return nil, fmt.Errorf("contract: %w", err)
+		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
+	}
+	if missing := missingOperations(c.ops); len(missing) > 0 {
+		return nil, fmt.Errorf("contract: %s lacks operations the generated client has: %s", s.specName, strings.Join(missing, ", "))
 	}
 	// strict.Validator keeps per-instance caches and is not safe for
 	// concurrent use: each goroutine borrows its own.
@@ -298,4 +316,17 @@ func (c *Checker) Operations() []string {
 		ids[i] = o.id
 	}
 	return ids
+}
+
+// missingOperations returns the generated client's operations that ops
+// lacks, sorted.
+func missingOperations(ops []*operation) []string {
+	var missing []string
+	for id := range parsers {
+		if !slices.ContainsFunc(ops, func(o *operation) bool { return o.id == id }) {
+			missing = append(missing, id)
+		}
+	}
+	slices.Sort(missing)
+	return missing
 }

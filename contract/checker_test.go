@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -256,5 +258,40 @@ func TestUnknownFieldNamesKeepTheirDots(t *testing.T) {
 	r := c.Check(list("", 200, p, 1))
 	if len(r.Findings) != 1 || r.Findings[0].Path != "$.data[0]['meta.v2']" || !strings.Contains(r.Findings[0].Message, "field ['meta.v2'] is not declared") {
 		t.Errorf("findings = %+v", r.Findings)
+	}
+}
+
+// WithSpec builds the checker from another document: a published release
+// works, and a document that does not load or lacks an operation is an error
+// naming it.
+func TestWithSpec(t *testing.T) {
+	release, err := os.ReadFile(filepath.Join("..", "openapi", "releases", "v1.0.0", "b2b-s2s-tokens.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := contract.New(contract.WithSpec("v1.0.0.yaml", release))
+	if err != nil {
+		t.Fatalf("the v1.0.0 release: %v", err)
+	}
+	if got := c.Operations(); len(got) != 3 {
+		t.Errorf("operations = %v", got)
+	}
+	lacking := strings.Replace(string(release), "  /auth/backend:", "  /auth/other:\n    get:\n      operationId: other\n      responses:\n        '200':\n          description: x\n          content:\n            application/json:\n              schema: {type: object}\n  /auth/backendx:", 1)
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"not YAML", "openapi: [", "broken.yaml"},
+		{"not OpenAPI 3", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "broken.yaml"},
+		{"no operations", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n", "broken.yaml"},
+		{"an unknown operation", lacking, "broken.yaml"},
+		{"a missing operation", strings.Replace(string(release), "  /auth/backend:", "  x-removed:", 1), "broken.yaml lacks operations the generated client has: delete-auth-backend, post-auth-backend"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := contract.New(contract.WithSpec("broken.yaml", []byte(tt.doc)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("New = %v, want an error naming %s", err, tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -118,4 +119,68 @@ func collapse(fs []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// PathStep is one step of a finding's JSONPath: an object member (Name), an
+// array index (Index, when IsIndex), or every item of an array (Wildcard).
+type PathStep struct {
+	Name     string
+	Index    int
+	IsIndex  bool
+	Wildcard bool
+}
+
+// ParsePath reads a body path as findings write it ("$.data[*].email",
+// "$['odd.key'][0]"): the inverse of how the checker renders them. It
+// refuses anything else, such as a header or status path.
+func ParsePath(p string) ([]PathStep, error) {
+	if !strings.HasPrefix(p, "$") {
+		return nil, fmt.Errorf("path %q is not a body path (it does not start with $)", p)
+	}
+	var steps []PathStep
+	for i := 1; i < len(p); {
+		switch {
+		case p[i] == '.':
+			j := i + 1
+			for j < len(p) && p[j] != '.' && p[j] != '[' {
+				j++
+			}
+			if j == i+1 {
+				return nil, fmt.Errorf("path %q: empty member name at byte %d", p, i)
+			}
+			steps = append(steps, PathStep{Name: p[i+1 : j]})
+			i = j
+		case strings.HasPrefix(p[i:], "[*]"):
+			steps = append(steps, PathStep{Wildcard: true})
+			i += 3
+		case strings.HasPrefix(p[i:], "['"):
+			var name strings.Builder
+			j := i + 2
+			for ; j < len(p) && p[j] != '\''; j++ {
+				if p[j] == '\\' && j+1 < len(p) {
+					j++
+				}
+				name.WriteByte(p[j])
+			}
+			if !strings.HasPrefix(p[j:], "']") {
+				return nil, fmt.Errorf("path %q: unterminated bracket name at byte %d", p, i)
+			}
+			steps = append(steps, PathStep{Name: name.String()})
+			i = j + 2
+		case p[i] == '[':
+			j := strings.IndexByte(p[i:], ']')
+			if j < 0 {
+				return nil, fmt.Errorf("path %q: unterminated index at byte %d", p, i)
+			}
+			n, err := strconv.Atoi(p[i+1 : i+j])
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("path %q: bad index %q", p, p[i+1:i+j])
+			}
+			steps = append(steps, PathStep{Index: n, IsIndex: true})
+			i += j + 1
+		default:
+			return nil, fmt.Errorf("path %q: unexpected %q at byte %d", p, p[i], i)
+		}
+	}
+	return steps, nil
 }
