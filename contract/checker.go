@@ -17,7 +17,8 @@
 //  4. invariants no schema can express: code equals the status, paging echoes
 //     the request, ids are unique, tokens are JWTs, and across the pages of one
 //     sequence (a PageTracker), positions and totalCount are stable;
-//  5. deprecation: Deprecation, Sunset and Link headers.
+//  5. deprecation: Deprecation, Sunset and Link headers (a Sunset date the
+//     operation already records as x-sunset is known, and no finding).
 //
 // kin-openapi can give a second opinion (WithSecondOpinion); where the two
 // validators disagree, that is a finding of its own.
@@ -122,7 +123,8 @@ func New(opts ...Option) (*Checker, error) {
 	if s.maxBody < 1 {
 		return nil, fmt.Errorf("contract: max body must be positive, got %d", s.maxBody)
 	}
-	if s.spec == nil {
+	embedded := s.spec == nil
+	if embedded {
 		s.specName, s.spec = openapi.FileName, openapi.YAML()
 	}
 	_, model, err := specload.Libopenapi(s.specName, s.spec)
@@ -140,7 +142,7 @@ func New(opts ...Option) (*Checker, error) {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
-	if c.ops, err = buildOperations(model, c.strictOpts, c.kinDoc); err != nil {
+	if c.ops, err = buildOperations(model, c.strictOpts, c.kinDoc, embedded); err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
 	}
 	if missing := missingOperations(c.ops); len(missing) > 0 {

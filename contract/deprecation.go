@@ -26,7 +26,10 @@ func (s *check) deprecation() {
 		}
 		s.add(IDDeprecationAnnounced, "header Deprecation", "the endpoint %s %s (Deprecation header)", verb, n.DeprecatedAt.Format(time.DateOnly))
 	}
-	if !n.Sunset.IsZero() {
+	// A Sunset date the spec already records (x-sunset on the operation) is
+	// known: the spec-diff gate enforces it, so it is no finding. Another
+	// date is.
+	if !n.Sunset.IsZero() && !(s.op != nil && n.Sunset.Equal(s.op.sunset)) {
 		s.add(IDSunsetAnnounced, "header Sunset", "the endpoint announces its sunset on %s: %s",
 			n.Sunset.Format(time.DateOnly), sunsetDistance(n.Sunset, s.c.now()))
 	}
