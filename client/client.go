@@ -10,12 +10,36 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
+
+// DefaultBaseURL is the base URL a new Client talks to: the spec's server
+// URL (servers[0].url), read from the embedded spec (package openapi).
+// Changing it changes nothing; pass WithBaseURL instead.
+var DefaultBaseURL = mustServerURL()
+
+// defaultServer is DefaultBaseURL as parseBaseURL returns it.
+var defaultServer = mustParseBaseURL(DefaultBaseURL)
+
+func mustServerURL() string {
+	u, err := openapi.ServerURL()
+	if err != nil {
+		panic("client: " + err.Error())
+	}
+	return u
+}
+
+func mustParseBaseURL(raw string) string {
+	s, err := parseBaseURL(raw)
+	if err != nil {
+		panic("client: the spec's server URL is not a valid base URL: " + err.Error())
+	}
+	return s
+}
 
 // Defaults of a new Client.
 const (
-	// DefaultBaseURL is the spec's server URL.
-	DefaultBaseURL = "https://api-b2b.bigcommerce.com/api/io"
 	// DefaultMaxBodyBytes caps every response body the client reads (after
 	// decompression). A full page of 250 tokens is about 150 KiB.
 	DefaultMaxBodyBytes int64 = 4 << 20
@@ -52,7 +76,7 @@ type Client struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
 
-	deprecation [numOperations]deprecationState
+	deprecation []deprecationState // one per entry of operations
 }
 
 // Option configures a Client. Options are applied in order; a later one
@@ -177,15 +201,13 @@ func WithMaxBodyBytes(n int64) Option {
 // option's error wraps ErrInvalidArgument.
 func New(opts ...Option) (*Client, error) {
 	c := &Client{
-		retry:     RetryPolicy{}.withDefaults(),
-		userAgent: DefaultUserAgent,
-		maxBody:   DefaultMaxBodyBytes,
-		now:       time.Now,
-		sleep:     sleepContext,
-	}
-	var err error
-	if c.server, err = parseBaseURL(DefaultBaseURL); err != nil {
-		panic("client: DefaultBaseURL is invalid: " + err.Error())
+		server:      defaultServer,
+		retry:       RetryPolicy{}.withDefaults(),
+		userAgent:   DefaultUserAgent,
+		maxBody:     DefaultMaxBodyBytes,
+		now:         time.Now,
+		sleep:       sleepContext,
+		deprecation: make([]deprecationState, len(operations)),
 	}
 	for i, o := range opts {
 		if o == nil {

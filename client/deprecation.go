@@ -49,7 +49,7 @@ func (c *Client) noteDeprecation(op *operation, h http.Header) {
 		st.once.Do(func() {
 			defer st.done.Store(true)
 			c.callDeprecationHandler(DeprecationNotice{
-				Operation: op.String(), OperationID: op.id, Notice: n, Errors: errs, Advice: MigrationAdvice,
+				Operation: op.String(), OperationID: op.ID, Notice: n, Errors: errs, Advice: MigrationAdvice,
 			})
 		})
 	}
