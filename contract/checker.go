@@ -110,6 +110,9 @@ func New(opts ...Option) (*Checker, error) {
 	if s.maxBody < 1 {
 		return nil, fmt.Errorf("contract: max body must be positive, got %d", s.maxBody)
 	}
+	if listPagingErr != nil {
+		return nil, fmt.Errorf("contract: %w", listPagingErr)
+	}
 	_, model, err := specload.EmbeddedLibopenapi()
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)

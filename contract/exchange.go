@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Exchange is one request to a token endpoint and the response it got, from a
@@ -49,12 +51,9 @@ type Response struct {
 	BodyMissing bool
 }
 
-// Default paging values the vendor documents for GET /backend/tokens.
-const (
-	DefaultLimit  = 10
-	DefaultOffset = 0
-	MaxLimit      = 250
-)
+// listPaging is the list operation's paging defaults, read from the
+// embedded spec; New returns listPagingErr when the spec lacks them.
+var listPaging, listPagingErr = openapi.ListPaging()
 
 // paging is the limit and offset a list request asked for.
 type paging struct {
@@ -65,7 +64,7 @@ type paging struct {
 // requestPaging reads limit and offset from a request URL, applying the
 // documented defaults when they are absent.
 func requestPaging(u *url.URL) paging {
-	p := paging{limit: DefaultLimit, offset: DefaultOffset, ok: true}
+	p := paging{limit: listPaging.DefaultLimit, offset: listPaging.DefaultOffset, ok: true}
 	q := u.Query()
 	for name, dst := range map[string]*int{"limit": &p.limit, "offset": &p.offset} {
 		if !q.Has(name) {
