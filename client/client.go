@@ -50,12 +50,10 @@ const (
 	DefaultUserAgent = "s2s-tokens-client (+https://github.com/b2b-contract/s2s-tokens)"
 )
 
-// MigrationAdvice is the operations' deprecation notice, as the spec's
-// x-deprecated-reason gives it.
-const MigrationAdvice = "B2B Edition authToken credentials are deprecated since 2025-09-30. " +
-	"Migrate server-to-server calls to a BigCommerce store-level API account: send X-Auth-Token " +
-	"together with X-Store-Hash instead of authToken (never send X-Store-Hash with authToken). " +
-	"No sunset date is announced; existing tokens stay valid until they are deleted."
+// MigrationAdvice is the list operation's deprecation notice, as the spec's
+// x-deprecated-reason gives it, read from the embedded spec. A
+// DeprecationNotice carries its own operation's advice.
+var MigrationAdvice = opList.DeprecatedReason
 
 // authHeader is the B2B Edition auth header, sent with the vendor's spelling.
 const authHeader = "authToken"

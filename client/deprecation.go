@@ -28,7 +28,8 @@ type DeprecationNotice struct {
 	// Errors are the malformed values (each a *headers.ValueError). A
 	// malformed Deprecation header still sets Deprecated.
 	Errors []error
-	// Advice is the spec's migration advice (MigrationAdvice).
+	// Advice is the spec's migration advice for the operation (its
+	// x-deprecated-reason; MigrationAdvice for the list operation).
 	Advice string
 }
 
@@ -49,7 +50,7 @@ func (c *Client) noteDeprecation(op *operation, h http.Header) {
 		st.once.Do(func() {
 			defer st.done.Store(true)
 			c.callDeprecationHandler(DeprecationNotice{
-				Operation: op.String(), OperationID: op.ID, Notice: n, Errors: errs, Advice: MigrationAdvice,
+				Operation: op.String(), OperationID: op.ID, Notice: n, Errors: errs, Advice: op.DeprecatedReason,
 			})
 		})
 	}

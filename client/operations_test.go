@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -234,5 +235,24 @@ func TestOperationTableFollowsTheSpec(t *testing.T) {
 	}
 	if u, _ := openapi.ServerURL(); DefaultBaseURL != u {
 		t.Errorf("DefaultBaseURL = %q; the spec says %q", DefaultBaseURL, u)
+	}
+}
+
+// TestMigrationAdviceIsTheSpecs checks the advice against kin-openapi's
+// reading of every operation's x-deprecated-reason.
+func TestMigrationAdviceIsTheSpecs(t *testing.T) {
+	doc, err := specload.EmbeddedKin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range operations {
+		kop := doc.Paths.Find(o.Path).GetOperation(o.Method)
+		reason, _ := kop.Extensions["x-deprecated-reason"].(string)
+		if reason == "" || o.DeprecatedReason != reason {
+			t.Errorf("%s: advice %q; the spec says %q", o, o.DeprecatedReason, reason)
+		}
+	}
+	if MigrationAdvice != opList.DeprecatedReason || MigrationAdvice == "" {
+		t.Errorf("MigrationAdvice = %q", MigrationAdvice)
 	}
 }

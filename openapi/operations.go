@@ -34,6 +34,10 @@ type Operation struct {
 	// Query are the operation's query parameters (path-level ones
 	// included), in the order the spec lists them.
 	Query []Parameter
+	// Deprecated is the operation's deprecated flag, and DeprecatedReason
+	// its x-deprecated-reason: the migration advice.
+	Deprecated       bool
+	DeprecatedReason string
 }
 
 // Parameter is one query parameter of an operation.
@@ -230,6 +234,8 @@ type (
 		Parameters  []rawParam             `yaml:"parameters"`
 		Security    *[]map[string][]string `yaml:"security"`
 		Responses   map[string]yaml.Node   `yaml:"responses"`
+		Deprecated  bool                   `yaml:"deprecated"`
+		Reason      string                 `yaml:"x-deprecated-reason"`
 	}
 	rawParam struct {
 		Ref      string `yaml:"$ref"`
@@ -300,7 +306,7 @@ func parseTable(data []byte) (*table, error) {
 }
 
 func buildOperation(doc *rawDoc, method, path string, raw rawOperation, shared []rawParam) (Operation, error) {
-	op := Operation{ID: raw.OperationID, Method: method, Path: path}
+	op := Operation{ID: raw.OperationID, Method: method, Path: path, Deprecated: raw.Deprecated, DeprecatedReason: raw.Reason}
 	if op.ID == "" {
 		return op, fmt.Errorf("%s %s has no operationId", method, path)
 	}

@@ -38,6 +38,9 @@ func TestOperationsAgreeWithKinOpenAPI(t *testing.T) {
 			if kop == nil {
 				t.Fatalf("kin-openapi has no %s %s", op.Method, op.Path)
 			}
+			if reason, _ := kop.Extensions["x-deprecated-reason"].(string); op.Deprecated != kop.Deprecated || op.DeprecatedReason != reason {
+				t.Errorf("Deprecated, DeprecatedReason = %v, %q; kin-openapi reads %v, %q", op.Deprecated, op.DeprecatedReason, kop.Deprecated, reason)
+			}
 			if kop.OperationID != op.ID {
 				t.Errorf("ID = %q; kin-openapi reads %q", op.ID, kop.OperationID)
 			}
