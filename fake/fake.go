@@ -42,10 +42,10 @@
 //     limit parameter exceeded the maximum of N." (the vendor's status guide
 //     says 413 means the limit parameter exceeded the maximum);
 //   - no limit or offset: the spec's defaults;
-//   - limit or offset below the spec's minimum, offset beyond the range of int, a value that
-//     is not an integer, a parameter given twice: 422 with errMsg as an object
-//     of field names to messages (a malformed query string: 422 with a
-//     message), for example
+//   - limit or offset below the spec's minimum, offset beyond the range of
+//     int, a value that is not an integer, a parameter given twice: 422 with
+//     errMsg as an object of field names to messages (a malformed query
+//     string: 422 with a message), for example
 //     {"limit": ["Ensure this value is greater than or equal to 1."]};
 //   - a request body that is not a JSON object, has fields missing or of the
 //     wrong type, or is not sent as application/json: 422 (field errors where
