@@ -10,12 +10,36 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
+
+// DefaultBaseURL is the base URL a new Client talks to: the spec's server
+// URL (servers[0].url), read from the embedded spec (package openapi).
+// Changing it changes nothing; pass WithBaseURL instead.
+var DefaultBaseURL = mustServerURL()
+
+// defaultServer is DefaultBaseURL as parseBaseURL returns it.
+var defaultServer = mustParseBaseURL(DefaultBaseURL)
+
+func mustServerURL() string {
+	u, err := openapi.ServerURL()
+	if err != nil {
+		panic("client: " + err.Error())
+	}
+	return u
+}
+
+func mustParseBaseURL(raw string) string {
+	s, err := parseBaseURL(raw)
+	if err != nil {
+		panic("client: the spec's server URL is not a valid base URL: " + err.Error())
+	}
+	return s
+}
 
 // Defaults of a new Client.
 const (
-	// DefaultBaseURL is the spec's server URL.
-	DefaultBaseURL = "https://api-b2b.bigcommerce.com/api/io"
 	// DefaultMaxBodyBytes caps every response body the client reads (after
 	// decompression). A full page of 250 tokens is about 150 KiB.
 	DefaultMaxBodyBytes int64 = 4 << 20
@@ -26,12 +50,10 @@ const (
 	DefaultUserAgent = "s2s-tokens-client (+https://github.com/b2b-contract/s2s-tokens)"
 )
 
-// MigrationAdvice is the operations' deprecation notice, as the spec's
-// x-deprecated-reason gives it.
-const MigrationAdvice = "B2B Edition authToken credentials are deprecated since 2025-09-30. " +
-	"Migrate server-to-server calls to a BigCommerce store-level API account: send X-Auth-Token " +
-	"together with X-Store-Hash instead of authToken (never send X-Store-Hash with authToken). " +
-	"No sunset date is announced; existing tokens stay valid until they are deleted."
+// MigrationAdvice is the list operation's deprecation notice, as the spec's
+// x-deprecated-reason gives it, read from the embedded spec. A
+// DeprecationNotice carries its own operation's advice.
+var MigrationAdvice = opList.DeprecatedReason
 
 // authHeader is the B2B Edition auth header, sent with the vendor's spelling.
 const authHeader = "authToken"
@@ -52,7 +74,7 @@ type Client struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
 
-	deprecation [numOperations]deprecationState
+	deprecation []deprecationState // one per entry of operations
 }
 
 // Option configures a Client. Options are applied in order; a later one
@@ -177,15 +199,13 @@ func WithMaxBodyBytes(n int64) Option {
 // option's error wraps ErrInvalidArgument.
 func New(opts ...Option) (*Client, error) {
 	c := &Client{
-		retry:     RetryPolicy{}.withDefaults(),
-		userAgent: DefaultUserAgent,
-		maxBody:   DefaultMaxBodyBytes,
-		now:       time.Now,
-		sleep:     sleepContext,
-	}
-	var err error
-	if c.server, err = parseBaseURL(DefaultBaseURL); err != nil {
-		panic("client: DefaultBaseURL is invalid: " + err.Error())
+		server:      defaultServer,
+		retry:       RetryPolicy{}.withDefaults(),
+		userAgent:   DefaultUserAgent,
+		maxBody:     DefaultMaxBodyBytes,
+		now:         time.Now,
+		sleep:       sleepContext,
+		deprecation: make([]deprecationState, len(operations)),
 	}
 	for i, o := range opts {
 		if o == nil {

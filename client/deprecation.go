@@ -30,7 +30,8 @@ type DeprecationNotice struct {
 	// Errors are the malformed values (each a *headers.ValueError). A
 	// malformed Deprecation header still sets Deprecated.
 	Errors []error
-	// Advice is the spec's migration advice (MigrationAdvice). When the
+	// Advice is the spec's migration advice for the operation (its
+	// x-deprecated-reason; MigrationAdvice for the list operation). When the
 	// response announces a Sunset date, the advice's sentence that no sunset
 	// date is announced is replaced by the announced date, so the notice
 	// never contradicts itself.
@@ -54,7 +55,7 @@ func (c *Client) noteDeprecation(op *operation, h http.Header) {
 		st.once.Do(func() {
 			defer st.done.Store(true)
 			c.callDeprecationHandler(DeprecationNotice{
-				Operation: op.String(), OperationID: op.id, Notice: n, Errors: errs, Advice: adviceFor(n.Sunset),
+				Operation: op.String(), OperationID: op.ID, Notice: n, Errors: errs, Advice: adviceFor(op.DeprecatedReason, n.Sunset),
 			})
 		})
 	}
@@ -83,15 +84,15 @@ func (c *Client) callDeprecationHandler(n DeprecationNotice) {
 	c.onDeprecation(n)
 }
 
-// adviceFor returns MigrationAdvice for a notice whose Sunset is sunset:
-// unchanged when no date is announced, otherwise with every sentence that
-// says no sunset date is announced replaced by the announced date.
-func adviceFor(sunset time.Time) string {
+// adviceFor returns an operation's advice for a notice whose Sunset is
+// sunset: unchanged when no date is announced, otherwise with every sentence
+// that says no sunset date is announced replaced by the announced date.
+func adviceFor(advice string, sunset time.Time) string {
 	if sunset.IsZero() {
-		return MigrationAdvice
+		return advice
 	}
 	var kept []string
-	for sentence := range strings.SplitAfterSeq(MigrationAdvice, ". ") {
+	for sentence := range strings.SplitAfterSeq(advice, ". ") {
 		if strings.Contains(strings.ToLower(sentence), "no sunset date") {
 			continue
 		}

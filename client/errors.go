@@ -194,7 +194,7 @@ func (c *Client) newAPIError(op *operation, ex *exchange, reason string, cause e
 	case status == http.StatusTooManyRequests:
 		e.addKind(ErrRateLimited)
 	}
-	e.undocumented = !op.documents(status) && !e.is(ErrEndpointGone)
+	e.undocumented = !op.Documents(status) && !e.is(ErrEndpointGone)
 	if e.undocumented || reason != "" || cause != nil {
 		e.addKind(ErrUnexpectedResponse)
 	}

@@ -20,12 +20,13 @@ import (
 const maxPages = 1 << 16
 
 func (o ListOptions) validate() error {
-	if o.Limit != 0 && (o.Limit < MinLimit || o.Limit > MaxLimit) {
-		return fmt.Errorf("client: %s: %w: ListOptions.Limit is %d; it must be between %d and %d (0 sends none, and the vendor uses 10)",
-			opList, ErrInvalidArgument, o.Limit, MinLimit, MaxLimit)
+	p := listPaging
+	if o.Limit != 0 && (o.Limit < p.MinLimit || o.Limit > p.MaxLimit) {
+		return fmt.Errorf("client: %s: %w: ListOptions.Limit is %d; it must be between %d and %d (0 sends none, and the vendor uses %d)",
+			opList, ErrInvalidArgument, o.Limit, p.MinLimit, p.MaxLimit, p.DefaultLimit)
 	}
-	if o.Offset < 0 {
-		return fmt.Errorf("client: %s: %w: ListOptions.Offset is %d; it must be 0 or more", opList, ErrInvalidArgument, o.Offset)
+	if o.Offset < p.MinOffset {
+		return fmt.Errorf("client: %s: %w: ListOptions.Offset is %d; it must be %d or more", opList, ErrInvalidArgument, o.Offset, p.MinOffset)
 	}
 	return nil
 }
@@ -44,6 +45,8 @@ func (o ListOptions) validate() error {
 // account: send X-Auth-Token together with X-Store-Hash instead of authToken
 // (never send X-Store-Hash with authToken). No sunset date is announced;
 // existing tokens stay valid until they are deleted.
+//
+//meta:operation GET /backend/tokens
 func (c *Client) List(ctx context.Context, opts ListOptions) (*Page, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
@@ -117,7 +120,7 @@ func (c *Client) decodePage(ex *exchange) (*Page, error) {
 }
 
 // All returns an iterator over every token of the store, fetching pages of
-// 250 in turn as the loop asks for them. A token whose id was already
+// MaxLimit in turn as the loop asks for them. A token whose id was already
 // yielded (it moved to a later page because tokens were added meanwhile) is
 // skipped. The walk ends at an empty page, or when a page's own totalCount
 // says it is the last (when a page has no totalCount, or one the page
@@ -134,10 +137,12 @@ func (c *Client) decodePage(ex *exchange) (*Page, error) {
 // account: send X-Auth-Token together with X-Store-Hash instead of authToken
 // (never send X-Store-Hash with authToken). No sunset date is announced;
 // existing tokens stay valid until they are deleted.
+//
+//meta:operation GET /backend/tokens
 func (c *Client) All(ctx context.Context) iter.Seq2[Token, error] {
 	return func(yield func(Token, error) bool) {
 		stopped := false
-		err := c.walk(ctx, MaxLimit, 0, make(map[int]struct{}), func(t Token) bool {
+		err := c.walk(ctx, listPaging.MaxLimit, 0, make(map[int]struct{}), func(t Token) bool {
 			stopped = !yield(t, nil)
 			return !stopped
 		})
@@ -205,13 +210,13 @@ func (o FetchOptions) resolve() (concurrency, limit int, err error) {
 		concurrency = DefaultConcurrency
 	}
 	if limit == 0 {
-		limit = MaxLimit
+		limit = listPaging.MaxLimit
 	}
 	switch {
 	case concurrency < 1 || concurrency > MaxConcurrency:
 		err = fmt.Errorf("FetchOptions.Concurrency is %d; it must be between 1 and %d (0 means %d)", o.Concurrency, MaxConcurrency, DefaultConcurrency)
-	case limit < MinLimit || limit > MaxLimit:
-		err = fmt.Errorf("FetchOptions.Limit is %d; it must be between %d and %d (0 means %d)", o.Limit, MinLimit, MaxLimit, MaxLimit)
+	case limit < listPaging.MinLimit || limit > listPaging.MaxLimit:
+		err = fmt.Errorf("FetchOptions.Limit is %d; it must be between %d and %d (0 means %d)", o.Limit, listPaging.MinLimit, listPaging.MaxLimit, listPaging.MaxLimit)
 	}
 	if err != nil {
 		err = fmt.Errorf("client: %s: %w: %w", opList, ErrInvalidArgument, err)
@@ -253,6 +258,8 @@ func (o FetchOptions) resolve() (concurrency, limit int, err error) {
 // account: send X-Auth-Token together with X-Store-Hash instead of authToken
 // (never send X-Store-Hash with authToken). No sunset date is announced;
 // existing tokens stay valid until they are deleted.
+//
+//meta:operation GET /backend/tokens
 func (c *Client) FetchAll(ctx context.Context, opts FetchOptions) ([]Token, error) {
 	concurrency, limit, err := opts.resolve()
 	if err != nil {

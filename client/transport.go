@@ -9,48 +9,72 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-// operation describes one of the spec's operations.
+// operation is one of the spec's operations, as package openapi's table
+// gives it (method, path, documented statuses, whether it needs the
+// authToken), with what the client derives from it.
 type operation struct {
-	index      int
-	id         string // the spec's operationId
-	method     string
-	path       string
-	documented []int // the statuses the spec documents
-	auth       bool  // sends authToken
-	read       bool  // safe to retry
-	list       bool  // the list path: 404 means the endpoint is gone
+	openapi.Operation
+	index int  // the operation's place in operations, for per-operation state
+	read  bool // a GET: safe to retry
+	list  bool // the list operation: 404 means the endpoint is gone
 }
 
-const numOperations = 3
+// operations is the spec's table of operations, read once from the embedded
+// spec. Each hand-written method names the operation it wraps in a
+// //meta:operation comment, and the package's tests check those comments,
+// the requests the methods send and their status handling against it.
+var operations = mustOperations()
 
+// The operations the client's methods wrap, looked up in the spec's table.
 var (
-	opList = &operation{
-		index: 0, id: "get-backend-tokens", method: http.MethodGet, path: "/backend/tokens",
-		documented: []int{200, 400, 401, 403, 413, 422, 429, 500, 503},
-		auth:       true, read: true, list: true,
-	}
-	opDelete = &operation{
-		index: 1, id: "delete-auth-backend", method: http.MethodDelete, path: "/auth/backend",
-		documented: []int{200, 400, 401, 403, 404, 422, 429, 500, 503},
-		auth:       true,
-	}
-	opCreate = &operation{
-		index: 2, id: "post-auth-backend", method: http.MethodPost, path: "/auth/backend",
-		documented: []int{200, 400, 401, 403, 413, 422, 429, 500, 503},
-	}
+	opList   = operations.find(http.MethodGet, "/backend/tokens")
+	opDelete = operations.find(http.MethodDelete, "/auth/backend")
+	opCreate = operations.find(http.MethodPost, "/auth/backend")
 )
 
-// String names the operation as "GET /backend/tokens (get-backend-tokens)".
-func (op *operation) String() string { return op.method + " " + op.path + " (" + op.id + ")" }
+type operationTable []*operation
 
-func (op *operation) documents(status int) bool { return slices.Contains(op.documented, status) }
+// mustOperations reads the table from the embedded spec. The spec is part
+// of the binary and the package's tests read it, so a failure here is a
+// broken build, not bad input.
+func mustOperations() operationTable {
+	ops, err := openapi.Operations()
+	if err != nil {
+		panic("client: " + err.Error())
+	}
+	list, err := openapi.ListOperation()
+	if err != nil {
+		panic("client: " + err.Error())
+	}
+	t := make(operationTable, len(ops))
+	for i, o := range ops {
+		t[i] = &operation{
+			Operation: o,
+			index:     i,
+			read:      o.Method == http.MethodGet,
+			list:      o.ID == list.ID,
+		}
+	}
+	return t
+}
+
+// find returns the operation at method and path; it panics when the spec
+// has none, which the package's tests rule out.
+func (t operationTable) find(method, path string) *operation {
+	for _, o := range t {
+		if o.Method == method && o.Path == path {
+			return o
+		}
+	}
+	panic("client: the embedded spec has no operation " + method + " " + path)
+}
 
 // exchange is one response, its body read in full (up to the cap).
 type exchange struct {
@@ -77,7 +101,7 @@ func (c *Client) known(extra ...string) []string {
 // round trip, an unreadable, oversized or still-compressed body, and a
 // context that ended.
 func (c *Client) send(ctx context.Context, op *operation, build func() (*http.Request, error), known []string) (*exchange, error) {
-	if op.auth && c.auth.IsZero() {
+	if op.Auth && c.auth.IsZero() {
 		return nil, fmt.Errorf("client: %s: %w: pass WithAuthToken to New", op, ErrNoAuthToken)
 	}
 	maxAttempts := 1
@@ -125,7 +149,7 @@ func (c *Client) send(ctx context.Context, op *operation, build func() (*http.Re
 			return nil, transportError(op, err, n)
 		}
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "client: retrying",
-			slog.String("operation", op.id), slog.Int("attempt", n), slog.String("reason", why), slog.Duration("wait", wait))
+			slog.String("operation", op.ID), slog.Int("attempt", n), slog.String("reason", why), slog.Duration("wait", wait))
 		if serr := c.sleep(ctx, wait); serr != nil {
 			// Cancelled during the wait: report both the cancellation and
 			// what we were waiting to retry.
@@ -156,7 +180,7 @@ func transportError(op *operation, err error, attempts int) error {
 func (c *Client) prepare(req *http.Request, op *operation) {
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
-	if op.auth {
+	if op.Auth {
 		// The vendor documents the header as authToken; set it with that
 		// spelling rather than Go's canonical "Authtoken". X-Store-Hash is
 		// never sent: with authToken the vendor says it gives unexpected

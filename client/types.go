@@ -5,6 +5,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // EventChannel says where a token was created. It is the generated enum
@@ -76,16 +77,31 @@ func maskPersonal(s string) string {
 	return Masked
 }
 
-// The bounds of ListOptions.Limit, from the spec.
-const (
-	MinLimit = 1
-	MaxLimit = 250
+// The bounds of ListOptions.Limit and FetchOptions.Limit: the list
+// operation's limit parameter, read from the embedded spec (package
+// openapi). The client checks against the spec, not these variables, so
+// changing them changes nothing.
+var (
+	MinLimit = listPaging.MinLimit
+	MaxLimit = listPaging.MaxLimit
 )
+
+// listPaging is what the spec says about the list operation's limit and
+// offset.
+var listPaging = mustListPaging()
+
+func mustListPaging() openapi.Paging {
+	p, err := openapi.ListPaging()
+	if err != nil {
+		panic("client: " + err.Error())
+	}
+	return p
+}
 
 // ListOptions selects one page.
 type ListOptions struct {
-	// Limit is the page size, 1 to 250. Zero sends no limit, and the vendor
-	// uses its default of 10.
+	// Limit is the page size, MinLimit to MaxLimit. Zero sends no limit,
+	// and the vendor uses the spec's default.
 	Limit int
 	// Offset is how many tokens to skip, 0 or more.
 	Offset int
@@ -137,7 +153,7 @@ type FetchOptions struct {
 	// Zero means DefaultConcurrency; 1 fetches every page in turn. At most
 	// MaxConcurrency.
 	Concurrency int
-	// Limit is the page size, 1 to 250. Zero means 250.
+	// Limit is the page size, MinLimit to MaxLimit. Zero means MaxLimit.
 	Limit int
 }
 

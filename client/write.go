@@ -23,6 +23,8 @@ import (
 // account: send X-Auth-Token together with X-Store-Hash instead of authToken
 // (never send X-Store-Hash with authToken). No sunset date is announced;
 // existing tokens stay valid until they are deleted.
+//
+//meta:operation DELETE /auth/backend
 func (c *Client) Delete(ctx context.Context, id int) error {
 	if id < 1 {
 		return fmt.Errorf("client: %s: %w: the token id is %d; ids are 1 or more", opDelete, ErrInvalidArgument, id)
@@ -62,6 +64,8 @@ func (c *Client) Delete(ctx context.Context, id int) error {
 // account: send X-Auth-Token together with X-Store-Hash instead of authToken
 // (never send X-Store-Hash with authToken). No sunset date is announced;
 // existing tokens stay valid until they are deleted.
+//
+//meta:operation POST /auth/backend
 func (c *Client) Create(ctx context.Context, r CreateRequest) (*CreatedToken, error) {
 	var missing []string
 	for _, f := range []struct {

@@ -63,6 +63,7 @@ type Checker struct {
 	strictOpts *config.ValidationOptions
 	strictPool sync.Pool
 	kinDoc     *openapi3.T // nil unless the second opinion is on
+	paging     openapi.Paging
 }
 
 // Option configures a Checker.
@@ -127,11 +128,15 @@ func New(opts ...Option) (*Checker, error) {
 	if embedded {
 		s.specName, s.spec = openapi.FileName, openapi.YAML()
 	}
+	table, err := openapi.ReadTable(s.specName, s.spec)
+	if err != nil {
+		return nil, fmt.Errorf("contract: %w", err)
+	}
 	_, model, err := specload.Libopenapi(s.specName, s.spec)
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
-	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody}
+	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging}
 	c.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),
@@ -142,7 +147,7 @@ func New(opts ...Option) (*Checker, error) {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
-	if c.ops, err = buildOperations(model, c.strictOpts, c.kinDoc, embedded); err != nil {
+	if c.ops, err = buildOperations(model, table, c.strictOpts, c.kinDoc, embedded); err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
 	}
 	if missing := missingOperations(c.ops); len(missing) > 0 {

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Exchange is one request to a token endpoint and the response it got, from a
@@ -49,13 +51,6 @@ type Response struct {
 	BodyMissing bool
 }
 
-// Default paging values the vendor documents for GET /backend/tokens.
-const (
-	DefaultLimit  = 10
-	DefaultOffset = 0
-	MaxLimit      = 250
-)
-
 // paging is the limit and offset a list request asked for.
 type paging struct {
 	limit, offset int
@@ -63,9 +58,9 @@ type paging struct {
 }
 
 // requestPaging reads limit and offset from a request URL, applying the
-// documented defaults when they are absent.
-func requestPaging(u *url.URL) paging {
-	p := paging{limit: DefaultLimit, offset: DefaultOffset, ok: true}
+// spec's defaults (def) when they are absent.
+func requestPaging(u *url.URL, def openapi.Paging) paging {
+	p := paging{limit: def.DefaultLimit, offset: def.DefaultOffset, ok: true}
 	q := u.Query()
 	for name, dst := range map[string]*int{"limit": &p.limit, "offset": &p.offset} {
 		if !q.Has(name) {

@@ -191,7 +191,7 @@ func init() {
 		"Re-record the exchange; if it repeats live, the vendor is cutting responses short.")
 	rule(IDBodyTooLarge, Breaking, LayerTransport,
 		"The body is larger than the checker accepts.",
-		"A page of 250 tokens is well under the limit; inspect what the endpoint is returning.")
+		"A full page of tokens is well under the limit; inspect what the endpoint is returning.")
 	rule(IDBodyNotRecorded, Info, LayerTransport,
 		"The recording holds no body for this response, so only status and headers were checked.",
 		"Record with content capture on (in a browser: export HAR with content).")

@@ -40,7 +40,7 @@ func (s *check) listPage(v *tokensapi.TokenList) {
 	if s.ex.Response.Status != http.StatusOK {
 		return
 	}
-	req := requestPaging(s.url)
+	req := requestPaging(s.url, s.c.paging)
 	pg := v.Meta.Pagination
 	// Read pagination only where the JSON has it: a missing one decodes to
 	// zeros, and the schema layer has already reported it.

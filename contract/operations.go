@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,19 +17,18 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-// listPath is the path of the primary operation; 404 and 410 there mean the
-// endpoint is gone.
-const listPath = "/backend/tokens"
-
 // operation is one operation of the spec, with everything the checker needs
-// prepared once.
+// prepared once. Its id, method, path and statuses are package openapi's
+// table's; the schemas are libopenapi's reading of the same spec, and
+// buildOperations fails when the two readings disagree.
 type operation struct {
 	id        string // the vendor's operationId
 	method    string
 	path      string // as in the spec, e.g. /backend/tokens
-	list      bool
+	list      bool   // the list operation: 404 and 410 mean the endpoint is gone
 	responses map[int]*responseSpec
 	statuses  string // documented statuses, for messages
 	parse     func(*http.Response) (any, error)
@@ -73,24 +72,43 @@ var parsers = map[string]func(*http.Response) (any, error){
 
 // buildOperations prepares every operation of the model: it compiles each
 // response schema once (compiling lazily would race under concurrent
-// checks), and checks that the generated client knows the operation.
+// checks), and checks that the generated client knows the operation. The
+// model is libopenapi's reading of the spec; every operation must match the
+// spec's table (package openapi's reading of the same document) by
+// operationId, method, path and documented statuses, and the table may hold
+// no operation the model lacks.
 //
 // With generatedFrom true the model is the spec generated/ was made from, and
 // a documented status without a generated field means generated/ is stale.
 // Otherwise (a spec given with WithSpec) such a status is simply not
 // replayed through the generated client: this build's client knows nothing
 // of it.
-func buildOperations(model *v3.Document, opts *config.ValidationOptions, kinDoc *openapi3.T, generatedFrom bool) ([]*operation, error) {
+func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.ValidationOptions, kinDoc *openapi3.T, generatedFrom bool) ([]*operation, error) {
+	table, listOp := tbl.Operations, tbl.List
+	byID := make(map[string]openapi.Operation, len(table))
+	for _, t := range table {
+		byID[t.ID] = t
+	}
 	var ops []*operation
 	for path, item := range model.Paths.PathItems.FromOldest() {
 		for method, op := range item.GetOperations().FromOldest() {
+			spec, ok := byID[op.OperationId]
+			if !ok {
+				return nil, fmt.Errorf("libopenapi reads operation %q (%s %s), which package openapi's table lacks",
+					op.OperationId, strings.ToUpper(method), path)
+			}
+			delete(byID, spec.ID)
+			if spec.Method != strings.ToUpper(method) || spec.Path != path {
+				return nil, fmt.Errorf("operation %s: libopenapi reads it at %s %s, package openapi's table at %s %s",
+					spec.ID, strings.ToUpper(method), path, spec.Method, spec.Path)
+			}
 			o := &operation{
-				id:        op.OperationId,
-				method:    strings.ToUpper(method),
-				path:      path,
-				list:      path == listPath && strings.EqualFold(method, http.MethodGet),
+				id:        spec.ID,
+				method:    spec.Method,
+				path:      spec.Path,
+				list:      spec.ID == listOp.ID,
 				responses: map[int]*responseSpec{},
-				parse:     parsers[op.OperationId],
+				parse:     parsers[spec.ID],
 			}
 			if o.parse == nil {
 				return nil, fmt.Errorf("operation %s has no generated Parse…Response: regenerate generated/", o.id)
@@ -105,7 +123,7 @@ func buildOperations(model *v3.Document, opts *config.ValidationOptions, kinDoc 
 				}
 			}
 			typed := reflect.TypeOf(mustParseResult(o.parse)).Elem()
-			var codes []string
+			var statuses []int
 			for code, resp := range op.Responses.Codes.FromOldest() {
 				status, err := strconv.Atoi(code)
 				if err != nil {
@@ -135,9 +153,16 @@ func buildOperations(model *v3.Document, opts *config.ValidationOptions, kinDoc 
 				rs.compiled = compiled.CompiledSchema
 				rs.reducible = !polymorphicUnderArray(rs.schema, false, 0)
 				o.responses[status] = rs
-				codes = append(codes, code)
+				statuses = append(statuses, status)
 			}
-			sort.Strings(codes)
+			slices.Sort(statuses)
+			if !slices.Equal(statuses, spec.Statuses) {
+				return nil, fmt.Errorf("operation %s: libopenapi reads the statuses %v, package openapi's table %v", o.id, statuses, spec.Statuses)
+			}
+			codes := make([]string, len(statuses))
+			for i, st := range statuses {
+				codes[i] = strconv.Itoa(st)
+			}
 			o.statuses = strings.Join(codes, ", ")
 			if kinDoc != nil {
 				kinItem := kinDoc.Paths.Find(path)
@@ -147,6 +172,11 @@ func buildOperations(model *v3.Document, opts *config.ValidationOptions, kinDoc 
 				o.kin, o.kinPath = kinItem.GetOperation(o.method), path
 			}
 			ops = append(ops, o)
+		}
+	}
+	for _, t := range table {
+		if _, missed := byID[t.ID]; missed {
+			return nil, fmt.Errorf("package openapi's table has %s, which libopenapi does not read", t)
 		}
 	}
 	if len(ops) == 0 {

@@ -1,21 +1,27 @@
 package fake_test
 
-// The fake judged by the contract's own Checker: the walk that
-// conformance_test.go judges with libopenapi-validator directly, fed through
-// contract.New()'s five layers and its cross-page invariants.
+// The fake judged by the contract's own Checker: Server.Walk (walk_test.go)
+// drives the fake through every behaviour, and every exchange goes through
+// contract.New()'s five layers and its cross-page invariants. The Checker is
+// the one judge; the fake's tests keep no second one.
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 var contractChecker = sync.OnceValues(func() (*contract.Checker, error) { return contract.New() })
@@ -62,42 +68,166 @@ func checkWalk(t *testing.T, s *fake.Server) ([]fake.Exchange, []contract.Result
 	return exs, results
 }
 
-// TestCheckerFindsTheFakeConforming: with no drift injected, the Checker
-// finds nothing above info in any response the fake serves, 401s give
-// credentials-rejected (info), and every exchange is an operation of the
-// contract.
+// walkOptions returns options with a fixed clock and a backend user, for a
+// fake that Walk can drive.
+func walkOptions(seed int) fake.Options {
+	return fake.Options{
+		AuthToken:    "auth-" + synthetic.RandomHex(16),
+		SeedTokens:   seed,
+		UserEmail:    "owner@example.com",
+		UserPassword: "pw-" + synthetic.RandomHex(8),
+		Now:          newClock().Now,
+	}
+}
+
+// TestCheckerFindsTheFakeConforming: with no drift injected, every response
+// has the status its walk step expects, the Checker finds nothing above info
+// in any of them, 401s give credentials-rejected (info), every exchange is an
+// operation of the contract, and no response repeats a secret.
 func TestCheckerFindsTheFakeConforming(t *testing.T) {
-	for _, seed := range []int{0, 1, 25, 260} {
-		opts := walkOptions(seed)
-		opts.RateLimit = 1000
-		s, err := fake.New(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		exs, results := checkWalk(t, s)
-		assertCoverage(t, exs)
-		rejected, unauthorized := 0, 0
-		for i, r := range results {
-			if r.Skipped {
-				t.Errorf("seed %d, %s: skipped: %s", seed, r.Source, r.SkipReason)
+	maxLimit := mustPaging(t).MaxLimit
+	tests := []struct {
+		name   string
+		adjust func(*fake.Options)
+	}{
+		{"empty store", func(o *fake.Options) { o.SeedTokens = 0 }},
+		{"one token", func(o *fake.Options) { o.SeedTokens = 1 }},
+		{"vendor example size", func(o *fake.Options) { o.SeedTokens = 25 }},
+		{"two full pages and more", func(o *fake.Options) { o.SeedTokens = 2*maxLimit + 10; o.RateLimit = 1000 }},
+		{"custom store and window", func(o *fake.Options) {
+			o.SeedTokens, o.StoreHash, o.RateLimit, o.RateWindow = 12, "abc123", 90, 30*time.Second
+		}},
+		{"latency", func(o *fake.Options) { o.SeedTokens, o.Latency = 3, time.Millisecond }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := walkOptions(0)
+			tt.adjust(&opts)
+			s, err := fake.New(opts)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if exs[i].Status == http.StatusUnauthorized {
-				unauthorized++
-			}
-			for _, f := range r.Findings {
-				if f.ID == contract.IDCredentialsRejected && exs[i].Status == http.StatusUnauthorized {
-					rejected++
-					continue
+			exs, results := checkWalk(t, s)
+			assertCoverage(t, exs)
+			assertNoSecrets(t, exs, opts)
+			rejected, unauthorized := 0, 0
+			for i, r := range results {
+				if exs[i].Status != exs[i].WantStatus {
+					t.Errorf("%s: HTTP %d, want %d", r.Source, exs[i].Status, exs[i].WantStatus)
 				}
-				t.Errorf("seed %d, %s (%d): %s %s at %s: %s", seed, r.Source, exs[i].Status, f.Severity, f.ID, f.Path, f.Message)
+				if r.Skipped {
+					t.Errorf("%s: skipped: %s", r.Source, r.SkipReason)
+				}
+				if exs[i].Status == http.StatusUnauthorized {
+					unauthorized++
+				}
+				for _, f := range r.Findings {
+					if f.ID == contract.IDCredentialsRejected && exs[i].Status == http.StatusUnauthorized {
+						rejected++
+						continue
+					}
+					t.Errorf("%s (%d): %s %s at %s: %s", r.Source, exs[i].Status, f.Severity, f.ID, f.Path, f.Message)
+				}
 			}
-		}
-		// The walk sends three requests without a valid token (list without
-		// one, list with a wrong one, delete without one).
-		if unauthorized < 3 || rejected != unauthorized {
-			t.Errorf("seed %d: %d credentials-rejected findings for %d 401s; want one each, at least 3", seed, rejected, unauthorized)
+			// The walk sends three requests without a valid token (list
+			// without one, list with a wrong one, delete without one).
+			if unauthorized < 3 || rejected != unauthorized {
+				t.Errorf("%d credentials-rejected findings for %d 401s; want one each, at least 3", rejected, unauthorized)
+			}
+		})
+	}
+}
+
+// TestCheckerFindsInjectedFailuresConforming: injected 5xx responses conform
+// too (500 and 503 are documented for every operation), and the walk
+// survives them.
+func TestCheckerFindsInjectedFailuresConforming(t *testing.T) {
+	for _, status := range []int{http.StatusInternalServerError, http.StatusServiceUnavailable} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			opts := walkOptions(25)
+			opts.FailEvery, opts.FailStatus = 7, status
+			s, err := fake.New(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			exs, results := checkWalk(t, s)
+			failed := 0
+			for i, r := range results {
+				if exs[i].Status == status {
+					failed++
+				}
+				for _, f := range r.Findings {
+					if f.Severity != contract.Info {
+						t.Errorf("%s (%d): %s %s at %s: %s", r.Source, exs[i].Status, f.Severity, f.ID, f.Path, f.Message)
+					}
+				}
+			}
+			if failed < len(exs)/7-1 {
+				t.Errorf("%d of %d responses were %d; want about one in 7", failed, len(exs), status)
+			}
+		})
+	}
+}
+
+// assertCoverage checks that the walk reached every status it is meant to,
+// so that a walk which, say, only ever got 401s cannot pass. Every status
+// it expects must be one the spec documents for the operation.
+func assertCoverage(t *testing.T, exs []fake.Exchange) {
+	t.Helper()
+	seen := map[string][]int{}
+	for _, ex := range exs {
+		if !slices.Contains(seen[ex.Operation], ex.Status) {
+			seen[ex.Operation] = append(seen[ex.Operation], ex.Status)
 		}
 	}
+	want := map[string][]int{
+		"get-backend-tokens":  {200, 401, 413, 422, 429},
+		"delete-auth-backend": {200, 401, 404, 413, 422},
+		"post-auth-backend":   {200, 400, 413, 422},
+	}
+	ops, err := openapi.Operations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ops) != len(want) {
+		t.Errorf("the spec has %d operations; the walk's coverage names %d", len(ops), len(want))
+	}
+	for _, op := range ops {
+		statuses, ok := want[op.ID]
+		if !ok {
+			t.Errorf("the walk's coverage does not name %s", op)
+		}
+		for _, st := range statuses {
+			if !op.Documents(st) {
+				t.Errorf("the walk expects %d from %s, which the spec does not document", st, op)
+			}
+			if !slices.Contains(seen[op.ID], st) {
+				t.Errorf("the walk never got %d from %s (got %v)", st, op, seen[op.ID])
+			}
+		}
+	}
+}
+
+// assertNoSecrets checks that no response repeats the auth token or the
+// backend user's password.
+func assertNoSecrets(t *testing.T, exs []fake.Exchange, opts fake.Options) {
+	t.Helper()
+	for _, ex := range exs {
+		for _, secret := range []string{opts.AuthToken, opts.UserPassword} {
+			if strings.Contains(string(ex.Body), secret) || strings.Contains(fmt.Sprint(ex.Header), secret) {
+				t.Errorf("%s: the response repeats a secret the client sent", ex.Step)
+			}
+		}
+	}
+}
+
+func mustPaging(t *testing.T) openapi.Paging {
+	t.Helper()
+	p, err := openapi.ListPaging()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestCheckerFindsEveryScenario: with each drift scenario on, the Checker

@@ -5,8 +5,11 @@
 //
 // # Operations
 //
-// The fake answers at the spec's paths, both at the root and under the
-// vendor's base path /api/io:
+// The fake serves the operations of the embedded spec (openapi.Operations)
+// through the server interface oapi-codegen generates from it (package
+// tokensserver), so an operation added to the spec does not compile until
+// the fake implements it. It answers at the spec's paths, both at the root
+// and under the path of the spec's server URL (/api/io):
 //
 //	GET    /backend/tokens  list the store's tokens, one page at a time
 //	DELETE /auth/backend    delete a token by the id in the JSON body
@@ -20,7 +23,8 @@
 //
 // # Authentication
 //
-// List and delete need the authToken header. Options.AuthToken always
+// The operations whose spec security requires a credential (list and
+// delete) need the authToken header. Options.AuthToken always
 // authenticates and is never listed: it is the caller's own credential, kept
 // outside the store so that the fake never echoes it. Every token in the
 // store authenticates too, until it is deleted, as the vendor's listed tokens
@@ -34,13 +38,14 @@
 // The vendor does not document its error responses for these operations; the
 // fake makes these choices, each a documented status of the spec:
 //
-//   - limit over 250: 413, errMsg "The limit parameter exceeded the maximum of
-//     250." (the vendor's status guide says 413 means the limit parameter
-//     exceeded the maximum);
-//   - limit below 1, offset below 0 or beyond the range of int, a value that
-//     is not an integer, a parameter given twice: 422 with errMsg as an object
-//     of field names to messages (a malformed query string: 422 with a
-//     message), for example
+//   - limit over the spec's maximum (openapi.ListPaging): 413, errMsg "The
+//     limit parameter exceeded the maximum of N." (the vendor's status guide
+//     says 413 means the limit parameter exceeded the maximum);
+//   - no limit or offset: the spec's defaults;
+//   - limit or offset below the spec's minimum, offset beyond the range of
+//     int, a value that is not an integer, a parameter given twice: 422 with
+//     errMsg as an object of field names to messages (a malformed query
+//     string: 422 with a message), for example
 //     {"limit": ["Ensure this value is greater than or equal to 1."]};
 //   - a request body that is not a JSON object, has fields missing or of the
 //     wrong type, or is not sent as application/json: 422 (field errors where
@@ -96,12 +101,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/generated/tokensserver"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -121,11 +129,6 @@ const (
 	MaxSeedTokens = 100_000
 	// MaxBodyBytes is the largest request body the fake reads (1 MiB).
 	MaxBodyBytes = 1 << 20
-	// MaxLimit is the largest page size the list operation accepts.
-	MaxLimit = 250
-	// DefaultLimit and DefaultOffset apply when the request leaves them out.
-	DefaultLimit  = 10
-	DefaultOffset = 0
 )
 
 // Options configure a fake server. Only AuthToken is required.
@@ -179,6 +182,17 @@ type Options struct {
 type Server struct {
 	opts       Options
 	sunsetLink string
+
+	// What the spec says, read once by New: the operations (the routing
+	// table), the list operation, the paging bounds and defaults, and the
+	// server URL's path, under which the fake also serves.
+	ops      []openapi.Operation
+	listID   string
+	paging   openapi.Paging
+	basePath string
+	// mux serves the operations through the server interface generated
+	// from the spec (package tokensserver), at the root and under basePath.
+	mux *http.ServeMux
 
 	mu          sync.Mutex
 	tokens      []tokensapi.Token // ordered by id
@@ -238,16 +252,14 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	info, err := openapi.SpecInfo()
-	if err != nil {
-		return nil, fmt.Errorf("fake: %w", err)
-	}
 	s := &Server{
-		opts:       opts,
-		sunsetLink: info.Vendor.Page,
-		tokens:     make([]tokensapi.Token, 0, opts.SeedTokens),
-		byToken:    make(map[string]int, opts.SeedTokens),
-		nextID:     1,
+		opts:    opts,
+		tokens:  make([]tokensapi.Token, 0, opts.SeedTokens),
+		byToken: make(map[string]int, opts.SeedTokens),
+		nextID:  1,
+	}
+	if err := s.readSpec(); err != nil {
+		return nil, fmt.Errorf("fake: %w", err)
 	}
 	channels := []tokensapi.EventChannel{tokensapi.EventChannelApp, tokensapi.EventChannelAdmin, tokensapi.EventChannelAPI}
 	for i := range opts.SeedTokens {
@@ -287,42 +299,70 @@ func (s *Server) Len() int {
 // StoreHash returns the store hash the fake serves.
 func (s *Server) StoreHash() string { return s.opts.StoreHash }
 
-// operation is one of the spec's operations, by operationId.
-type operation string
+// readSpec fills in what the fake takes from the embedded spec and builds
+// the generated handler.
+func (s *Server) readSpec() error {
+	info, err := openapi.SpecInfo()
+	if err != nil {
+		return err
+	}
+	s.sunsetLink = info.Vendor.Page
+	if s.ops, err = openapi.Operations(); err != nil {
+		return err
+	}
+	list, err := openapi.ListOperation()
+	if err != nil {
+		return err
+	}
+	s.listID = list.ID
+	if s.paging, err = openapi.ListPaging(); err != nil {
+		return err
+	}
+	server, err := openapi.ServerURL()
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(server)
+	if err != nil {
+		return fmt.Errorf("the spec's server URL: %w", err)
+	}
+	s.basePath = strings.TrimSuffix(u.Path, "/")
+	s.mux = http.NewServeMux()
+	bases := []string{""}
+	if s.basePath != "" {
+		bases = append(bases, s.basePath)
+	}
+	for _, base := range bases {
+		tokensserver.HandlerWithOptions(handlers{s}, tokensserver.StdHTTPServerOptions{
+			BaseURL:          base,
+			BaseRouter:       s.mux,
+			ErrorHandlerFunc: s.parameterError,
+		})
+	}
+	return nil
+}
 
-const (
-	opList   operation = "get-backend-tokens"
-	opDelete operation = "delete-auth-backend"
-	opCreate operation = "post-auth-backend"
-)
-
-// basePath is the vendor's server base path, under which the fake also
-// serves.
-const basePath = "/api/io"
-
-// route maps a request to its operation. For a known path with a method it
-// does not serve, allow lists the methods it does.
-func route(r *http.Request) (op operation, allow string) {
+// route finds the spec operation a request asks for, at the root or under
+// the server URL's path. For a known path with a method the spec does not
+// give it, allow lists the methods it does.
+func (s *Server) route(r *http.Request) (op *openapi.Operation, allow string) {
 	p := r.URL.Path
-	if rest, ok := strings.CutPrefix(p, basePath); ok && strings.HasPrefix(rest, "/") {
+	if rest, ok := strings.CutPrefix(p, s.basePath); ok && s.basePath != "" && strings.HasPrefix(rest, "/") {
 		p = rest
 	}
-	switch p {
-	case "/backend/tokens":
-		if r.Method == http.MethodGet {
-			return opList, ""
+	var methods []string
+	for i := range s.ops {
+		o := &s.ops[i]
+		if o.Path != p {
+			continue
 		}
-		return "", http.MethodGet
-	case "/auth/backend":
-		switch r.Method {
-		case http.MethodDelete:
-			return opDelete, ""
-		case http.MethodPost:
-			return opCreate, ""
+		if o.Method == r.Method {
+			return o, ""
 		}
-		return "", "DELETE, POST"
+		methods = append(methods, o.Method)
 	}
-	return "", ""
+	slices.Sort(methods)
+	return nil, strings.Join(methods, ", ")
 }
 
 // rateState is the rate-limit accounting of one request.
@@ -383,33 +423,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st := s.admit(now)
 	h := w.Header()
 	s.setRateHeaders(h, st)
-	op, allow := route(r)
-	if op == opList && s.opts.Scenario == ScenarioSunset {
+	op, allow := s.route(r)
+	list := op != nil && op.ID == s.listID
+	if list && s.opts.Scenario == ScenarioSunset {
 		setSunsetHeaders(h, now, s.sunsetLink)
 	}
 	switch {
 	case st.limited:
 		writeError(w, errorf(http.StatusTooManyRequests, "Too many requests: the store's limit of %d requests per %s s is used up.", s.opts.RateLimit, seconds(s.opts.RateWindow)))
-	case op == "" && allow != "":
+	case op == nil && allow != "":
 		h.Set("Allow", allow)
 		writeError(w, errorf(http.StatusMethodNotAllowed, "Method %s is not allowed here; use %s.", r.Method, allow))
-	case op == "":
+	case op == nil:
 		writeError(w, errorf(http.StatusNotFound, "No operation at %s.", r.URL.Path))
 	case st.failInjected:
 		writeError(w, injectedFailure(s.opts.FailStatus))
-	case op == opList && s.opts.Scenario == ScenarioEndpointGone:
+	case list && s.opts.Scenario == ScenarioEndpointGone:
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusGone)
 		_, _ = w.Write([]byte(goneBody))
-	case op == opCreate:
-		s.create(w, r)
-	case !s.authenticated(r):
+	case op.Auth && !s.authenticated(r):
 		writeError(w, unauthorized(r))
-	case op == opList:
-		s.list(w, r, now)
-	case op == opDelete:
-		s.delete(w, r)
+	default:
+		// The generated handler binds the parameters and calls handlers.
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			// A path the spec names but the mux does not match as sent
+			// (an escaped slash, say).
+			writeError(w, errorf(http.StatusNotFound, "No operation at %s.", r.URL.Path))
+			return
+		}
+		s.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), nowKey{}, now)))
 	}
+}
+
+// nowKey carries the time ServeHTTP read the clock to the handlers, so that
+// a request sees one time.
+type nowKey struct{}
+
+// requestTime returns the time ServeHTTP stored in the request's context.
+func (s *Server) requestTime(r *http.Request) time.Time {
+	if t, ok := r.Context().Value(nowKey{}).(time.Time); ok {
+		return t
+	}
+	return s.opts.Now()
 }
 
 // sleep waits d, or until ctx ends; it reports whether d passed.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/generated/tokensserver"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Field-error messages, in the style of the vendor's 422 example.
@@ -33,9 +35,38 @@ const (
 // wrong email or password.
 const wrongCredentials = "The email or password you have entered is incorrect. Please try again."
 
-// list serves GET /backend/tokens (get-backend-tokens).
+// handlers serves the spec's operations through the server interface that
+// oapi-codegen generates from the spec (package tokensserver): an operation
+// added to the spec does not compile until it has a method here.
+type handlers struct{ s *Server }
+
+var _ tokensserver.ServerInterface = handlers{}
+
+// GetBackendTokens serves the list operation. The generated wrapper has
+// bound limit and offset already; the fake reads them again from the raw
+// query, because its answers differ by fault (a parameter given twice, a
+// value beyond the range of int, a malformed query string) where the
+// binding reports one kind of error or none.
+func (h handlers) GetBackendTokens(w http.ResponseWriter, r *http.Request, _ tokensapi.GetBackendTokensParams) {
+	h.s.list(w, r, h.s.requestTime(r))
+}
+
+// DeleteAuthBackend serves the delete operation.
+func (h handlers) DeleteAuthBackend(w http.ResponseWriter, r *http.Request) { h.s.delete(w, r) }
+
+// PostAuthBackend serves the create operation.
+func (h handlers) PostAuthBackend(w http.ResponseWriter, r *http.Request) { h.s.create(w, r) }
+
+// parameterError answers a request whose parameters the generated wrapper
+// could not bind. Only the list operation has parameters: the fake reads
+// them itself and answers as the package documentation says.
+func (s *Server) parameterError(w http.ResponseWriter, r *http.Request, _ error) {
+	s.list(w, r, s.requestTime(r))
+}
+
+// list serves the list operation, GET /backend/tokens (get-backend-tokens).
 func (s *Server) list(w http.ResponseWriter, r *http.Request, now time.Time) {
-	limit, offset, aerr := parsePaging(r.URL.RawQuery)
+	limit, offset, aerr := parsePaging(r.URL.RawQuery, s.paging)
 	if aerr != nil {
 		writeError(w, aerr)
 		return
@@ -64,17 +95,18 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, now time.Time) {
 	writeBody(w, http.StatusOK, body)
 }
 
-// parsePaging reads limit and offset from a raw query string. It returns a
-// 422 for values that are not integers or are out of range, and a 413 for a
-// limit over MaxLimit.
-func parsePaging(rawQuery string) (limit, offset int, aerr *apiError) {
+// parsePaging reads limit and offset from a raw query string, with the
+// defaults and bounds p (the spec's). It returns a 422 for values that are
+// not integers or are below their minimum, and a 413 for a limit over the
+// maximum.
+func parsePaging(rawQuery string, p openapi.Paging) (limit, offset int, aerr *apiError) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return 0, 0, errorf(http.StatusUnprocessableEntity, "The query string is malformed; send limit and offset as name=value pairs joined by &.")
 	}
 	fe := tokensapi.FieldErrors{}
-	limit, tooLarge := queryInt(q, "limit", DefaultLimit, 1, fe)
-	offset, offsetTooLarge := queryInt(q, "offset", DefaultOffset, 0, fe)
+	limit, tooLarge := queryInt(q, "limit", p.DefaultLimit, p.MinLimit, fe)
+	offset, offsetTooLarge := queryInt(q, "offset", p.DefaultOffset, p.MinOffset, fe)
 	if offsetTooLarge {
 		// Too large to echo in meta.pagination.offset.
 		fe["offset"] = []string{"Ensure this value is less than or equal to " + strconv.Itoa(math.MaxInt) + "."}
@@ -82,8 +114,8 @@ func parsePaging(rawQuery string) (limit, offset int, aerr *apiError) {
 	switch {
 	case len(fe) > 0:
 		return 0, 0, fieldErrors(fe)
-	case tooLarge || limit > MaxLimit:
-		return 0, 0, errorf(http.StatusRequestEntityTooLarge, "The limit parameter exceeded the maximum of %d.", MaxLimit)
+	case tooLarge || limit > p.MaxLimit:
+		return 0, 0, errorf(http.StatusRequestEntityTooLarge, "The limit parameter exceeded the maximum of %d.", p.MaxLimit)
 	}
 	return limit, offset, nil
 }
@@ -114,7 +146,7 @@ func queryInt(q url.Values, name string, def, minimum int, fe tokensapi.FieldErr
 	return v, false
 }
 
-// delete serves DELETE /auth/backend (delete-auth-backend).
+// delete serves the delete operation, DELETE /auth/backend (delete-auth-backend).
 func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	obj, aerr := readObject(w, r)
 	if aerr != nil {
@@ -149,7 +181,7 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// create serves POST /auth/backend (post-auth-backend).
+// create serves the create operation, POST /auth/backend (post-auth-backend).
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	obj, aerr := readObject(w, r)
 	if aerr != nil {

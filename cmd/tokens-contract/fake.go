@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Environment variables the fake command reads. Secrets never come from
@@ -36,6 +38,10 @@ func fakeCommand() command {
 }
 
 func fakeDescription() string {
+	maxLimit := "the spec's maximum"
+	if p, err := openapi.ListPaging(); err == nil {
+		maxLimit = strconv.Itoa(p.MaxLimit)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `Serves an in-memory fake of GET /backend/tokens, DELETE /auth/backend and
 POST /auth/backend, as the contract describes them, at the root and under
@@ -47,13 +53,13 @@ Environment:
   %s  with its password (set both or neither; with neither,
                           every create answers 400)
 
-Limit over 250 answers 413; a bad limit or offset answers 422. The fake allows
+Limit over %s answers 413; a bad limit or offset answers 422. The fake allows
 --rate-limit requests per --rate-window and answers 429 with Retry-After after
 that. It stops on SIGINT or SIGTERM.
 
 Drift scenarios (--scenario):
   %-14s no drift: every response conforms
-`, envAuthToken, envFakeEmail, envFakePassword, "none")
+`, envAuthToken, envFakeEmail, envFakePassword, maxLimit, "none")
 	for _, s := range fake.Scenarios() {
 		fmt.Fprintf(&b, "  %-14s %s\n", s, s.Description())
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
@@ -25,26 +26,30 @@ func liveDescription() string {
 	if err != nil {
 		base = "(the spec's server URL)"
 	}
+	maxLimit := "the spec's maximum"
+	if p, err := openapi.ListPaging(); err == nil {
+		maxLimit = strconv.Itoa(p.MaxLimit)
+	}
 	return fmt.Sprintf(`Probes GET /backend/tokens on the live endpoint, read-only and within a request
 budget, checks every response against the contract, and reports drift as
 check does.
 
 It sends only GET requests with the headers authToken, Accept:
 application/json and User-Agent (never X-Store-Hash): the first page with the
-documented defaults, a page with limit=250, the following pages of 250 while
-the budget allows, and a page past the end. Cross-page invariants (an id at
-two positions, a totalCount that changes) are checked over the run.
+documented defaults, a page with limit=%[5]s, the following pages of %[5]s
+while the budget allows, and a page past the end. Cross-page invariants (an
+id at two positions, a totalCount that changes) are checked over the run.
 
 It is polite to the store's shared limit of 150 requests a minute: it reads
 the rate-limit headers, waits when few requests are left or when told to
 (Retry-After, clamped to --max-wait), and stops with a rate-limited finding
-after %d 429s in a row. It never follows a redirect, so the token never goes
+after %[1]d 429s in a row. It never follows a redirect, so the token never goes
 to another host.
 
 Environment:
-  %s  the authToken to send (required; never a flag: shell history)
-  %s    the base URL, when --base-url is not given
-                  (default %s)
+  %[2]s  the authToken to send (required; never a flag: shell history)
+  %[3]s    the base URL, when --base-url is not given
+                  (default %[4]s)
 
 The base URL must be https, or http to a loopback address (a local stand-in
 such as tokens-contract fake).
@@ -56,7 +61,7 @@ addresses, store hashes by fake ones, auth and cookie headers dropped.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error, a rejected token, or a run that could not complete.`,
-		live.DefaultMax429, envAuthToken, envBaseURL, base)
+		live.DefaultMax429, envAuthToken, envBaseURL, base, maxLimit)
 }
 
 func runLive(ctx context.Context, env *environment, args []string) int {

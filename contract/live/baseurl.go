@@ -6,26 +6,19 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"sync"
 
-	"github.com/b2b-contract/s2s-tokens/internal/specload"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // DefaultBaseURL returns the server URL of the embedded spec
-// (https://api-b2b.bigcommerce.com/api/io), which a live run probes unless
-// told otherwise.
-func DefaultBaseURL() (string, error) { return specServer() }
-
-var specServer = sync.OnceValues(func() (string, error) {
-	doc, err := specload.EmbeddedKin()
+// (openapi.ServerURL), which a live run probes unless told otherwise.
+func DefaultBaseURL() (string, error) {
+	u, err := openapi.ServerURL()
 	if err != nil {
 		return "", fmt.Errorf("live: %w", err)
 	}
-	if len(doc.Servers) == 0 || doc.Servers[0].URL == "" {
-		return "", errors.New("live: the embedded spec declares no server URL")
-	}
-	return doc.Servers[0].URL, nil
-})
+	return u, nil
+}
 
 // ParseBaseURL checks a base URL for a live run and returns it without a
 // trailing slash. It must be absolute https, or plain http to a loopback

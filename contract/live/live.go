@@ -5,15 +5,17 @@
 //
 // # Probes
 //
-// Probe sends GET /backend/tokens only, with the headers authToken (the
+// Probe sends the spec's list operation (GET /backend/tokens) only, with the headers authToken (the
 // caller's token), Accept: application/json and a User-Agent naming the tool,
 // never X-Store-Hash. Within Config.Budget requests (default 10) it asks for:
 //
 //  1. the first page with the documented defaults (no query);
-//  2. limit=250, which overlaps the first page (both start at offset 0);
-//  3. limit=250&offset=250, 500, … while the offset is below totalCount,
+//  2. limit=M, M being the largest limit the spec allows
+//     (openapi.ListPaging), which overlaps the first page (both start at
+//     offset 0);
+//  3. limit=M&offset=M, 2M, … while the offset is below totalCount,
 //     keeping one request for the last probe;
-//  4. limit=250 at an offset past the end (totalCount), which should answer
+//  4. limit=M at an offset past the end (totalCount), which should answer
 //     an empty page.
 //
 // Every exchange goes through the Checker and, in request order, through one
@@ -64,6 +66,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Defaults of Config.
@@ -76,12 +79,6 @@ const (
 	DefaultMax429       = 3
 	DefaultLowRemaining = 5
 )
-
-// ListPath is the path, below the base URL, that Probe probes.
-const ListPath = "/backend/tokens"
-
-// pageSize is the limit of every probe but the first.
-const pageSize = contract.MaxLimit
 
 // Config configures a live run. BaseURL and Token are required.
 type Config struct {
@@ -158,15 +155,17 @@ func Probe(ctx context.Context, cfg Config, checker *contract.Checker) (*Outcome
 }
 
 type prober struct {
-	cfg     Config
-	base    *url.URL
-	client  *http.Client
-	checker *contract.Checker
-	run     *contract.PageTracker
-	out     *Outcome
-	sent    int
-	wait    time.Duration // before the next request
-	waitWhy string
+	cfg      Config
+	base     *url.URL
+	listPath string // the spec's list operation's path, below base
+	pageSize int    // the spec's maximum limit: every probe but the first
+	client   *http.Client
+	checker  *contract.Checker
+	run      *contract.PageTracker
+	out      *Outcome
+	sent     int
+	wait     time.Duration // before the next request
+	waitWhy  string
 }
 
 func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
@@ -177,6 +176,16 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 		return nil, errors.New("live: Config.Token is empty")
 	}
 	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("live: %w", err)
+	}
+	// What to probe comes from the spec: the list operation's path, and its
+	// largest page.
+	listOp, err := openapi.ListOperation()
+	if err != nil {
+		return nil, fmt.Errorf("live: %w", err)
+	}
+	paging, err := openapi.ListPaging()
 	if err != nil {
 		return nil, fmt.Errorf("live: %w", err)
 	}
@@ -237,7 +246,8 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.Jar = nil
 	return &prober{
-		cfg: cfg, base: base, client: &c, checker: checker, run: contract.NewPageTracker(),
+		cfg: cfg, base: base, listPath: listOp.Path, pageSize: paging.MaxLimit,
+		client: &c, checker: checker, run: contract.NewPageTracker(),
 		out: &Outcome{BaseURL: base, StartedAt: cfg.Now()},
 	}, nil
 }
@@ -267,27 +277,27 @@ func (p *prober) plan(ctx context.Context) {
 		return
 	}
 	total := pg
-	if pg, ok = p.probe(ctx, "limit="+strconv.Itoa(pageSize)); !ok {
+	if pg, ok = p.probe(ctx, "limit="+strconv.Itoa(p.pageSize)); !ok {
 		return
 	}
 	if pg.hasTotal {
 		total = pg
 	}
-	offset := pageSize
+	offset := p.pageSize
 	for total.hasTotal && offset < total.total {
 		if p.left() <= 1 {
 			p.stop("the request budget of %d left no room to walk past offset %d of %d tokens", p.cfg.Budget, offset, total.total)
 			break
 		}
-		if pg, ok = p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", pageSize, offset)); !ok {
+		if pg, ok = p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", p.pageSize, offset)); !ok {
 			return
 		}
 		if pg.hasTotal {
 			total = pg
 		}
-		offset += pageSize
+		offset += p.pageSize
 	}
-	past := pageSize
+	past := p.pageSize
 	if total.hasTotal && total.total > 0 {
 		past = total.total
 	}
@@ -295,7 +305,7 @@ func (p *prober) plan(ctx context.Context) {
 		p.stop("the request budget of %d left no room for the probe past the end", p.cfg.Budget)
 		return
 	}
-	p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", pageSize, past))
+	p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", p.pageSize, past))
 }
 
 func (p *prober) left() int { return p.cfg.Budget - p.sent }
@@ -358,7 +368,7 @@ func (p *prober) probe(ctx context.Context, query string) (page, bool) {
 // send makes one request and reads its response.
 func (p *prober) send(ctx context.Context, query string, attempt int) (*contract.Exchange, error) {
 	u := *p.base
-	u.Path = p.base.Path + ListPath
+	u.Path = p.base.Path + p.listPath
 	u.RawQuery = query
 	source := "live GET " + u.RequestURI()
 	if attempt > 1 {

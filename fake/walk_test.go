@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Exchange is one request that Walk sent to the fake and the response it got.
@@ -65,9 +66,10 @@ const walkBase = "http://fake.invalid"
 // deletes one, and it uses up the rate-limit window. In order, it:
 //
 //   - lists every page at limits 1, 7, the default (no limit parameter) and
-//     250, then a page past the end;
-//   - sends the 401s (no token, a wrong token), the 413 (limit 251) and the
-//     422s (limit 0, offset -1, limit "ten", limit given twice);
+//     the spec's maximum, then a page past the end;
+//   - sends the 401s (no token, a wrong token), the 413 (a limit over the
+//     spec's maximum) and the 422s (a limit or offset below the spec's
+//     minimum, limit "ten", limit given twice);
 //   - creates a token with the wrong password (400), with no fields (422),
 //     with malformed JSON (422), with a body over MaxBodyBytes (413) and with
 //     the backend user's credentials (200), then lists the page that holds
@@ -90,6 +92,16 @@ func (s *Server) Walk(ctx context.Context, visit func(Exchange)) error {
 		return errors.New("fake: Walk needs Options.UserEmail and Options.UserPassword to exercise create")
 	}
 	w := &walker{s: s, ctx: ctx, visit: visit, remaining: -1}
+	var err error
+	if w.listOp, err = openapi.ListOperation(); err != nil {
+		return err
+	}
+	if w.deleteOp, err = openapi.FindOperation(http.MethodDelete, "/auth/backend"); err != nil {
+		return err
+	}
+	if w.createOp, err = openapi.FindOperation(http.MethodPost, "/auth/backend"); err != nil {
+		return err
+	}
 	steps := []func() error{w.listAllPages, w.listErrors, w.creates, w.deletes, w.exhaustRateLimit}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -100,19 +112,18 @@ func (s *Server) Walk(ctx context.Context, visit func(Exchange)) error {
 }
 
 type walker struct {
-	s         *Server
-	ctx       context.Context
-	visit     func(Exchange)
-	total     int // totalCount as last seen
-	remaining int // X-Requests-Remaining as last seen; -1 when unreadable
+	s                          *Server
+	listOp, deleteOp, createOp openapi.Operation
+	ctx                        context.Context
+	visit                      func(Exchange)
+	total                      int // totalCount as last seen
+	remaining                  int // X-Requests-Remaining as last seen; -1 when unreadable
 }
 
 // request describes one request of the walk.
 type request struct {
 	step       string
-	op         operation
-	method     string
-	path       string
+	op         openapi.Operation
 	query      string
 	body       []byte
 	auth       string // the authToken header; "" sends none
@@ -126,11 +137,11 @@ func (w *walker) do(rq request) (Exchange, error) {
 	if err := w.ctx.Err(); err != nil {
 		return Exchange{}, err
 	}
-	target := walkBase + rq.path
+	target := walkBase + rq.op.Path
 	if rq.query != "" {
 		target += "?" + rq.query
 	}
-	req, err := http.NewRequestWithContext(w.ctx, rq.method, target, bytes.NewReader(rq.body))
+	req, err := http.NewRequestWithContext(w.ctx, rq.op.Method, target, bytes.NewReader(rq.body))
 	if err != nil {
 		return Exchange{}, fmt.Errorf("fake: Walk step %q: %w", rq.step, err)
 	}
@@ -152,7 +163,7 @@ func (w *walker) do(rq request) (Exchange, error) {
 	res := rec.Result()
 	ex := Exchange{
 		Step:        rq.step,
-		Operation:   string(rq.op),
+		Operation:   rq.op.ID,
 		WantStatus:  rq.wantStatus,
 		Request:     sent,
 		RequestBody: rq.body,
@@ -183,8 +194,7 @@ type listPage struct {
 
 // list requests one page with the auth token, expecting a 200.
 func (w *walker) list(step, query string) (Exchange, error) {
-	ex, err := w.do(request{step: step, op: opList, method: http.MethodGet, path: "/backend/tokens",
-		query: query, auth: w.s.opts.AuthToken, wantStatus: http.StatusOK})
+	ex, err := w.do(request{step: step, op: w.listOp, query: query, auth: w.s.opts.AuthToken, wantStatus: http.StatusOK})
 	if err == nil && ex.Status == http.StatusTooManyRequests {
 		err = errRateLimited
 	}
@@ -193,10 +203,10 @@ func (w *walker) list(step, query string) (Exchange, error) {
 
 // listAllPages pages through the store at several limits.
 func (w *walker) listAllPages() error {
-	for _, limit := range []int{1, 7, 0, MaxLimit} {
+	for _, limit := range []int{1, 7, 0, w.s.paging.MaxLimit} {
 		pageSize := limit
 		if limit == 0 {
-			pageSize = DefaultLimit
+			pageSize = w.s.paging.DefaultLimit
 		}
 		for offset, pages := 0, 0; ; pages++ {
 			query := fmt.Sprintf("limit=%d&offset=%d", limit, offset)
@@ -246,16 +256,17 @@ func orDefault(query string) string {
 // listErrors sends the list requests that the contract answers with errors.
 func (w *walker) listErrors() error {
 	tok, wrong := w.s.opts.AuthToken, "wrong-"+synthetic.RandomHex(16)
+	p := w.s.paging
 	for _, rq := range []request{
 		{step: "list without authToken", wantStatus: http.StatusUnauthorized},
 		{step: "list with a wrong authToken", auth: wrong, wantStatus: http.StatusUnauthorized},
-		{step: "list limit over 250", query: "limit=251", auth: tok, wantStatus: http.StatusRequestEntityTooLarge},
-		{step: "list limit 0", query: "limit=0", auth: tok, wantStatus: http.StatusUnprocessableEntity},
-		{step: "list offset -1", query: "offset=-1", auth: tok, wantStatus: http.StatusUnprocessableEntity},
+		{step: "list limit over the maximum", query: fmt.Sprintf("limit=%d", p.MaxLimit+1), auth: tok, wantStatus: http.StatusRequestEntityTooLarge},
+		{step: "list limit below the minimum", query: fmt.Sprintf("limit=%d", p.MinLimit-1), auth: tok, wantStatus: http.StatusUnprocessableEntity},
+		{step: "list offset below the minimum", query: fmt.Sprintf("offset=%d", p.MinOffset-1), auth: tok, wantStatus: http.StatusUnprocessableEntity},
 		{step: "list limit not an integer", query: "limit=ten", auth: tok, wantStatus: http.StatusUnprocessableEntity},
 		{step: "list limit given twice", query: "limit=5&limit=6", auth: tok, wantStatus: http.StatusUnprocessableEntity},
 	} {
-		rq.op, rq.method, rq.path = opList, http.MethodGet, "/backend/tokens"
+		rq.op = w.listOp
 		if err := w.doAdmitted(rq); err != nil {
 			return err
 		}
@@ -289,12 +300,12 @@ func (w *walker) creates() error {
 		{step: "create with a body over 1 MiB", body: oversizedBody(), wantStatus: http.StatusRequestEntityTooLarge},
 		{step: "create", body: body(o.UserPassword), wantStatus: http.StatusOK},
 	} {
-		rq.op, rq.method, rq.path = opCreate, http.MethodPost, "/auth/backend"
+		rq.op = w.createOp
 		if err := w.doAdmitted(rq); err != nil {
 			return err
 		}
 	}
-	_, err := w.list("list the created token", fmt.Sprintf("limit=%d&offset=%d", MaxLimit, w.total))
+	_, err := w.list("list the created token", fmt.Sprintf("limit=%d&offset=%d", w.s.paging.MaxLimit, w.total))
 	return err
 }
 
@@ -320,7 +331,7 @@ func (w *walker) deletes() error {
 		{step: "delete", body: idBody(created), auth: tok, wantStatus: http.StatusOK},
 		{step: "delete the same id again", body: idBody(created), auth: tok, wantStatus: http.StatusNotFound},
 	} {
-		rq.op, rq.method, rq.path = opDelete, http.MethodDelete, "/auth/backend"
+		rq.op = w.deleteOp
 		if err := w.doAdmitted(rq); err != nil {
 			return err
 		}
@@ -337,8 +348,7 @@ func (w *walker) exhaustRateLimit() error {
 		if w.remaining == 0 {
 			want = http.StatusTooManyRequests
 		}
-		ex, err := w.do(request{step: "list until rate limited", op: opList, method: http.MethodGet,
-			path: "/backend/tokens", query: "limit=1", auth: w.s.opts.AuthToken, wantStatus: want})
+		ex, err := w.do(request{step: "list until rate limited", op: w.listOp, query: "limit=1", auth: w.s.opts.AuthToken, wantStatus: want})
 		if err != nil {
 			return err
 		}

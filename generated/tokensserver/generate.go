@@ -1,0 +1,3 @@
+package tokensserver
+
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config cfg.yaml ../../openapi/b2b-s2s-tokens.yaml
