@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -44,7 +45,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	recs, loadErrs := contract.LoadPaths(fs.Args())
+	recs, loadErrs := recording.LoadPaths(fs.Args())
 	for _, err := range loadErrs {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -135,8 +136,8 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		if len(out.Exchanges) == 0 {
 			logf("nothing to record: no request got a response")
 		} else {
-			r := live.NewRedactor(token)
-			path, err := live.WriteRecording(*record, live.NewRecording(out, r), r.Secrets())
+			r := recording.NewRedactor(token)
+			path, err := recording.WriteToDir(*record, live.NewRecording(out, r), r.Secrets())
 			if err != nil {
 				logf("--record %s: %s", *record, contract.Scrub(err.Error(), r.Secrets()))
 				recordFailed = true

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -226,17 +224,6 @@ func TestLiveRejectedTokenIsAnError(t *testing.T) {
 	}
 }
 
-// canaryJWT returns a real-shaped JWT made at run time, not marked
-// synthetic.
-func canaryJWT(email, hash string) string {
-	b64 := base64.RawURLEncoding
-	h := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"k` + synthetic.RandomHex(6) + `"}`))
-	p := b64.EncodeToString([]byte(`{"email":"` + email + `","store_hash":"` + hash + `","db":"default"}`))
-	sig := make([]byte, 32)
-	rand.Read(sig)
-	return h + "." + p + "." + b64.EncodeToString(sig)
-}
-
 // canaryServer answers live's probes with canary secrets in every place a
 // misbehaving endpoint could put them, and checks the canary auth value.
 type canaryServer struct {
@@ -251,7 +238,7 @@ func newCanaryServer() *canaryServer {
 	for range 4 {
 		e := "c" + synthetic.RandomHex(4) + "@corp-" + synthetic.RandomHex(3) + ".com"
 		c.emails = append(c.emails, e)
-		c.tokens = append(c.tokens, canaryJWT(e, c.hash))
+		c.tokens = append(c.tokens, synthetic.CanaryJWT(e, c.hash))
 	}
 	return c
 }
@@ -417,7 +404,7 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 	t.Run("rejected and echoed", func(t *testing.T) {
 		srv := httptest.NewServer(c)
 		defer srv.Close()
-		wrong := canaryJWT(c.emails[0], c.hash) // a real-looking token the server rejects and echoes
+		wrong := synthetic.CanaryJWT(c.emails[0], c.hash) // a real-looking token the server rejects and echoes
 		secrets := c.secrets()
 		secrets["wrong"] = wrong
 		for j, part := range strings.Split(wrong, ".") {

@@ -43,7 +43,7 @@
 // gzip before anything reads the body; a body still encoded is decoded here
 // or withheld from recordings. Bodies are read up to the checker's limit.
 // Exchanges returned by Probe hold the real token and data: pass them through
-// a Redactor before they go anywhere.
+// a recording.Redactor before they go anywhere (NewRecording does).
 package live
 
 import (

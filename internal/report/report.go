@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
 // Formats lists the supported report formats.
@@ -154,7 +155,7 @@ func clean(s string) string { return contract.Scrub(s, nil) }
 
 // errorText renders a load error safely.
 func errorText(err error) (path, msg string) {
-	var le *contract.LoadError
+	var le *recording.LoadError
 	if errors.As(err, &le) {
 		return clean(le.Path), clean(le.Err.Error())
 	}

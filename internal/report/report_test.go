@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
@@ -35,7 +36,7 @@ func sample(failOn contract.Severity) report.Input {
 			}},
 			{Name: "recordings/b.yaml", Results: []contract.Result{{Source: "recordings/b.yaml#0", Method: "DELETE", Path: "/auth/backend", Status: 200, Findings: []contract.Finding{}}}},
 		},
-		Errors: []error{&contract.LoadError{Path: "bad.har", Err: errors.New("not a HAR file: invalid JSON at byte 3")}},
+		Errors: []error{&recording.LoadError{Path: "bad.har", Err: errors.New("not a HAR file: invalid JSON at byte 3")}},
 	}
 }
 
