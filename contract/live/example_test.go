@@ -71,5 +71,5 @@ func ExampleParseBaseURL() {
 	// Output:
 	// ok: https://api-b2b.bigcommerce.com/api/io
 	// ok: http://127.0.0.1:8080
-	// refused: the base URL "http://api-b2b.bigcommerce.com/api/io" is plain http to a host that is not loopback; the token would cross the network unencrypted: use https (http is allowed for 127.0.0.1, ::1 and localhost only)
+	// refused: the base URL is plain http to host "api-b2b.bigcommerce.com", which is not a loopback address: the token would cross the network unencrypted; use https (plain http is allowed for 127.0.0.0/8, ::1 and localhost only)
 }
