@@ -8,11 +8,11 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 )
 
 // Environment variables the fake command reads. Secrets never come from
@@ -128,7 +128,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	}
 	baseURL := listenURL(ln.Addr())
 	if *readyFile != "" {
-		if err := writeFileAtomic(*readyFile, []byte(baseURL+"\n")); err != nil {
+		if err := fileutil.WriteFile(*readyFile, []byte(baseURL+"\n"), 0o644); err != nil {
 			ln.Close()
 			return usageError("--ready-file: %v", err)
 		}
@@ -176,25 +176,4 @@ func listenURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so that a script polling for name never reads it
-// half written.
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }

@@ -47,13 +47,14 @@ type environment struct {
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, fake.go, spec.go).
+// its own file (check.go, live.go, fake.go, spec.go, redact.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
 		fakeCommand(),
 		specCommand(),
+		redactCommand(),
 	}
 }
 

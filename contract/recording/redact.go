@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -64,9 +65,15 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //     JSON, header values, the URL): the auth token, every value learnt above,
 //     any JWT-shaped string, any fragment of one ("eyJ…") and any email
 //     address;
-//   - headers: authToken, X-Auth-Token, Authorization, Proxy-Authorization,
-//     Cookie, Set-Cookie, X-Store-Hash, and any header whose name or value
-//     holds the auth token, are dropped; Content-Length is recomputed.
+//   - query parameters of the URL, and pairs of a form body
+//     (application/x-www-form-urlencoded): decoded, then as JSON members of
+//     the same name would be, or as text;
+//   - headers: the credential headers of the secrets policy (authToken,
+//     X-Auth-Token, Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+//     X-Store-Hash, ...) and any header whose name or value holds the auth
+//     token are dropped, and their values (a bearer token, each cookie value)
+//     are removed wherever else they appear, so a HAR exported from a browser
+//     needs no auth token given; Content-Length is recomputed.
 //
 // JSON bodies keep every other byte (member order, duplicate names, number
 // literals, invalid UTF-8), and replacements keep a value's verdict (a JWT
@@ -82,6 +89,7 @@ type Redactor struct {
 	emails   map[string]string
 	hashes   map[string]string
 	secrets  map[string]string
+	headers  map[string]bool // values of credential headers and their parts
 	produced map[string]bool // every replacement made, so it is not replaced again
 	n        struct{ token, opaque, email, invalidEmail, hash, secret int }
 
@@ -99,6 +107,7 @@ func NewRedactor(authToken string) *Redactor {
 		emails:   map[string]string{},
 		hashes:   map[string]string{},
 		secrets:  map[string]string{},
+		headers:  map[string]bool{},
 		produced: map[string]bool{},
 	}
 }
@@ -134,11 +143,15 @@ func (r *Redactor) exchange(ex *contract.Exchange) *contract.Exchange {
 	out := &contract.Exchange{Source: ex.Source}
 	out.Request = contract.Request{
 		Method: ex.Request.Method,
-		URL:    r.text(ex.Request.URL),
+		URL:    r.url(ex.Request.URL),
 		Header: r.header(ex.Request.Header),
 	}
 	if ex.Request.Body != nil {
-		out.Request.Body = r.body(ex.Request.Body, false)
+		if isForm(ex.Request.Header.Get("Content-Type"), ex.Request.Body) {
+			out.Request.Body = []byte(r.query(string(ex.Request.Body)))
+		} else {
+			out.Request.Body = r.body(ex.Request.Body, false)
+		}
 		r.fixLength(out.Request.Header, len(ex.Request.Body), len(out.Request.Body))
 	}
 	body := ex.Response.Body
@@ -172,6 +185,13 @@ func (r *Redactor) header(h http.Header) http.Header {
 next:
 	for name, vs := range h {
 		if secrets.IsCredentialHeader(name) || r.holdsAuth(name) {
+			if r.learning {
+				for _, v := range vs {
+					for _, part := range secrets.HeaderParts(v) {
+						r.headers[part] = true
+					}
+				}
+			}
 			continue
 		}
 		for _, v := range vs {
@@ -188,6 +208,65 @@ next:
 
 func (r *Redactor) holdsAuth(s string) bool {
 	return r.auth != "" && strings.Contains(s, r.auth)
+}
+
+// url redacts a request URL: the values of query parameters, decoded, by the
+// kind their names give (a token=, an email=), everything else as text.
+func (r *Redactor) url(raw string) string {
+	base, rest, ok := strings.Cut(raw, "?")
+	if !ok {
+		return r.text(raw)
+	}
+	query, frag, hasFrag := strings.Cut(rest, "#")
+	out := r.text(base) + "?" + r.query(query)
+	if hasFrag {
+		out += "#" + r.text(frag)
+	}
+	return out
+}
+
+// query redacts a query string or a form body pair by pair, keeping the
+// pairs' order and the encoding of those it does not change. Values are
+// decoded first, so that a URL-encoded secret (a%40corp.com) is found.
+func (r *Redactor) query(q string) string {
+	if q == "" {
+		return q
+	}
+	pairs := strings.Split(q, "&")
+	for i, p := range pairs {
+		name, val, hasVal := strings.Cut(p, "=")
+		n, err1 := url.QueryUnescape(name)
+		v, err2 := url.QueryUnescape(val)
+		if err1 != nil || err2 != nil {
+			pairs[i] = r.text(p)
+			continue
+		}
+		nn, nv := r.text(n), r.value(v, kindOf(n))
+		switch {
+		case nn == n && nv == v:
+			pairs[i] = r.text(p)
+		case hasVal:
+			pairs[i] = url.QueryEscape(nn) + "=" + url.QueryEscape(nv)
+		default:
+			pairs[i] = url.QueryEscape(nn)
+		}
+	}
+	return strings.Join(pairs, "&")
+}
+
+// isForm reports whether a request body is a form: its Content-Type says
+// so, or it has none that says otherwise (a HAR keeps the type apart from the
+// headers) and the body is name=value pairs.
+func isForm(contentType string, body []byte) bool {
+	mt := strings.ToLower(strings.TrimSpace(contentType))
+	if strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
+		return true
+	}
+	if mt != "" || len(body) == 0 || bytes.ContainsAny(body, " \t\r\n{}[]\"<>") || !bytes.Contains(body, []byte("=")) {
+		return false
+	}
+	_, err := url.ParseQuery(string(body))
+	return err == nil
 }
 
 // fixLength keeps Content-Length right after redaction changed a body's
@@ -391,6 +470,11 @@ func (r *Redactor) buildReplacer() {
 	}
 	if len(r.auth) >= minTextSecret {
 		pairs[r.auth] = secrets.Marker // wherever else it was also seen
+	}
+	for v := range r.headers {
+		if _, ok := pairs[v]; !ok && len(v) >= minTextSecret {
+			pairs[v] = secrets.Marker
+		}
 	}
 	for v := range r.produced {
 		delete(pairs, v) // never replace a replacement

@@ -3,11 +3,13 @@ package recording
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
 )
 
@@ -16,11 +18,11 @@ import (
 var ErrLeak = errors.New("the encoded recording still holds a secret or a JWT that is not synthetic; nothing was written")
 
 // WriteToDir encodes rec as a cassette and writes it into dir (created if
-// needed) as live-<UTC time>.yaml, through a temporary file and a rename, so
-// that a crash never leaves half a file. Before writing, it checks the
-// encoded bytes: if any of secrets (Redactor.Secrets) or a JWT that is not
-// synthetic is in them, it writes nothing and returns ErrLeak. It returns the
-// path written.
+// needed) as live-<UTC time>.yaml, through a temporary file (package
+// fileutil), so that a crash never leaves half a file, and never over an
+// earlier recording. Before writing, it checks the encoded bytes with
+// CheckEncoded: if any of secrets or a JWT that is not synthetic is in them,
+// it writes nothing and returns ErrLeak. It returns the path written.
 func WriteToDir(dir string, rec *Recording, secrets []string) (string, error) {
 	if len(rec.Exchanges) == 0 {
 		return "", errors.New("the run made no exchange to record")
@@ -29,8 +31,8 @@ func WriteToDir(dir string, rec *Recording, secrets []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encoding the recording: %w", err)
 	}
-	if leaks(data, secrets) {
-		return "", ErrLeak
+	if err := CheckEncoded(data, secrets); err != nil {
+		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
@@ -39,45 +41,57 @@ func WriteToDir(dir string, rec *Recording, secrets []string) (string, error) {
 	if rec.Provenance != nil && !rec.Provenance.RecordedAt.IsZero() {
 		stamp = rec.Provenance.RecordedAt.UTC()
 	}
-	tmp, err := os.CreateTemp(dir, ".live-*.yaml.tmp")
-	if err != nil {
-		return "", err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
 	// A recording is meant to be reviewed and committed: readable by all,
-	// like any other file in a checkout (CreateTemp makes it 0600).
-	merr := os.Chmod(tmp.Name(), 0o644)
-	if err := errors.Join(werr, cerr, merr); err != nil {
-		os.Remove(tmp.Name())
-		return "", err
-	}
+	// like any other file in a checkout.
 	base := "live-" + stamp.Format("20060102T150405Z")
 	for i := 1; i < 1000; i++ {
 		name := filepath.Join(dir, base+".yaml")
 		if i > 1 {
 			name = filepath.Join(dir, fmt.Sprintf("%s-%d.yaml", base, i))
 		}
-		if _, err := os.Lstat(name); !errors.Is(err, os.ErrNotExist) {
+		err := fileutil.WriteNew(name, data, 0o644)
+		if errors.Is(err, fs.ErrExist) {
 			continue // never overwrite an earlier recording
 		}
-		if err := os.Rename(tmp.Name(), name); err != nil {
-			os.Remove(tmp.Name())
+		if err != nil {
 			return "", err
 		}
 		return name, nil
 	}
-	os.Remove(tmp.Name())
 	return "", fmt.Errorf("%s already holds 999 recordings named %s*", dir, base)
 }
 
-// leaks reports whether data holds a secret or a foreign JWT.
-func leaks(data []byte, secrets []string) bool {
+// CheckEncoded is the last check before encoded recording bytes reach the
+// disk: it returns ErrLeak if data holds any of secrets (Redactor.Secrets) or
+// a JWT that is not synthetic (leakscan), else nil.
+func CheckEncoded(data []byte, secrets []string) error {
 	text := string(data)
 	for _, s := range secrets {
 		if s != "" && strings.Contains(text, s) {
-			return true
+			return ErrLeak
 		}
 	}
-	return len(leakscan.Scan(data)) > 0
+	if len(leakscan.Scan(data)) > 0 {
+		return ErrLeak
+	}
+	return nil
+}
+
+// Redact returns a redacted copy of rec, any recording (the live prober's, a
+// cassette, a HAR exported from a browser), with a new Redactor for
+// authToken (which may be empty: credential headers teach it their values),
+// and the secrets it removed, for CheckEncoded. The copy keeps rec's path,
+// format and provenance, whose Redacted says what was replaced and whose Note
+// is redacted too.
+func Redact(rec *Recording, authToken string) (*Recording, []string) {
+	r := NewRedactor(authToken)
+	out := &Recording{Path: rec.Path, Format: rec.Format, Exchanges: r.Redact(rec.Exchanges)}
+	if p := rec.Provenance; p != nil {
+		cp := *p
+		cp.Redacted = RedactionNote
+		cp.Note = r.Text(cp.Note)
+		cp.Host = r.Text(cp.Host)
+		out.Provenance = &cp
+	}
+	return out, r.Secrets()
 }

@@ -100,6 +100,29 @@ func HeaderValues(h http.Header) []string {
 	return out
 }
 
+// HeaderParts returns the secret parts of a credential header's value: the
+// value itself, the credential after an authentication scheme ("Bearer
+// abc" gives "abc") and each cookie value ("a=1; b=2" gives "1" and "2"),
+// so that a redactor removes them wherever else they appear.
+func HeaderParts(value string) []string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil
+	}
+	out := []string{value}
+	if scheme, cred, ok := strings.Cut(value, " "); ok && !strings.ContainsAny(scheme, "=;") {
+		out = append(out, strings.TrimSpace(cred))
+	}
+	for _, piece := range strings.Split(value, ";") {
+		if _, v, ok := strings.Cut(piece, "="); ok {
+			if v = strings.Trim(strings.TrimSpace(v), `"`); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // Patterns of secrets in free text.
 var (
 	// JWTCandidate matches three base64url runs joined by dots, the third
