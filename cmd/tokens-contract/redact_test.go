@@ -71,7 +71,7 @@ func (c *harCanaries) har(t *testing.T) []byte {
 	}
 	page := fmt.Sprintf(`{"code":200,"data":[%s,%s,%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":3,"offset":0,"limit":10}}}`,
 		item(1, c.emails[0], c.tokens[0], ""),
-		item(2, c.emails[1], "********", ""),                     // a masked token: token-not-jwt
+		item(2, c.emails[1], "********", ""),                            // a masked token: token-not-jwt
 		item(3, c.emails[2], c.tokens[2], `,"owner":"`+c.emails[2]+`"`)) // an undeclared field: unknown-field
 	reqHeaders := []map[string]string{
 		{"name": "authToken", "value": c.auth},
@@ -92,7 +92,7 @@ func (c *harCanaries) har(t *testing.T) []byte {
 			content["encoding"] = encoding
 		}
 		req := map[string]any{"method": method, "url": u, "httpVersion": "HTTP/2", "headers": reqHeaders,
-			"cookies": []map[string]string{{"name": "session", "value": c.cookie}},
+			"cookies":     []map[string]string{{"name": "session", "value": c.cookie}},
 			"queryString": []map[string]string{{"name": "authToken", "value": c.auth}}, "headersSize": -1, "bodySize": 0}
 		if post != "" {
 			req["postData"] = map[string]any{"mimeType": "application/x-www-form-urlencoded", "text": post,
