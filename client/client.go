@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/internal/baseurl"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 )
 
 // Defaults of a new Client.
@@ -183,7 +184,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent: DefaultUserAgent,
 		maxBody:   DefaultMaxBodyBytes,
 		now:       time.Now,
-		sleep:     sleepContext,
+		sleep:     ctxsleep.Sleep,
 	}
 	var err error
 	if c.server, err = parseBaseURL(DefaultBaseURL); err != nil {

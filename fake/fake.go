@@ -89,7 +89,6 @@
 package fake
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -102,6 +101,7 @@ import (
 	"time"
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -376,7 +376,7 @@ func (s *Server) setRateHeaders(h http.Header, st rateState) {
 // ServeHTTP answers one request; see the package documentation for what it
 // serves.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !sleep(r.Context(), s.opts.Latency) {
+	if ctxsleep.Sleep(r.Context(), s.opts.Latency) != nil {
 		return // the client is gone
 	}
 	now := s.opts.Now()
@@ -409,21 +409,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.list(w, r, now)
 	case op == opDelete:
 		s.delete(w, r)
-	}
-}
-
-// sleep waits d, or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

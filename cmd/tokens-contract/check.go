@@ -6,6 +6,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -38,12 +39,12 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	failOn, err := rf.validate()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(env.stderr, "tokens-contract check: no PATH given (a recording file or a directory of them)")
 		fs.Usage()
-		return exitUsage
+		return exitcode.Usage
 	}
 	recs, loadErrs := recording.LoadPaths(fs.Args())
 	for _, err := range loadErrs {
@@ -52,7 +53,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	checker, err := contract.New(contract.WithSecondOpinion(*second))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	runs := make([][]*contract.Exchange, len(recs))
 	for i, r := range recs {

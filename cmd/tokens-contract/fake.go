@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 )
 
@@ -80,7 +81,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	}
 	usageError := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "tokens-contract fake: "+format+"\n", a...)
-		return exitUsage
+		return exitcode.Usage
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -162,7 +163,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 		return usageError("serving on %s: %v", baseURL, err)
 	}
 	fmt.Fprintln(env.stderr, "tokens-contract fake: stopped")
-	return exitOK
+	return exitcode.OK
 }
 
 // listenURL is the base URL for a listener's address. An unspecified host

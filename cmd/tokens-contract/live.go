@@ -9,6 +9,7 @@ import (
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -77,7 +78,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	usageError := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "tokens-contract live: "+format+"\n", a...)
-		return exitUsage
+		return exitcode.Usage
 	}
 	failOn, err := rf.validate()
 	if err != nil {
@@ -148,7 +149,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	code := rf.emit(env, in)
 	if recordFailed {
-		code = exitUsage
+		code = exitcode.Usage
 	}
 	return code
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 )
 
@@ -49,44 +50,44 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 	case *out == "":
 		fmt.Fprintln(env.stderr, "tokens-contract redact: -o OUT is required")
 		fset.Usage()
-		return exitUsage
+		return exitcode.Usage
 	case fset.NArg() != 1:
 		fmt.Fprintf(env.stderr, "tokens-contract redact: want exactly one PATH (a HAR file or a cassette), got %d\n", fset.NArg())
 		fset.Usage()
-		return exitUsage
+		return exitcode.Usage
 	}
 	in := fset.Arg(0)
 	if fi, err := os.Stat(in); err == nil && fi.IsDir() {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s is a directory; redact takes one recording file\n", in)
-		return exitUsage
+		return exitcode.Usage
 	}
 	if *out != "-" {
 		if _, err := os.Lstat(*out); err == nil {
 			fmt.Fprintf(env.stderr, "tokens-contract redact: %s already exists; redact never replaces a file: choose another -o or remove it\n", *out)
-			return exitUsage
+			return exitcode.Usage
 		}
 	}
 	rec, err := recording.LoadFile(in)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s\n", contract.Scrub(err.Error(), nil))
-		return exitUsage
+		return exitcode.Usage
 	}
 	red, secrets := recording.Redact(rec, env.getenv(envAuthToken))
 	data, err := recording.Encode(red)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: encoding the copy of %s: %s\n", in, contract.Scrub(err.Error(), secrets))
-		return exitUsage
+		return exitcode.Usage
 	}
 	if err := recording.CheckEncoded(data, secrets); err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s: %v\n", in, err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	if *out == "-" {
 		if _, err := env.stdout.Write(data); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract redact: writing to standard output: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
-		return exitOK
+		return exitcode.OK
 	}
 	if err := fileutil.WriteNew(*out, data, 0o644); err != nil {
 		if errors.Is(err, fs.ErrExist) {
@@ -94,8 +95,8 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 		} else {
 			fmt.Fprintf(env.stderr, "tokens-contract redact: cannot write %s: %v\n", *out, errors.Unwrap(err))
 		}
-		return exitUsage
+		return exitcode.Usage
 	}
 	fmt.Fprintf(env.stderr, "tokens-contract redact: wrote %s (%d exchanges)\n", *out, len(red.Exchanges))
-	return exitOK
+	return exitcode.OK
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -123,7 +124,7 @@ func (c *harCanaries) har(t *testing.T) []byte {
 func checkKeys(t *testing.T, path string) []string {
 	t.Helper()
 	code, stdout, stderr := runCLI(t, "check", "--format", "json", path)
-	if code == exitUsage {
+	if code == exitcode.Usage {
 		t.Fatalf("check %s: exit %d: %s", filepath.Base(path), code, stderr)
 	}
 	var keys []string
@@ -142,7 +143,7 @@ func TestRedactHARWritesASafeCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr := runCLI(t, "redact", "-o", out, in)
-	if code != exitOK {
+	if code != exitcode.OK {
 		t.Fatalf("redact: exit %d: %s", code, stderr)
 	}
 	data, err := os.ReadFile(out)
@@ -190,7 +191,7 @@ func TestRedactCassetteKeepsFindingsAndProvenance(t *testing.T) {
 	if _, err := os.Stat(in); err != nil {
 		t.Skipf("fixture missing: %v", err)
 	}
-	if code, _, stderr := runCLI(t, "redact", "-o", out, in); code != exitOK {
+	if code, _, stderr := runCLI(t, "redact", "-o", out, in); code != exitcode.OK {
 		t.Fatalf("redact: exit %d: %s", code, stderr)
 	}
 	rec, err := recording.LoadFile(out)
@@ -210,7 +211,7 @@ func TestRedactToStandardOutput(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "export.har")
 	os.WriteFile(in, c.har(t), 0o600)
 	code, stdout, stderr := runCLI(t, "redact", "-o", "-", in)
-	if code != exitOK {
+	if code != exitcode.OK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if _, err := recording.ParseHAR("stdout.har", []byte(stdout)); err != nil {
@@ -255,8 +256,8 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, _, stderr := runCLI(t, append([]string{"redact"}, tt.args...)...)
-			if code != exitUsage || !strings.Contains(stderr, tt.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr, exitUsage, tt.want)
+			if code != exitcode.Usage || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr, exitcode.Usage, tt.want)
 			}
 		})
 	}
@@ -270,7 +271,7 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 
 func TestRedactHelp(t *testing.T) {
 	code, _, stderr := runCLI(t, "redact", "-h")
-	if code != exitOK {
+	if code != exitcode.OK {
 		t.Errorf("exit %d, want 0", code)
 	}
 	for _, want := range []string{"redact -o OUT PATH", "must not exist", "HAR", "cassette", "Exit codes"} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -37,7 +38,7 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "tokens-contract spec: unexpected argument %q (spec takes no arguments; use -o FILE to write a file)\n", fs.Arg(0))
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	var data []byte
@@ -48,26 +49,26 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 		b, err := openapi.JSON()
 		if err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: rendering the embedded spec as JSON: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
 		data = b
 	default:
 		fmt.Fprintf(env.stderr, "tokens-contract spec: unknown --format %q: want yaml or json\n", *format)
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	if *out == "" || *out == "-" {
 		if _, err := env.stdout.Write(data); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: writing to standard output: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
-		return exitOK
+		return exitcode.OK
 	}
 	// Through a temporary file and a rename, so that a failed write never
 	// leaves a truncated spec behind for the next go generate step to read.
 	if err := fileutil.WriteFile(*out, data, 0o644); err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, errors.Unwrap(err))
-		return exitUsage
+		return exitcode.Usage
 	}
-	return exitOK
+	return exitcode.OK
 }

@@ -64,6 +64,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 )
 
 // Defaults of Config.
@@ -223,7 +224,7 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = ctxsleep.Sleep
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
@@ -240,18 +241,6 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 		cfg: cfg, base: base, client: &c, checker: checker, run: contract.NewPageTracker(),
 		out: &Outcome{BaseURL: base, StartedAt: cfg.Now()},
 	}, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // page is what the plan needs from a list response.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
@@ -42,7 +43,7 @@ func sample(failOn contract.Severity) report.Input {
 
 func TestExitCode(t *testing.T) {
 	in := sample(contract.Breaking)
-	if got := report.ExitCode(in); got != report.ExitInput {
+	if got := report.ExitCode(in); got != exitcode.Usage {
 		t.Errorf("with an unreadable input: %d, want 2", got)
 	}
 	in.Errors = nil
@@ -57,12 +58,12 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 	in.Sources = in.Sources[1:] // the clean run only
-	if got := report.ExitCode(in); got != report.ExitClean {
+	if got := report.ExitCode(in); got != exitcode.OK {
 		t.Errorf("clean: %d", got)
 	}
 	in.Sources = []report.Source{{Results: []contract.Result{{Findings: []contract.Finding{finding(contract.IDSunsetAnnounced, contract.Deprecation, "header Sunset", "m", "s")}}}}}
 	in.FailOn = contract.Additive
-	if got := report.ExitCode(in); got != report.ExitClean {
+	if got := report.ExitCode(in); got != exitcode.OK {
 		t.Errorf("a deprecation with fail-on additive: %d, want 0", got)
 	}
 }
