@@ -47,9 +47,6 @@
 package live
 
 import (
-	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,12 +56,12 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
+	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
 )
 
 // Defaults of Config.
@@ -408,26 +405,16 @@ func (p *prober) describe(ctx context.Context, err error) string {
 // encoding it cannot decode stays, and the Redactor withholds that body.
 func (p *prober) decodeBody(ex *contract.Exchange) {
 	h := ex.Response.Header
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	var r io.ReadCloser
-	var err error
-	switch enc {
-	case "", "identity":
+	enc := httpbody.Normalize(h.Get("Content-Encoding"))
+	if enc == "" {
 		return
-	case "gzip", "x-gzip":
-		r, err = gzip.NewReader(bytes.NewReader(ex.Response.Body))
-	case "deflate":
-		r, err = zlib.NewReader(bytes.NewReader(ex.Response.Body))
-	default:
+	}
+	out, err := httpbody.Decode(enc, ex.Response.Body, p.cfg.MaxBody)
+	switch {
+	case errors.Is(err, httpbody.ErrUnsupported):
 		p.cfg.Logf("%s: the body has Content-Encoding %q, which cannot be decoded; it will be withheld from any recording", ex.Source, enc)
 		return
-	}
-	var out []byte
-	if err == nil {
-		out, err = io.ReadAll(io.LimitReader(r, int64(p.cfg.MaxBody)+1))
-		r.Close()
-	}
-	if err != nil {
+	case err != nil:
 		p.cfg.Logf("%s: the body claims Content-Encoding %q but does not decode; it will be withheld from any recording", ex.Source, enc)
 		return
 	}

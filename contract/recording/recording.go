@@ -2,7 +2,6 @@ package recording
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
 )
 
 // Recording formats.
@@ -253,32 +253,28 @@ func yamlErrorText(err error) string {
 	return msg
 }
 
-// decodeContentEncoding gunzips a body still carrying Content-Encoding: gzip
-// (bounded by contract.DefaultMaxBody), and drops the encoding headers that no longer
-// describe it.
+// decodeContentEncoding decodes a body still carrying its Content-Encoding
+// (package httpbody, bounded by contract.DefaultMaxBody), and drops the
+// encoding headers that no longer describe it. A body marked gzip without
+// the gzip magic number was recorded already decoded (go-vcr and HAR keep
+// decoded text) and is kept.
 func decodeContentEncoding(h http.Header, body []byte) ([]byte, error) {
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	if enc == "" || enc == "identity" {
+	enc := httpbody.Normalize(h.Get("Content-Encoding"))
+	if enc == "" {
 		return body, nil
 	}
-	if enc != "gzip" {
-		return nil, fmt.Errorf("response body has Content-Encoding %.40q, which the loader cannot decode", enc)
-	}
-	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
-		// Recorded already decoded (go-vcr and HAR keep decoded text).
+	if (enc == "gzip" || enc == "x-gzip") && !httpbody.IsGzip(body) {
 		h.Del("Content-Encoding")
 		h.Del("Content-Length")
 		return body, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
-		return nil, errors.New("response body claims gzip but is not gzip")
-	}
-	out, err := io.ReadAll(io.LimitReader(zr, contract.DefaultMaxBody+1))
-	if err != nil {
-		return nil, errors.New("response body is corrupt gzip")
-	}
-	if len(out) > contract.DefaultMaxBody {
+	out, err := httpbody.Decode(enc, body, contract.DefaultMaxBody)
+	switch {
+	case errors.Is(err, httpbody.ErrUnsupported):
+		return nil, fmt.Errorf("response body has Content-Encoding %.40q, which the loader cannot decode", enc)
+	case err != nil:
+		return nil, fmt.Errorf("response body claims Content-Encoding %.40q but does not decode", enc)
+	case len(out) > contract.DefaultMaxBody:
 		return nil, fmt.Errorf("response body decompresses to more than %d bytes", contract.DefaultMaxBody)
 	}
 	h.Del("Content-Encoding")
