@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/b2b-contract/s2s-tokens/internal/baseurl"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -204,7 +206,7 @@ func New(opts ...Option) (*Client, error) {
 		userAgent:   DefaultUserAgent,
 		maxBody:     DefaultMaxBodyBytes,
 		now:         time.Now,
-		sleep:       sleepContext,
+		sleep:       ctxsleep.Sleep,
 		deprecation: make([]deprecationState, len(operations)),
 	}
 	for i, o := range opts {
@@ -275,28 +277,13 @@ func origin(u *url.URL) string {
 	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }
 
-// parseBaseURL checks a base URL and returns it with a trailing "/", the
-// form the generated request builders resolve operation paths against.
+// parseBaseURL checks a base URL by the module's rule (internal/baseurl)
+// and returns it with a trailing "/", the form the generated request builders
+// resolve operation paths against.
 func parseBaseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
+	u, err := baseurl.Parse(raw)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error repeats the URL, which may hold credentials
-		}
-		return "", fmt.Errorf("the base URL is not a URL: %w", err)
-	}
-	switch {
-	case u.User != nil:
-		return "", errors.New("the base URL carries user information; pass credentials with WithAuthToken")
-	case u.Scheme != "https" && u.Scheme != "http":
-		return "", fmt.Errorf("the base URL's scheme is %q; it must be https (or http on a loopback host)", u.Scheme)
-	case u.Host == "":
-		return "", errors.New("the base URL has no host")
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return "", errors.New("the base URL must not have a query or a fragment")
-	case u.Scheme == "http" && !isLoopback(u.Hostname()):
-		return "", fmt.Errorf("the base URL uses http:// with host %q; plain http is allowed only on a loopback host (127.0.0.0/8, ::1, localhost), because the authToken would travel in clear text", u.Hostname())
+		return "", err
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
@@ -305,12 +292,4 @@ func parseBaseURL(raw string) (string, error) {
 		}
 	}
 	return u.String(), nil
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 )
 
 // failThen answers the first n requests with status and hdr, then serves
@@ -174,7 +176,7 @@ func TestCancelDuringWaitReturnsAtOnce(t *testing.T) {
 	waiting := make(chan struct{}, 10)
 	h.client.sleep = func(ctx context.Context, d time.Duration) error {
 		waiting <- struct{}{}
-		return sleepContext(ctx, d)
+		return ctxsleep.Sleep(ctx, d)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

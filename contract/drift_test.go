@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
 // testNow is the clock of every corpus test, so Sunset distances are stable.
@@ -63,7 +64,7 @@ func TestDriftCorpus(t *testing.T) {
 	}
 	for name, dc := range want {
 		t.Run(name, func(t *testing.T) {
-			rec, err := contract.LoadFile(filepath.Join("testdata", "drift", name))
+			rec, err := recording.LoadFile(filepath.Join("testdata", "drift", name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +124,7 @@ func describe(m map[string]contract.Severity) string {
 // file's unrelated request.
 func TestRecordingsPassClean(t *testing.T) {
 	c := newChecker(t, contract.WithSecondOpinion(true))
-	recs, errs := contract.LoadPaths([]string{filepath.Join("testdata", "recordings")})
+	recs, errs := recording.LoadPaths([]string{filepath.Join("testdata", "recordings")})
 	for _, err := range errs {
 		t.Error(err)
 	}

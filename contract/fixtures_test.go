@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -184,8 +185,8 @@ func withRequestBody(ex *contract.Exchange, body any) *contract.Exchange {
 	return ex
 }
 
-func fixtureProvenance(note string) *contract.Provenance {
-	return &contract.Provenance{
+func fixtureProvenance(note string) *recording.Provenance {
+	return &recording.Provenance{
 		RecordedAt:  time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
 		Host:        "api-b2b.bigcommerce.com",
 		SpecVersion: "1.0.0",

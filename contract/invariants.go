@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // pageFacts is what the cross-page invariants need from one list page.
@@ -27,9 +28,9 @@ func (s *check) invariants() {
 	case *tokensapi.TokenList:
 		s.listPage(v)
 	case *tokensapi.CreateTokenResult:
-		jwt := jwtChecker{}
+		jwt := secrets.JWTChecker{}
 		for i, t := range v.Data {
-			if !jwt.valid(t.Token) {
+			if !jwt.Valid(t.Token) {
 				s.add(IDTokenNotJWT, "$.data"+indexPath(i)+".token", "the token is not a JWT (three base64url segments, the first two JSON objects)")
 			}
 		}
@@ -60,7 +61,7 @@ func (s *check) listPage(v *tokensapi.TokenList) {
 	}
 	seen := make(map[int]int, len(v.Data))
 	facts := &pageFacts{offset: req.offset, ids: make([]int, len(v.Data)), total: pg.TotalCount}
-	jwt := jwtChecker{}
+	jwt := secrets.JWTChecker{}
 	for i, t := range v.Data {
 		if j, dup := seen[t.ID]; dup {
 			s.add(IDDuplicateID, "$.data"+indexPath(i)+".id", "id %d appears again; it is also at $.data[%d]", t.ID, j)
@@ -68,7 +69,7 @@ func (s *check) listPage(v *tokensapi.TokenList) {
 			seen[t.ID] = i
 		}
 		facts.ids[i] = t.ID
-		if !jwt.valid(t.Token) {
+		if !jwt.Valid(t.Token) {
 			s.add(IDTokenNotJWT, "$.data"+indexPath(i)+".token", "the token is not a JWT (three base64url segments, the first two JSON objects)")
 		}
 	}

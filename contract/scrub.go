@@ -6,25 +6,11 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 
-	"github.com/b2b-contract/s2s-tokens/client/redact"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Redacted replaces a secret in any message the checker writes.
-const Redacted = redact.Marker
-
-// sensitiveHeaders are request and response headers whose values are
-// credentials.
-var sensitiveHeaders = []string{"authToken", "X-Auth-Token", "Authorization", "Cookie", "Set-Cookie", "X-Store-Hash"}
-
-// sensitiveKey reports whether a JSON member name holds personal data or a
-// credential.
-func sensitiveKey(k string) bool {
-	switch strings.ToLower(k) {
-	case "token", "email", "authtoken", "password", "storehash", "store_hash", "jwt", "secret", "x-auth-token":
-		return true
-	}
-	return false
-}
+const Redacted = secrets.Marker
 
 // secretValues collects, once, every value of the exchange that must never
 // appear in a finding: credential headers, and body members with sensitive
@@ -36,13 +22,11 @@ func (s *check) secretValues() []string {
 	}
 	s.scanned = true
 	set := map[string]bool{}
-	for _, h := range sensitiveHeaders {
-		for _, v := range s.ex.Request.Header.Values(h) {
-			set[v] = true
-		}
-		for _, v := range s.ex.Response.Header.Values(h) {
-			set[v] = true
-		}
+	for _, v := range secrets.HeaderValues(s.ex.Request.Header) {
+		set[v] = true
+	}
+	for _, v := range secrets.HeaderValues(s.ex.Response.Header) {
+		set[v] = true
 	}
 	collectSecrets(s.tree, set, 0)
 	if len(s.ex.Request.Body) > 0 {
@@ -66,7 +50,7 @@ func collectSecrets(v any, set map[string]bool, depth int) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, child := range x {
-			if str, ok := child.(string); ok && sensitiveKey(k) {
+			if str, ok := child.(string); ok && secrets.SensitiveName(k) {
 				set[str] = true
 				// Parts of a secret are secret too: the segments of a JWT.
 				for _, part := range strings.Split(str, ".") {
@@ -98,9 +82,9 @@ func scrubFindings(fs []Finding, secrets []string) {
 }
 
 // Scrub removes from text every listed secret, every JWT-shaped string,
-// every email address and every value of a secret-named member, with the
-// redactor the client uses (client/redact). Reports use it as a last line of
-// defence on anything they print.
-func Scrub(text string, secrets []string) string {
-	return redact.String(text, secrets...)
+// every email address and every value of a secret-named member, by the
+// module's one secrets policy (the redactor the client uses too). Reports
+// use it as a last line of defence on anything they print.
+func Scrub(text string, known []string) string {
+	return secrets.Text(text, known...)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
@@ -125,7 +126,7 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		}
 		in := report.Input{Tool: "test", SpecVersion: "1.0.0", FailOn: contract.Additive,
 			Sources: []report.Source{{Name: "leak.yaml", Results: results}},
-			Errors:  []error{&contract.LoadError{Path: "x.yaml", Err: fmt.Errorf("bad value %s", c.token)}}}
+			Errors:  []error{&recording.LoadError{Path: "x.yaml", Err: fmt.Errorf("bad value %s", c.token)}}}
 		for _, format := range report.Formats {
 			var buf bytes.Buffer
 			if err := report.Write(&buf, format, in); err != nil {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -321,7 +322,7 @@ func generatedTestdata(t *testing.T) map[string][]byte {
 
 func encode(t *testing.T, exs []*contract.Exchange, note string) []byte {
 	t.Helper()
-	b, err := contract.EncodeCassette(&contract.Recording{Exchanges: exs, Provenance: fixtureProvenance(note)})
+	b, err := recording.EncodeCassette(&recording.Recording{Exchanges: exs, Provenance: fixtureProvenance(note)})
 	if err != nil {
 		t.Fatal(err)
 	}

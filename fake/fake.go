@@ -110,6 +110,7 @@ import (
 
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
 	"github.com/b2b-contract/s2s-tokens/generated/tokensserver"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -416,7 +417,7 @@ func (s *Server) setRateHeaders(h http.Header, st rateState) {
 // ServeHTTP answers one request; see the package documentation for what it
 // serves.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !sleep(r.Context(), s.opts.Latency) {
+	if ctxsleep.Sleep(r.Context(), s.opts.Latency) != nil {
 		return // the client is gone
 	}
 	now := s.opts.Now()
@@ -466,21 +467,6 @@ func (s *Server) requestTime(r *http.Request) time.Time {
 		return t
 	}
 	return s.opts.Now()
-}
-
-// sleep waits d, or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // authenticated reports whether the request's authToken is Options.AuthToken

@@ -36,15 +36,10 @@ import (
 
 	"golang.org/x/tools/go/packages"
 
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/specguard"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 	"github.com/b2b-contract/s2s-tokens/openapi/releases"
-)
-
-const (
-	exitOK       = 0
-	exitViolated = 1
-	exitUsage    = 2
 )
 
 // Repository-relative paths the reports name.
@@ -71,17 +66,17 @@ Exit codes: 0 no rule violated, 1 a rule violated, 2 usage error or unreadable i
 func run(args []string, stdout, stderr io.Writer, getenv func(string) string, dir string) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return exitUsage
+		return exitcode.Usage
 	}
 	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
-		return exitOK
+		return exitcode.OK
 	case "spec", "api", "release":
 	default:
 		fmt.Fprintf(stderr, "specguard: unknown command %q\n\n%s", cmd, usage)
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	fs := flag.NewFlagSet("specguard "+cmd, flag.ContinueOnError)
@@ -96,24 +91,24 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, di
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return exitcode.OK
 		}
-		return exitUsage
+		return exitcode.Usage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "specguard %s: unexpected argument %q\n", cmd, fs.Arg(0))
-		return exitUsage
+		return exitcode.Usage
 	}
 	formats, err := parseFormats(format)
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard %s: %v\n", cmd, err)
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	latest, err := releases.Latest()
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	working := specguard.Spec{Name: specPath, Data: openapi.YAML()}
 
@@ -128,7 +123,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, di
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard %s: %v\n", cmd, err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	for _, f := range formats {
 		var werr error
@@ -140,13 +135,13 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, di
 		}
 		if werr != nil {
 			fmt.Fprintf(stderr, "specguard %s: writing the report: %v\n", cmd, werr)
-			return exitUsage
+			return exitcode.Usage
 		}
 	}
 	if report.Failed() {
-		return exitViolated
+		return exitcode.Findings
 	}
-	return exitOK
+	return exitcode.OK
 }
 
 func parseFormats(s string) ([]string, error) {
@@ -227,48 +222,48 @@ func release(dir string, latest releases.Release, working specguard.Spec, stdout
 		report, err := check()
 		if err != nil {
 			fmt.Fprintf(stderr, "specguard release: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
 		if report.Failed() {
 			_ = report.WriteText(stderr)
 			fmt.Fprintf(stderr, "specguard release: not recording %s: fix what the %s check reports first\n", version, report.Subject)
-			return exitViolated
+			return exitcode.Findings
 		}
 	}
 	cfg := &packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedFiles | packages.NeedModule}
 	pkgs, err := packages.Load(cfg, specguard.GeneratedPackage)
 	if err != nil || len(pkgs) != 1 || pkgs[0].Module == nil || len(pkgs[0].Errors) > 0 {
 		fmt.Fprintf(stderr, "specguard release: cannot find package %s in the module at %s: %v\n", specguard.GeneratedPackage, dir, errOf(err, pkgs))
-		return exitUsage
+		return exitcode.Usage
 	}
 	generated := map[string][]byte{}
 	for _, f := range pkgs[0].GoFiles {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			fmt.Fprintf(stderr, "specguard release: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
 		generated[filepath.Base(f)] = src
 	}
 	vs, err := releasedVersions()
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard release: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	if fs := specguard.CheckChangelog(changelogPath, openapi.Changelog(), version, vs); len(fs) > 0 {
 		for _, f := range fs {
 			fmt.Fprintf(stderr, "specguard release: %s:%d: %s: %s\n", f.File, f.Line, f.ID, f.Message)
 		}
-		return exitViolated
+		return exitcode.Findings
 	}
 	root := filepath.Join(pkgs[0].Module.Dir, filepath.FromSlash(releasesPath))
 	out, err := writeRelease(root, latest.Version, version, openapi.YAML(), generated)
 	if err != nil {
 		fmt.Fprintf(stderr, "specguard release: %v\n", err)
-		return exitViolated
+		return exitcode.Findings
 	}
 	fmt.Fprintf(stdout, "recorded release %s in %s\ncommit it, then tag the commit spec/v%s\n", version, out, version)
-	return exitOK
+	return exitcode.OK
 }
 
 func errOf(err error, pkgs []*packages.Package) error {

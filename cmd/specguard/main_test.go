@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/specguard"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 	"github.com/b2b-contract/s2s-tokens/openapi/releases"
@@ -36,8 +37,8 @@ func TestUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runGuard(t, nil, tt.args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d", code, exitUsage)
+			if code != exitcode.Usage {
+				t.Errorf("exit %d, want %d", code, exitcode.Usage)
 			}
 			if stdout != "" {
 				t.Errorf("stdout should be empty on a usage error: %q", stdout)
@@ -47,7 +48,7 @@ func TestUsageErrors(t *testing.T) {
 			}
 		})
 	}
-	if code, stdout, _ := runGuard(t, nil, "help"); code != exitOK || !strings.Contains(stdout, "specguard spec") {
+	if code, stdout, _ := runGuard(t, nil, "help"); code != exitcode.OK || !strings.Contains(stdout, "specguard spec") {
 		t.Errorf("help: exit %d\n%s", code, stdout)
 	}
 }
@@ -56,7 +57,7 @@ func TestSpecAndAPIPassOnTheWorkingTree(t *testing.T) {
 	for _, cmd := range []string{"spec", "api"} {
 		t.Run(cmd, func(t *testing.T) {
 			code, stdout, stderr := runGuard(t, nil, cmd)
-			if code != exitOK {
+			if code != exitcode.OK {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}
 			if !strings.Contains(stdout, ": ok (") || strings.Contains(stdout, "::") {
@@ -71,7 +72,7 @@ func TestFormatDefaultsToGitHubOnActions(t *testing.T) {
 		t.Errorf("parseFormats = %v", f)
 	}
 	code, stdout, _ := runGuard(t, map[string]string{"GITHUB_ACTIONS": "true"}, "spec")
-	if code != exitOK || !strings.Contains(stdout, "spec: ") || !strings.Contains(stdout, ": ok (") {
+	if code != exitcode.OK || !strings.Contains(stdout, "spec: ") || !strings.Contains(stdout, ": ok (") {
 		t.Errorf("on GitHub Actions the text report still comes first: exit %d:\n%s", code, stdout)
 	}
 	// A spec compared with itself has nothing to annotate. (The working spec

@@ -8,6 +8,9 @@ import (
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -50,21 +53,21 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	failOn, err := rf.validate()
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(env.stderr, "tokens-contract check: no PATH given (a recording file or a directory of them)")
 		fs.Usage()
-		return exitUsage
+		return exitcode.Usage
 	}
-	recs, loadErrs := contract.LoadPaths(fs.Args())
+	recs, loadErrs := recording.LoadPaths(fs.Args())
 	for _, err := range loadErrs {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 	}
 	checker, err := contract.New(contract.WithSecondOpinion(*second))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	runs := make([][]*contract.Exchange, len(recs))
 	for i, r := range recs {
@@ -74,16 +77,16 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	if *baselinePath != "" {
 		if ledger, err = baseline.Load(*baselinePath, checker.Operations()); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
-			return exitUsage
+			return exitcode.Usage
 		}
 	}
 	results := checker.CheckSequences(ctx, runs)
 	now := time.Now()
 	applied := ledger.Apply(results, now)
 	if *writeBaseline != "" {
-		if err := writeFileAtomic(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, 30))); err != nil {
+		if err := fileutil.WriteFile(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, 30)), 0o644); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract check: --write-baseline %s: %v\n", *writeBaseline, err)
-			return exitUsage
+			return exitcode.Usage
 		}
 		fmt.Fprintf(env.stderr, "tokens-contract check: drafted %s: write a reason for every entry and confirm its expires date\n", *writeBaseline)
 	}

@@ -8,12 +8,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -86,7 +87,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	}
 	usageError := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "tokens-contract fake: "+format+"\n", a...)
-		return exitUsage
+		return exitcode.Usage
 	}
 	switch {
 	case fs.NArg() > 0:
@@ -134,7 +135,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	}
 	baseURL := listenURL(ln.Addr())
 	if *readyFile != "" {
-		if err := writeFileAtomic(*readyFile, []byte(baseURL+"\n")); err != nil {
+		if err := fileutil.WriteFile(*readyFile, []byte(baseURL+"\n"), 0o644); err != nil {
 			ln.Close()
 			return usageError("--ready-file: %v", err)
 		}
@@ -168,7 +169,7 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 		return usageError("serving on %s: %v", baseURL, err)
 	}
 	fmt.Fprintln(env.stderr, "tokens-contract fake: stopped")
-	return exitOK
+	return exitcode.OK
 }
 
 // listenURL is the base URL for a listener's address. An unspecified host
@@ -182,25 +183,4 @@ func listenURL(a net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
-}
-
-// writeFileAtomic writes data to name through a temporary file in the same
-// directory and a rename, so that a script polling for name never reads it
-// half written.
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
 }

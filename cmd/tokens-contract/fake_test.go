@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -170,7 +171,7 @@ func TestFakeServesAndStops(t *testing.T) {
 		t.Errorf("create with the backend user from the environment: status %d", cresp.StatusCode)
 	}
 
-	if code := stop(); code != exitOK {
+	if code := stop(); code != exitcode.OK {
 		t.Errorf("exit code %d after the context ended, want 0", code)
 	}
 	out := stderr.String()
@@ -211,7 +212,7 @@ func TestFakeFlagsReachTheServer(t *testing.T) {
 			if tt.header != "" && resp.Header.Get(tt.header) == "" {
 				t.Errorf("no %s header", tt.header)
 			}
-			if code := stop(); code != exitOK {
+			if code := stop(); code != exitcode.OK {
 				t.Errorf("exit code %d", code)
 			}
 		})
@@ -254,8 +255,8 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 			}
 			env, stdout, stderr := testEnv(tt.vars)
 			code := run(context.Background(), env, append([]string{"fake"}, args...))
-			if code != exitUsage {
-				t.Errorf("exit code %d, want %d", code, exitUsage)
+			if code != exitcode.Usage {
+				t.Errorf("exit code %d, want %d", code, exitcode.Usage)
 			}
 			if !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("stderr %q does not say %q", scrub(stderr.String(), tt.vars), tt.want)
@@ -269,7 +270,7 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 
 func TestFakeHelp(t *testing.T) {
 	env, _, stderr := testEnv(nil)
-	if code := run(context.Background(), env, []string{"fake", "-h"}); code != exitOK {
+	if code := run(context.Background(), env, []string{"fake", "-h"}); code != exitcode.OK {
 		t.Errorf("fake -h: exit %d, want 0", code)
 	}
 	help := stderr.String()

@@ -9,6 +9,8 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -81,7 +83,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	usageError := func(format string, a ...any) int {
 		fmt.Fprintf(env.stderr, "tokens-contract live: "+format+"\n", a...)
-		return exitUsage
+		return exitcode.Usage
 	}
 	failOn, err := rf.validate()
 	if err != nil {
@@ -140,8 +142,8 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		if len(out.Exchanges) == 0 {
 			logf("nothing to record: no request got a response")
 		} else {
-			r := live.NewRedactor(token)
-			path, err := live.WriteRecording(*record, live.NewRecording(out, r), r.Secrets())
+			r := recording.NewRedactor(token)
+			path, err := recording.WriteToDir(*record, live.NewRecording(out, r), r.Secrets())
 			if err != nil {
 				logf("--record %s: %s", *record, contract.Scrub(err.Error(), r.Secrets()))
 				recordFailed = true
@@ -152,7 +154,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	code := rf.emit(env, in)
 	if recordFailed {
-		code = exitUsage
+		code = exitcode.Usage
 	}
 	return code
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -21,6 +19,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
@@ -98,8 +97,8 @@ func TestLiveRefusesBadInvocations(t *testing.T) {
 			env, stdout, stderr := testEnv(tt.vars)
 			code := run(context.Background(), env, append([]string{"live"}, tt.args...))
 			vars := map[string]string{"token": token, "secret": secret}
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d; stderr: %s", code, exitUsage, scrub(stderr.String(), vars))
+			if code != exitcode.Usage {
+				t.Errorf("exit %d, want %d; stderr: %s", code, exitcode.Usage, scrub(stderr.String(), vars))
 			}
 			if !strings.Contains(stderr.String(), tt.want) {
 				t.Errorf("stderr lacks %q: %s", tt.want, scrub(stderr.String(), vars))
@@ -124,14 +123,14 @@ func TestLiveAgainstStandIns(t *testing.T) {
 		code    int
 		finding string
 	}{
-		{fake.ScenarioNone, nil, exitOK, ""},
-		{fake.ScenarioMaskedToken, nil, exitFindings, "token-not-jwt/breaking"},
-		{fake.ScenarioFieldRemoved, nil, exitFindings, "missing-field/breaking"},
-		{fake.ScenarioEndpointGone, nil, exitFindings, "endpoint-gone/breaking"},
-		{fake.ScenarioUnknownField, nil, exitFindings, "unknown-field/additive"},
-		{fake.ScenarioUnknownField, []string{"--fail-on", "breaking"}, exitOK, "unknown-field/additive"},
-		{fake.ScenarioSunset, nil, exitOK, "sunset-announced/deprecation"},
-		{fake.ScenarioSunset, []string{"--fail-on", "deprecation"}, exitFindings, "sunset-announced/deprecation"},
+		{fake.ScenarioNone, nil, exitcode.OK, ""},
+		{fake.ScenarioMaskedToken, nil, exitcode.Findings, "token-not-jwt/breaking"},
+		{fake.ScenarioFieldRemoved, nil, exitcode.Findings, "missing-field/breaking"},
+		{fake.ScenarioEndpointGone, nil, exitcode.Findings, "endpoint-gone/breaking"},
+		{fake.ScenarioUnknownField, nil, exitcode.Findings, "unknown-field/additive"},
+		{fake.ScenarioUnknownField, []string{"--fail-on", "breaking"}, exitcode.OK, "unknown-field/additive"},
+		{fake.ScenarioSunset, nil, exitcode.OK, "sunset-announced/deprecation"},
+		{fake.ScenarioSunset, []string{"--fail-on", "deprecation"}, exitcode.Findings, "sunset-announced/deprecation"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sc.String()+strings.Join(tt.args, ""), func(t *testing.T) {
@@ -145,7 +144,7 @@ func TestLiveAgainstStandIns(t *testing.T) {
 				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, scrub(stderr.String(), vars))
 			}
 			r := parseReport(t, stdout.String())
-			if r.ExitCode != code && code != exitUsage {
+			if r.ExitCode != code && code != exitcode.Usage {
 				t.Errorf("the report says exit %d, the command %d", r.ExitCode, code)
 			}
 			if tt.finding == "" && len(r.Findings) > 0 {
@@ -186,7 +185,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			if checkCode != liveCode || !slices.Equal(checkReport.ids(), liveReport.ids()) {
 				t.Errorf("live: exit %d %v; check of its recording: exit %d %v", liveCode, liveReport.ids(), checkCode, checkReport.ids())
 			}
-			if sc == fake.ScenarioNone && (checkCode != exitOK || len(checkReport.Findings) > 0) {
+			if sc == fake.ScenarioNone && (checkCode != exitcode.OK || len(checkReport.Findings) > 0) {
 				t.Errorf("a clean recording re-checks with exit %d and %v", checkCode, checkReport.ids())
 			}
 		})
@@ -197,7 +196,7 @@ func TestLiveReadsB2BBaseURL(t *testing.T) {
 	token := "auth-" + synthetic.RandomHex(16)
 	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
 	env, stdout, _ := testEnv(map[string]string{envAuthToken: token, envBaseURL: base})
-	if code := run(context.Background(), env, []string{"live"}); code != exitOK {
+	if code := run(context.Background(), env, []string{"live"}); code != exitcode.OK {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(stdout.String(), "3 exchanges checked") {
@@ -205,7 +204,7 @@ func TestLiveReadsB2BBaseURL(t *testing.T) {
 	}
 	// The flag wins over the environment.
 	env, _, stderr := testEnv(map[string]string{envAuthToken: token, envBaseURL: "http://10.0.0.1"})
-	if code := run(context.Background(), env, []string{"live", "--base-url", base}); code != exitOK {
+	if code := run(context.Background(), env, []string{"live", "--base-url", base}); code != exitcode.OK {
 		t.Errorf("exit %d: %s", code, scrub(stderr.String(), map[string]string{"token": token}))
 	}
 }
@@ -215,8 +214,8 @@ func TestLiveRejectedTokenIsAnError(t *testing.T) {
 	wrong := "wrong-" + synthetic.RandomHex(16)
 	env, stdout, stderr := testEnv(map[string]string{envAuthToken: wrong})
 	code := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json"})
-	if code != exitUsage {
-		t.Errorf("exit %d, want %d: a rejected token checks nothing", code, exitUsage)
+	if code != exitcode.Usage {
+		t.Errorf("exit %d, want %d: a rejected token checks nothing", code, exitcode.Usage)
 	}
 	r := parseReport(t, stdout.String())
 	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "rejected the token with 401") {
@@ -225,17 +224,6 @@ func TestLiveRejectedTokenIsAnError(t *testing.T) {
 	if strings.Contains(stdout.String()+stderr.String(), wrong) {
 		t.Error("the output repeats the token")
 	}
-}
-
-// canaryJWT returns a real-shaped JWT made at run time, not marked
-// synthetic.
-func canaryJWT(email, hash string) string {
-	b64 := base64.RawURLEncoding
-	h := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"k` + synthetic.RandomHex(6) + `"}`))
-	p := b64.EncodeToString([]byte(`{"email":"` + email + `","store_hash":"` + hash + `","db":"default"}`))
-	sig := make([]byte, 32)
-	rand.Read(sig)
-	return h + "." + p + "." + b64.EncodeToString(sig)
 }
 
 // canaryServer answers live's probes with canary secrets in every place a
@@ -252,7 +240,7 @@ func newCanaryServer() *canaryServer {
 	for range 4 {
 		e := "c" + synthetic.RandomHex(4) + "@corp-" + synthetic.RandomHex(3) + ".com"
 		c.emails = append(c.emails, e)
-		c.tokens = append(c.tokens, canaryJWT(e, c.hash))
+		c.tokens = append(c.tokens, synthetic.CanaryJWT(e, c.hash))
 	}
 	return c
 }
@@ -371,8 +359,8 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 			}
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
 			code := run(context.Background(), env, args)
-			if code != exitFindings {
-				t.Errorf("exit %d, want %d (the canary server drifts)", code, exitFindings)
+			if code != exitcode.Findings {
+				t.Errorf("exit %d, want %d (the canary server drifts)", code, exitcode.Findings)
 			}
 			assertNoCanary(t, "stdout", []byte(stdout.String()), secrets)
 			assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
@@ -418,7 +406,7 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 	t.Run("rejected and echoed", func(t *testing.T) {
 		srv := httptest.NewServer(c)
 		defer srv.Close()
-		wrong := canaryJWT(c.emails[0], c.hash) // a real-looking token the server rejects and echoes
+		wrong := synthetic.CanaryJWT(c.emails[0], c.hash) // a real-looking token the server rejects and echoes
 		secrets := c.secrets()
 		secrets["wrong"] = wrong
 		for j, part := range strings.Split(wrong, ".") {
@@ -427,8 +415,8 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 		dir := t.TempDir()
 		env, stdout, stderr := testEnv(map[string]string{envAuthToken: wrong})
 		code := run(context.Background(), env, []string{"live", "--base-url", srv.URL, "--record", dir, "--report", "junit=" + filepath.Join(dir, "j.xml")})
-		if code != exitUsage {
-			t.Errorf("exit %d, want %d", code, exitUsage)
+		if code != exitcode.Usage {
+			t.Errorf("exit %d, want %d", code, exitcode.Usage)
 		}
 		assertNoCanary(t, "stdout", []byte(stdout.String()), secrets)
 		assertNoCanary(t, "stderr", []byte(stderr.String()), secrets)
@@ -456,8 +444,8 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 		defer ln.Close()
 		env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
 		code := run(context.Background(), env, []string{"live", "--base-url", "http://" + ln.Addr().String(), "--format", "json"})
-		if code != exitUsage {
-			t.Errorf("exit %d, want %d", code, exitUsage)
+		if code != exitcode.Usage {
+			t.Errorf("exit %d, want %d", code, exitcode.Usage)
 		}
 		r := parseReport(t, stdout.String())
 		if len(r.Errors) != 1 || !strings.HasPrefix(r.Errors[0].Message, "live GET /backend/tokens: ") {
@@ -478,8 +466,8 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 		dir := t.TempDir()
 		env, stdout, stderr := testEnv(map[string]string{envAuthToken: c.auth})
 		code := run(context.Background(), env, []string{"live", "--base-url", srv.URL, "--format", "json", "--record", dir})
-		if code != exitFindings {
-			t.Errorf("exit %d, want %d", code, exitFindings)
+		if code != exitcode.Findings {
+			t.Errorf("exit %d, want %d", code, exitcode.Findings)
 		}
 		if !slices.Contains(parseReport(t, stdout.String()).ids(), "undocumented-status/breaking") {
 			t.Errorf("the 302 should be an undocumented status")
@@ -498,7 +486,7 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 
 func TestLiveHelp(t *testing.T) {
 	env, stdout, stderr := testEnv(nil)
-	if code := run(context.Background(), env, []string{"live", "-h"}); code != exitOK {
+	if code := run(context.Background(), env, []string{"live", "-h"}); code != exitcode.OK {
 		t.Errorf("live -h: exit %d", code)
 	}
 	for _, want := range []string{envAuthToken, envBaseURL, "https://api-b2b.bigcommerce.com/api/io", "--record", "-budget"} {
@@ -517,7 +505,7 @@ func TestLiveFlagsReachTheRun(t *testing.T) {
 	token := "auth-" + synthetic.RandomHex(16)
 	base := serveFakeHTTP(t, token, 600, fake.ScenarioNone)
 	env, stdout, _ := testEnv(map[string]string{envAuthToken: token})
-	if code := run(context.Background(), env, []string{"live", "--base-url", base, "--budget", "2"}); code != exitOK {
+	if code := run(context.Background(), env, []string{"live", "--base-url", base, "--budget", "2"}); code != exitcode.OK {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(stdout.String(), "2 exchanges checked") {
@@ -536,8 +524,8 @@ func TestLiveRecordFailureIsAnError(t *testing.T) {
 	}
 	env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
 	code := run(context.Background(), env, []string{"live", "--base-url", base, "--record", file})
-	if code != exitUsage {
-		t.Errorf("exit %d, want %d", code, exitUsage)
+	if code != exitcode.Usage {
+		t.Errorf("exit %d, want %d", code, exitcode.Usage)
 	}
 	if !strings.Contains(stderr.String(), "--record "+file) || !strings.Contains(stdout.String(), "PASS") {
 		t.Errorf("stderr %q; stdout %q", scrub(stderr.String(), map[string]string{"token": token}), stdout.String())

@@ -23,13 +23,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-)
 
-// Exit codes shared by every command.
-const (
-	exitOK       = 0
-	exitFindings = 1
-	exitUsage    = 2
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 )
 
 // command is one subcommand of the CLI.
@@ -47,13 +42,14 @@ type environment struct {
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, fake.go, spec.go).
+// its own file (check.go, live.go, fake.go, spec.go, redact.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
 		fakeCommand(),
 		specCommand(),
+		redactCommand(),
 	}
 }
 
@@ -75,11 +71,11 @@ func newFlagSet(env *environment, name, synopsis, description string) *flag.Flag
 func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 	switch err := fs.Parse(args); {
 	case err == nil:
-		return exitOK, true
+		return exitcode.OK, true
 	case errors.Is(err, flag.ErrHelp):
-		return exitOK, false
+		return exitcode.OK, false
 	default:
-		return exitUsage, false
+		return exitcode.Usage, false
 	}
 }
 
@@ -94,12 +90,12 @@ func main() {
 func run(ctx context.Context, env *environment, args []string) int {
 	if len(args) == 0 {
 		usage(env.stderr)
-		return exitUsage
+		return exitcode.Usage
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
 		usage(env.stdout)
-		return exitOK
+		return exitcode.OK
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -108,7 +104,7 @@ func run(ctx context.Context, env *environment, args []string) int {
 	}
 	fmt.Fprintf(env.stderr, "tokens-contract: unknown command %q\n\n", args[0])
 	usage(env.stderr)
-	return exitUsage
+	return exitcode.Usage
 }
 
 func usage(w io.Writer) {

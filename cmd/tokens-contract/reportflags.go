@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
@@ -47,13 +48,13 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 	code := report.ExitCode(in)
 	if err := report.Write(env.stdout, r.format, in); err != nil {
 		fmt.Fprintf(env.stderr, "%s: writing the report: %v\n", in.Tool, err)
-		return exitUsage
+		return exitcode.Usage
 	}
 	for _, spec := range r.reports {
 		format, file, _ := strings.Cut(spec, "=")
 		if err := writeReportFile(file, format, in); err != nil {
 			fmt.Fprintf(env.stderr, "%s: --report %s: %v\n", in.Tool, file, err)
-			code = exitUsage
+			code = exitcode.Usage
 		}
 	}
 	return code

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -39,7 +38,7 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "tokens-contract spec: unexpected argument %q (spec takes no arguments; use -o FILE to write a file)\n", fs.Arg(0))
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	var data []byte
@@ -50,71 +49,26 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 		b, err := openapi.JSON()
 		if err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: rendering the embedded spec as JSON: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
 		data = b
 	default:
 		fmt.Fprintf(env.stderr, "tokens-contract spec: unknown --format %q: want yaml or json\n", *format)
-		return exitUsage
+		return exitcode.Usage
 	}
 
 	if *out == "" || *out == "-" {
 		if _, err := env.stdout.Write(data); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: writing to standard output: %v\n", err)
-			return exitUsage
+			return exitcode.Usage
 		}
-		return exitOK
+		return exitcode.OK
 	}
-	if err := writeSpecFile(*out, data); err != nil {
-		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, err)
-		return exitUsage
+	// Through a temporary file and a rename, so that a failed write never
+	// leaves a truncated spec behind for the next go generate step to read.
+	if err := fileutil.WriteFile(*out, data, 0o644); err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, errors.Unwrap(err))
+		return exitcode.Usage
 	}
-	return exitOK
-}
-
-// writeSpecFile writes data to a temporary file beside name and renames it
-// into place, so that a failed write never leaves a truncated spec behind for
-// the next go generate step to read. Errors leave out the temporary file's
-// name: the caller names the file the user asked for.
-func writeSpecFile(name string, data []byte) (err error) {
-	if fi, statErr := os.Stat(name); statErr == nil && fi.IsDir() {
-		return errors.New("it is a directory")
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
-	if err != nil {
-		return bareError(err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return bareError(err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return bareError(err)
-	}
-	if err = tmp.Close(); err != nil {
-		return bareError(err)
-	}
-	if err = os.Rename(tmp.Name(), name); err != nil {
-		return bareError(err)
-	}
-	return nil
-}
-
-// bareError drops the path from an *fs.PathError or *os.LinkError, whose path
-// is the temporary file's, and keeps the cause ("permission denied").
-func bareError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
+	return exitcode.OK
 }

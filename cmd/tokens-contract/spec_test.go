@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -38,7 +39,7 @@ func TestSpecPrintsTheEmbeddedSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.args...)
-			if code != exitOK {
+			if code != exitcode.OK {
 				t.Fatalf("exit code %d, want 0; stderr: %s", code, stderr)
 			}
 			if stderr != "" {
@@ -53,7 +54,7 @@ func TestSpecPrintsTheEmbeddedSpec(t *testing.T) {
 
 func TestSpecJSONIsJSONOfTheSameVersion(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "spec", "--format", "json")
-	if code != exitOK {
+	if code != exitcode.OK {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr)
 	}
 	var doc struct {
@@ -87,7 +88,7 @@ func TestSpecWritesFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			code, stdout, stderr := runCLI(t, "spec", "-o", name, "--format", format)
-			if code != exitOK {
+			if code != exitcode.OK {
 				t.Fatalf("exit code %d; stderr: %s", code, stderr)
 			}
 			if stdout != "" || stderr != "" {
@@ -132,8 +133,8 @@ func TestSpecUsageErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, tt.args...)
-			if code != exitUsage {
-				t.Errorf("exit code %d, want %d", code, exitUsage)
+			if code != exitcode.Usage {
+				t.Errorf("exit code %d, want %d", code, exitcode.Usage)
 			}
 			if stdout != "" {
 				t.Errorf("nothing should reach stdout on a usage error, got %d bytes", len(stdout))
@@ -149,7 +150,7 @@ func TestSpecUsageErrors(t *testing.T) {
 
 func TestSpecHelp(t *testing.T) {
 	code, _, stderr := runCLI(t, "spec", "-h")
-	if code != exitOK {
+	if code != exitcode.OK {
 		t.Errorf("spec -h: exit code %d, want 0", code)
 	}
 	for _, w := range []string{"spec [-o FILE] [--format yaml|json]", "-format", "-o FILE", "byte for byte"} {
@@ -158,7 +159,7 @@ func TestSpecHelp(t *testing.T) {
 		}
 	}
 	code, stdout, _ := runCLI(t, "help")
-	if code != exitOK || !strings.Contains(stdout, "spec ") {
+	if code != exitcode.OK || !strings.Contains(stdout, "spec ") {
 		t.Errorf("help (exit %d) does not list the spec command:\n%s", code, stdout)
 	}
 }
@@ -170,7 +171,7 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken p
 func TestSpecReportsStdoutFailure(t *testing.T) {
 	var stderr bytes.Buffer
 	env := &environment{stdout: failingWriter{}, stderr: &stderr, getenv: func(string) string { return "" }}
-	if code := run(context.Background(), env, []string{"spec"}); code == exitOK {
+	if code := run(context.Background(), env, []string{"spec"}); code == exitcode.OK {
 		t.Fatal("a failed write to stdout must not exit 0")
 	}
 	if !strings.Contains(stderr.String(), "standard output") || !strings.Contains(stderr.String(), "broken pipe") {
@@ -192,7 +193,7 @@ func TestSpecUnwritableFileKeepsOldContent(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = os.Chmod(dir, 0o755) })
 	code, _, stderr := runCLI(t, "spec", "-o", name)
-	if code != exitUsage || !strings.Contains(stderr, "cannot write "+name) {
+	if code != exitcode.Usage || !strings.Contains(stderr, "cannot write "+name) {
 		t.Errorf("exit %d, stderr %q; want exit 2 naming %s", code, stderr, name)
 	}
 	if got, _ := os.ReadFile(name); string(got) != "old" {

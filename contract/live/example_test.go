@@ -1,6 +1,7 @@
 package live_test
 
 import (
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 
 	"context"
@@ -39,13 +40,13 @@ func ExampleProbe() {
 
 	dir, _ := os.MkdirTemp("", "recordings")
 	defer os.RemoveAll(dir)
-	r := live.NewRedactor(token)
-	path, err := live.WriteRecording(dir, live.NewRecording(out, r), r.Secrets())
+	r := recording.NewRedactor(token)
+	path, err := recording.WriteToDir(dir, live.NewRecording(out, r), r.Secrets())
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	rec, _ := contract.LoadFile(path)
+	rec, _ := recording.LoadFile(path)
 	fmt.Println(filepath.Ext(path), len(rec.Exchanges), "exchanges recorded, with the current spec version:", rec.Provenance.SpecVersion == openapi.Version())
 	// Output:
 	// live GET /backend/tokens: 200 token-not-jwt(breaking)
@@ -70,5 +71,5 @@ func ExampleParseBaseURL() {
 	// Output:
 	// ok: https://api-b2b.bigcommerce.com/api/io
 	// ok: http://127.0.0.1:8080
-	// refused: the base URL "http://api-b2b.bigcommerce.com/api/io" is plain http to a host that is not loopback; the token would cross the network unencrypted: use https (http is allowed for 127.0.0.1, ::1 and localhost only)
+	// refused: the base URL is plain http to host "api-b2b.bigcommerce.com", which is not a loopback address: the token would cross the network unencrypted; use https (plain http is allowed for 127.0.0.0/8, ::1 and localhost only)
 }

@@ -45,13 +45,10 @@
 // gzip before anything reads the body; a body still encoded is decoded here
 // or withheld from recordings. Bodies are read up to the checker's limit.
 // Exchanges returned by Probe hold the real token and data: pass them through
-// a Redactor before they go anywhere.
+// a recording.Redactor before they go anywhere (NewRecording does).
 package live
 
 import (
-	"bytes"
-	"compress/gzip"
-	"compress/zlib"
 	"context"
 	"encoding/json"
 	"errors"
@@ -61,12 +58,13 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/openapi"
+	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
+	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
 )
 
 // Defaults of Config.
@@ -232,7 +230,7 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = ctxsleep.Sleep
 	}
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
@@ -250,18 +248,6 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 		client: &c, checker: checker, run: contract.NewPageTracker(),
 		out: &Outcome{BaseURL: base, StartedAt: cfg.Now()},
 	}, nil
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // page is what the plan needs from a list response.
@@ -429,26 +415,16 @@ func (p *prober) describe(ctx context.Context, err error) string {
 // encoding it cannot decode stays, and the Redactor withholds that body.
 func (p *prober) decodeBody(ex *contract.Exchange) {
 	h := ex.Response.Header
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	var r io.ReadCloser
-	var err error
-	switch enc {
-	case "", "identity":
+	enc := httpbody.Normalize(h.Get("Content-Encoding"))
+	if enc == "" {
 		return
-	case "gzip", "x-gzip":
-		r, err = gzip.NewReader(bytes.NewReader(ex.Response.Body))
-	case "deflate":
-		r, err = zlib.NewReader(bytes.NewReader(ex.Response.Body))
-	default:
+	}
+	out, err := httpbody.Decode(enc, ex.Response.Body, p.cfg.MaxBody)
+	switch {
+	case errors.Is(err, httpbody.ErrUnsupported):
 		p.cfg.Logf("%s: the body has Content-Encoding %q, which cannot be decoded; it will be withheld from any recording", ex.Source, enc)
 		return
-	}
-	var out []byte
-	if err == nil {
-		out, err = io.ReadAll(io.LimitReader(r, int64(p.cfg.MaxBody)+1))
-		r.Close()
-	}
-	if err != nil {
+	case err != nil:
 		p.cfg.Logf("%s: the body claims Content-Encoding %q but does not decode; it will be withheld from any recording", ex.Source, enc)
 		return
 	}

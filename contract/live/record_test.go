@@ -3,14 +3,17 @@ package live_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/fake"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 	"github.com/b2b-contract/s2s-tokens/openapi"
@@ -27,10 +30,10 @@ func TestRecordingRechecksTheSame(t *testing.T) {
 			token := "auth-" + synthetic.RandomHex(16)
 			srv := serveFake(t, token, 260, sc)
 			out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: token})
-			r := live.NewRedactor(token)
-			path, err := live.WriteRecording(t.TempDir(), live.NewRecording(out, r), r.Secrets())
+			r := recording.NewRedactor(token)
+			path, err := recording.WriteToDir(t.TempDir(), live.NewRecording(out, r), r.Secrets())
 			if err != nil {
-				t.Fatalf("WriteRecording: %v", err)
+				t.Fatalf("WriteToDir: %v", err)
 			}
 			data, err := os.ReadFile(path)
 			if err != nil {
@@ -39,13 +42,13 @@ func TestRecordingRechecksTheSame(t *testing.T) {
 			if strings.Contains(string(data), token) {
 				t.Error("the recording holds the auth token")
 			}
-			rec, err := contract.LoadFile(path)
+			rec, err := recording.LoadFile(path)
 			if err != nil {
 				t.Fatalf("the recording does not load: %v", err)
 			}
 			p := rec.Provenance
 			if p == nil || p.Host != srv.Listener.Addr().String() || p.SpecVersion != openapi.Version() ||
-				!strings.HasPrefix(p.ToolVersion, "tokens-contract ") || p.Redacted != live.RedactionNote ||
+				!strings.HasPrefix(p.ToolVersion, "tokens-contract ") || p.Redacted != recording.RedactionNote ||
 				!p.RecordedAt.Equal(out.StartedAt.Truncate(time.Second)) {
 				t.Errorf("provenance %+v", p)
 			}
@@ -68,15 +71,15 @@ func TestRecordingRechecksTheSame(t *testing.T) {
 	}
 }
 
-func TestWriteRecording(t *testing.T) {
+func TestWriteToDir(t *testing.T) {
 	token := "auth-" + synthetic.RandomHex(16)
 	srv := serveFake(t, token, 3, fake.ScenarioNone)
 	out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: token})
 	dir := filepath.Join(t.TempDir(), "new", "dir")
 
-	r := live.NewRedactor(token)
+	r := recording.NewRedactor(token)
 	rec := live.NewRecording(out, r)
-	first, err := live.WriteRecording(dir, rec, r.Secrets())
+	first, err := recording.WriteToDir(dir, rec, r.Secrets())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +89,7 @@ func TestWriteRecording(t *testing.T) {
 	if fi, err := os.Stat(first); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Errorf("stat: %v, mode %v; want 0644", err, fi.Mode())
 	}
-	second, err := live.WriteRecording(dir, rec, r.Secrets())
+	second, err := recording.WriteToDir(dir, rec, r.Secrets())
 	if err != nil || filepath.Base(second) != "live-20261126T090000Z-2.yaml" {
 		t.Errorf("a second recording of the same second: %s, %v; want a new name, never an overwrite", second, err)
 	}
@@ -97,26 +100,42 @@ func TestWriteRecording(t *testing.T) {
 
 	// The last check before the disk: a secret that is somehow still in the
 	// encoded bytes stops the write.
-	leaky := live.NewRecording(out, live.NewRedactor(token))
+	leaky := live.NewRecording(out, recording.NewRedactor(token))
 	leaky.Exchanges[0].Response.Header.Set("X-Leak", token)
-	if _, err := live.WriteRecording(dir, leaky, []string{token}); !errors.Is(err, live.ErrLeak) {
+	if _, err := recording.WriteToDir(dir, leaky, []string{token}); !errors.Is(err, recording.ErrLeak) {
 		t.Errorf("a leaking recording: %v, want ErrLeak", err)
 	}
-	foreign := live.NewRecording(out, live.NewRedactor(token))
-	foreign.Exchanges[0].Response.Header.Set("X-Leak", canaryJWT(canaryEmail(), "abc"))
-	if _, err := live.WriteRecording(dir, foreign, nil); !errors.Is(err, live.ErrLeak) {
+	foreign := live.NewRecording(out, recording.NewRedactor(token))
+	foreign.Exchanges[0].Response.Header.Set("X-Leak", synthetic.CanaryJWT(synthetic.CanaryEmail(), "abc"))
+	if _, err := recording.WriteToDir(dir, foreign, nil); !errors.Is(err, recording.ErrLeak) {
 		t.Errorf("a recording with a foreign JWT: %v, want ErrLeak", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
 		t.Errorf("%d files after refused writes, want 2", len(entries))
 	}
 
-	if _, err := live.WriteRecording(dir, &contract.Recording{}, nil); err == nil {
+	if _, err := recording.WriteToDir(dir, &recording.Recording{}, nil); err == nil {
 		t.Error("an empty recording was written")
 	}
 	file := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(file, nil, 0o644)
-	if _, err := live.WriteRecording(file, rec, nil); err == nil {
+	if _, err := recording.WriteToDir(file, rec, nil); err == nil {
 		t.Error("writing into a path that is a file succeeded")
 	}
+}
+
+// findingKeys lists results' findings as "#exchange id severity path",
+// sorted, for comparing two checks of the same exchanges.
+func findingKeys(results []contract.Result) []string {
+	var keys []string
+	for i, r := range results {
+		for _, f := range r.Findings {
+			keys = append(keys, fmt.Sprintf("#%d %s %s %s", i, f.ID, f.Severity, f.Path))
+		}
+		if r.Skipped {
+			keys = append(keys, fmt.Sprintf("#%d skipped", i))
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/overlay"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -21,7 +22,7 @@ const driftDir = "../testdata/drift"
 var embedded = sync.OnceValues(func() (*contract.Checker, error) { return contract.New() })
 
 // check checks one recording with c and returns its evidence.
-func check(t *testing.T, c *contract.Checker, rec *contract.Recording) []overlay.Evidence {
+func check(t *testing.T, c *contract.Checker, rec *recording.Recording) []overlay.Evidence {
 	t.Helper()
 	results := c.CheckSequence(context.Background(), rec.Exchanges)
 	ev := make([]overlay.Evidence, len(results))
@@ -56,7 +57,7 @@ func TestRoundTripOverTheDriftCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs := contract.LoadPaths([]string{driftDir})
+	recs, errs := recording.LoadPaths([]string{driftDir})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -126,7 +127,7 @@ func TestSuggestNewField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recs, errs := contract.LoadPaths([]string{filepath.Join(driftDir, "field-added-item.yaml")})
+	recs, errs := recording.LoadPaths([]string{filepath.Join(driftDir, "field-added-item.yaml")})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

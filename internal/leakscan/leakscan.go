@@ -21,7 +21,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -39,10 +39,11 @@ func (h Hit) String() string {
 	return fmt.Sprintf("line %d: a JWT that is not synthetic (%s)", h.Line, h.Where)
 }
 
-var (
-	jwtRun    = regexp.MustCompile(`[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
-	base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{40,}={0,2}`)
-)
+// base64Run matches a run long enough to hide a JWT in base64.
+var base64Run = regexp.MustCompile(`[A-Za-z0-9+/_-]{40,}={0,2}`)
+
+// jwtRun is the policy's pattern of JWT candidates.
+var jwtRun = secrets.JWTCandidate
 
 // maxDecoded bounds how much a base64 run or its gzip content may expand to.
 const maxDecoded = 16 << 20
@@ -77,10 +78,10 @@ func Scan(data []byte) []Hit {
 	return hits
 }
 
-// IsForeignJWT reports whether s is JWT-shaped (contract.LooksLikeJWT) and
+// IsForeignJWT reports whether s is JWT-shaped (secrets.LooksLikeJWT) and
 // not synthetic.
 func IsForeignJWT(s string) bool {
-	return contract.LooksLikeJWT(s) && !synthetic.IsJWT(s)
+	return secrets.LooksLikeJWT(s) && !synthetic.IsJWT(s)
 }
 
 func decodeBase64(run []byte) ([]byte, bool) {

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/ghannot"
 )
 
 func writeText(w io.Writer, in Input) error {
@@ -299,31 +301,31 @@ func writeGitHub(w io.Writer, in Input) error {
 		case contract.Additive, contract.Deprecation:
 			level = "warning"
 		}
-		props := "title=" + ghProperty(f.ID+" ("+f.Severity.String()+")")
+		props := "title=" + ghannot.Property(f.ID+" ("+f.Severity.String()+")")
 		if file := sourceFile(clean(f.Source)); file != "" {
-			props = "file=" + ghProperty(file) + lineProperty(f.Source) + "," + props
+			props = "file=" + ghannot.Property(file) + lineProperty(f.Source) + "," + props
 		}
 		msg := fmt.Sprintf("%s at %s: %s [%s] What to do: %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), advice(f.ID))
-		fmt.Fprintf(b, "::%s %s::%s\n", level, props, ghData(msg))
+		fmt.Fprintf(b, "::%s %s::%s\n", level, props, ghannot.Data(msg))
 	}
 	for _, f := range accepted(in) {
-		props := "title=" + ghProperty(f.ID+" (accepted)")
+		props := "title=" + ghannot.Property(f.ID+" (accepted)")
 		if file := sourceFile(clean(f.Source)); file != "" {
-			props = "file=" + ghProperty(file) + "," + props
+			props = "file=" + ghannot.Property(file) + "," + props
 		}
 		msg := fmt.Sprintf("%s at %s: %s [%s] %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), clean(acceptance(f.Accepted)))
-		fmt.Fprintf(b, "::notice %s::%s\n", props, ghData(msg))
+		fmt.Fprintf(b, "::notice %s::%s\n", props, ghannot.Data(msg))
 	}
 	for _, err := range sortedErrors(in.Errors) {
 		p, m := errorText(err)
-		props := "title=" + ghProperty("unreadable input")
+		props := "title=" + ghannot.Property("unreadable input")
 		if p != "" {
-			props = "file=" + ghProperty(p) + "," + props
+			props = "file=" + ghannot.Property(p) + "," + props
 		}
-		fmt.Fprintf(b, "::error %s::%s\n", props, ghData(m))
+		fmt.Fprintf(b, "::error %s::%s\n", props, ghannot.Data(m))
 	}
 	s := Summarize(in)
-	fmt.Fprintf(b, "::notice title=%s::%s\n", ghProperty(in.Tool), ghData(fmt.Sprintf(
+	fmt.Fprintf(b, "::notice title=%s::%s\n", ghannot.Property(in.Tool), ghannot.Data(fmt.Sprintf(
 		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
 		plural(s.Exchanges, "exchange"), s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
 	return b.Flush()
@@ -340,25 +342,15 @@ func lineProperty(source string) string {
 	return ""
 }
 
-// ghData escapes a workflow command's message.
-func ghData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// ghProperty escapes a workflow command property value.
-func ghProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
-}
-
 // writeMarkdown writes a summary for a CI job page ($GITHUB_STEP_SUMMARY).
 func writeMarkdown(w io.Writer, in Input) error {
 	b := bufio.NewWriter(w)
 	s := Summarize(in)
 	icon := "✅"
 	switch ExitCode(in) {
-	case ExitFindings:
+	case exitcode.Findings:
 		icon = "❌"
-	case ExitInput:
+	case exitcode.Usage:
 		icon = "⚠️"
 	}
 	fmt.Fprintf(b, "## %s %s\n\n", icon, mdEscape(in.Tool))

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 )
 
 // Formats lists the supported report formats.
@@ -89,23 +91,16 @@ func Summarize(in Input) Summary {
 	return s
 }
 
-// Exit codes, as the CLI contract defines them.
-const (
-	ExitClean    = 0
-	ExitFindings = 1
-	ExitInput    = 2
-)
-
 // ExitCode is 2 when an input was unreadable, 1 when a finding is at or
 // above FailOn, else 0.
 func ExitCode(in Input) int {
 	if len(in.Errors) > 0 {
-		return ExitInput
+		return exitcode.Usage
 	}
 	if failing(in) > 0 {
-		return ExitFindings
+		return exitcode.Findings
 	}
-	return ExitClean
+	return exitcode.OK
 }
 
 func failing(in Input) int {
@@ -195,7 +190,7 @@ func clean(s string) string { return contract.Scrub(s, nil) }
 
 // errorText renders a load error safely.
 func errorText(err error) (path, msg string) {
-	var le *contract.LoadError
+	var le *recording.LoadError
 	if errors.As(err, &le) {
 		return clean(le.Path), clean(le.Err.Error())
 	}
@@ -240,9 +235,9 @@ func advice(id string) string {
 
 func verdict(in Input) string {
 	switch ExitCode(in) {
-	case ExitInput:
+	case exitcode.Usage:
 		return "ERROR: some inputs could not be read"
-	case ExitFindings:
+	case exitcode.Findings:
 		return fmt.Sprintf("FAIL: %s at or above %s", plural(failing(in), "finding"), in.FailOn)
 	}
 	return fmt.Sprintf("PASS: nothing at or above %s", in.FailOn)

@@ -14,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
@@ -39,13 +41,13 @@ func sample(failOn contract.Severity) report.Input {
 			}},
 			{Name: "recordings/b.yaml", Results: []contract.Result{{Source: "recordings/b.yaml#0", Method: "DELETE", Path: "/auth/backend", Status: 200, Findings: []contract.Finding{}}}},
 		},
-		Errors: []error{&contract.LoadError{Path: "bad.har", Err: errors.New("not a HAR file: invalid JSON at byte 3")}},
+		Errors: []error{&recording.LoadError{Path: "bad.har", Err: errors.New("not a HAR file: invalid JSON at byte 3")}},
 	}
 }
 
 func TestExitCode(t *testing.T) {
 	in := sample(contract.Breaking)
-	if got := report.ExitCode(in); got != report.ExitInput {
+	if got := report.ExitCode(in); got != exitcode.Usage {
 		t.Errorf("with an unreadable input: %d, want 2", got)
 	}
 	in.Errors = nil
@@ -60,12 +62,12 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 	in.Sources = in.Sources[1:] // the clean run only
-	if got := report.ExitCode(in); got != report.ExitClean {
+	if got := report.ExitCode(in); got != exitcode.OK {
 		t.Errorf("clean: %d", got)
 	}
 	in.Sources = []report.Source{{Results: []contract.Result{{Findings: []contract.Finding{finding(contract.IDSunsetAnnounced, contract.Deprecation, "header Sunset", "m", "s")}}}}}
 	in.FailOn = contract.Additive
-	if got := report.ExitCode(in); got != report.ExitClean {
+	if got := report.ExitCode(in); got != exitcode.OK {
 		t.Errorf("a deprecation with fail-on additive: %d, want 0", got)
 	}
 }
@@ -262,7 +264,7 @@ func TestMarkdownRendersRecordedTextAsCode(t *testing.T) {
 			Source: "rec.yaml#0", Method: "GET", Path: "/backend/tokens", Status: 200,
 			Findings: []contract.Finding{finding(contract.IDDeprecationLink, contract.Deprecation, "header Link", "Link "+hostile, "rec.yaml#0 "+hostile)},
 		}}}},
-		Errors: []error{&contract.LoadError{Path: "x.har", Err: errors.New(hostile)}},
+		Errors: []error{&recording.LoadError{Path: "x.har", Err: errors.New(hostile)}},
 	}
 	md := render(t, "markdown", in)
 	var html bytes.Buffer
@@ -288,7 +290,7 @@ func TestAcceptedFindings(t *testing.T) {
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: "1.0.0", FailOn: contract.Additive,
 		Sources: []report.Source{{Name: "rec.yaml", Results: []contract.Result{{Source: "rec.yaml#0", Method: "GET", Path: "/backend/tokens", Status: 200, Findings: []contract.Finding{acc}}}}},
 		Extra:   []contract.Finding{unused}}
-	if code := report.ExitCode(in); code != report.ExitClean {
+	if code := report.ExitCode(in); code != exitcode.OK {
 		t.Fatalf("exit %d with only an accepted breaking finding, want 0", code)
 	}
 	s := report.Summarize(in)
@@ -315,7 +317,7 @@ func TestAcceptedFindings(t *testing.T) {
 
 	// An expired entry is a breaking finding of its own: the run fails.
 	in.Extra = append(in.Extra, finding(contract.IDBaselineExpired, contract.Breaking, "$.data[*].email", "expired", "accepted.yaml#L20"))
-	if code := report.ExitCode(in); code != report.ExitFindings {
+	if code := report.ExitCode(in); code != exitcode.Findings {
 		t.Errorf("exit %d with an expired baseline entry, want 1", code)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 )
 
 // sarifInformationURI is where the tool's documentation lives, for the
@@ -79,7 +80,7 @@ func writeSARIF(w io.Writer, in Input) error {
 					WithRegion(sarif.NewRegion().WithStartLine(a.Line))))})
 		}
 	}
-	inv := sarif.NewInvocation().WithExecutionSuccessful(ExitCode(in) != ExitInput)
+	inv := sarif.NewInvocation().WithExecutionSuccessful(ExitCode(in) != exitcode.Usage)
 	inv.WithExitCode(ExitCode(in))
 	for _, err := range sortedErrors(in.Errors) {
 		p, m := errorText(err)

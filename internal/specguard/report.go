@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/b2b-contract/s2s-tokens/internal/ghannot"
 )
 
 // Level says how much a change matters to consumers.
@@ -170,9 +172,9 @@ func (f Finding) messageWithWhere() string {
 }
 
 func writeAnnotation(b *strings.Builder, kind, title string, f Finding, msg string) {
-	params := []string{"title=" + escapeProperty(title)}
+	params := []string{"title=" + ghannot.Property(title)}
 	if f.File != "" {
-		params = append(params, "file="+escapeProperty(f.File))
+		params = append(params, "file="+ghannot.Property(f.File))
 		if f.Line > 0 {
 			params = append(params, fmt.Sprintf("line=%d", f.Line))
 		}
@@ -180,17 +182,5 @@ func writeAnnotation(b *strings.Builder, kind, title string, f Finding, msg stri
 			params = append(params, fmt.Sprintf("col=%d", f.Column))
 		}
 	}
-	fmt.Fprintf(b, "::%s %s::%s\n", kind, strings.Join(params, ","), escapeData(msg))
-}
-
-// escapeData escapes an annotation's message per GitHub's workflow-command
-// rules; '%' goes first so that the escapes it introduces stay intact.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// escapeProperty escapes an annotation property value (title, file), which
-// also may not contain ':' or ','.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+	fmt.Fprintf(b, "::%s %s::%s\n", kind, strings.Join(params, ","), ghannot.Data(msg))
 }

@@ -92,3 +92,21 @@ func RandomHex(n int) string {
 func Email() string {
 	return "user-" + RandomHex(4) + "@example.com"
 }
+
+// CanaryJWT returns a JWT made at run time that is shaped like a vendor
+// token and deliberately not synthetic (its kid is random), with email and
+// storeHash in its payload: what a leak test plants to prove that a
+// redactor or scanner catches a real token. It never appears in a file.
+func CanaryJWT(email, storeHash string) string {
+	b64 := base64.RawURLEncoding
+	h := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"` + RandomHex(6) + `"}`))
+	p := b64.EncodeToString([]byte(`{"email":"` + email + `","store_hash":"` + storeHash + `","db":"default","sub":"` + RandomHex(6) + `"}`))
+	return h + "." + p + "." + b64.EncodeToString([]byte(RandomHex(16)))
+}
+
+// CanaryEmail returns a real-looking address at a domain made at run time
+// (not a reserved one, so no redactor can pass it as already synthetic), for
+// leak tests.
+func CanaryEmail() string {
+	return "c" + RandomHex(4) + "@corp-" + RandomHex(3) + ".com"
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -82,4 +83,21 @@ func FuzzIsJWT(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_ = synthetic.IsJWT(s) // must not panic
 	})
+}
+
+func TestCanariesAreForeign(t *testing.T) {
+	email := synthetic.CanaryEmail()
+	a, b := synthetic.CanaryJWT(email, "abc123"), synthetic.CanaryJWT(email, "abc123")
+	if a == b {
+		t.Error("two canary JWTs are equal")
+	}
+	if synthetic.IsJWT(a) {
+		t.Error("a canary JWT passes as synthetic; leak tests would prove nothing")
+	}
+	if !secrets.LooksLikeJWT(a) || !secrets.IsJWT(a) {
+		t.Error("a canary JWT is not shaped like a JWT")
+	}
+	if strings.HasSuffix(email, "@example.com") || !secrets.EmailAddress.MatchString(email) || email == synthetic.CanaryEmail() {
+		t.Errorf("canary emails must be fresh, real-looking addresses")
+	}
 }

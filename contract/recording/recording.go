@@ -1,8 +1,7 @@
-package contract
+package recording
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -22,6 +21,9 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
 )
 
 // Recording formats.
@@ -48,7 +50,7 @@ type Recording struct {
 	Provenance *Provenance
 	// Exchanges are in recorded order. Their Source is "Path#N", N being the
 	// cassette interaction id or the HAR entry index.
-	Exchanges []*Exchange
+	Exchanges []*contract.Exchange
 }
 
 // Provenance records where a recording came from.
@@ -223,15 +225,15 @@ func ParseCassette(name string, data []byte) (*Recording, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		rec.Exchanges = append(rec.Exchanges, &Exchange{
+		rec.Exchanges = append(rec.Exchanges, &contract.Exchange{
 			Source: name + "#" + strconv.Itoa(it.ID),
-			Request: Request{
+			Request: contract.Request{
 				Method: strings.ToUpper(it.Request.Method),
 				URL:    it.Request.URL,
 				Header: cloneHeader(it.Request.Headers),
 				Body:   []byte(it.Request.Body),
 			},
-			Response: Response{Status: it.Response.Code, Header: header, Body: body},
+			Response: contract.Response{Status: it.Response.Code, Header: header, Body: body},
 		})
 	}
 	return rec, nil
@@ -245,36 +247,35 @@ func yamlErrorText(err error) string {
 	if i := strings.Index(msg, "`"); i >= 0 {
 		msg = msg[:i] + "(value omitted)"
 	}
-	return shorten(msg, 200)
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return msg
 }
 
-// decodeContentEncoding gunzips a body still carrying Content-Encoding: gzip
-// (bounded by DefaultMaxBody), and drops the encoding headers that no longer
-// describe it.
+// decodeContentEncoding decodes a body still carrying its Content-Encoding
+// (package httpbody, bounded by contract.DefaultMaxBody), and drops the
+// encoding headers that no longer describe it. A body marked gzip without
+// the gzip magic number was recorded already decoded (go-vcr and HAR keep
+// decoded text) and is kept.
 func decodeContentEncoding(h http.Header, body []byte) ([]byte, error) {
-	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding")))
-	if enc == "" || enc == "identity" {
+	enc := httpbody.Normalize(h.Get("Content-Encoding"))
+	if enc == "" {
 		return body, nil
 	}
-	if enc != "gzip" {
-		return nil, fmt.Errorf("response body has Content-Encoding %q, which the loader cannot decode", shorten(enc, 40))
-	}
-	if len(body) < 2 || body[0] != 0x1f || body[1] != 0x8b {
-		// Recorded already decoded (go-vcr and HAR keep decoded text).
+	if (enc == "gzip" || enc == "x-gzip") && !httpbody.IsGzip(body) {
 		h.Del("Content-Encoding")
 		h.Del("Content-Length")
 		return body, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
-		return nil, errors.New("response body claims gzip but is not gzip")
-	}
-	out, err := io.ReadAll(io.LimitReader(zr, DefaultMaxBody+1))
-	if err != nil {
-		return nil, errors.New("response body is corrupt gzip")
-	}
-	if len(out) > DefaultMaxBody {
-		return nil, fmt.Errorf("response body decompresses to more than %d bytes", DefaultMaxBody)
+	out, err := httpbody.Decode(enc, body, contract.DefaultMaxBody)
+	switch {
+	case errors.Is(err, httpbody.ErrUnsupported):
+		return nil, fmt.Errorf("response body has Content-Encoding %.40q, which the loader cannot decode", enc)
+	case err != nil:
+		return nil, fmt.Errorf("response body claims Content-Encoding %.40q but does not decode", enc)
+	case len(out) > contract.DefaultMaxBody:
+		return nil, fmt.Errorf("response body decompresses to more than %d bytes", contract.DefaultMaxBody)
 	}
 	h.Del("Content-Encoding")
 	h.Del("Content-Length")
@@ -350,10 +351,10 @@ func ParseHAR(name string, data []byte) (*Recording, error) {
 		if e.Response.Status != 0 && (e.Response.Status < 100 || e.Response.Status > 599) {
 			return nil, fmt.Errorf("%s: response status %d is not an HTTP status", where, e.Response.Status)
 		}
-		ex := &Exchange{
+		ex := &contract.Exchange{
 			Source:   name + "#" + strconv.Itoa(i),
-			Request:  Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
-			Response: Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
+			Request:  contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
+			Response: contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
 		}
 		if e.Request.PostData != nil {
 			ex.Request.Body = []byte(e.Request.PostData.Text)
@@ -372,7 +373,7 @@ func ParseHAR(name string, data []byte) (*Recording, error) {
 			}
 			ex.Response.Body = b
 		case c.Encoding != "":
-			return nil, fmt.Errorf("%s: content.encoding %q is not supported (only base64)", where, shorten(c.Encoding, 20))
+			return nil, fmt.Errorf("%s: content.encoding %.20q is not supported (only base64)", where, c.Encoding)
 		default:
 			ex.Response.Body = []byte(*c.Text)
 		}
@@ -392,7 +393,11 @@ func jsonErrorText(err error) string {
 	}
 	var sem *jsonv2.SemanticError
 	if errors.As(err, &sem) {
-		return fmt.Sprintf("unexpected JSON %s at %s", sem.JSONKind, pointerToPath(err))
+		at := string(sem.JSONPointer)
+		if at == "" {
+			at = "the top level"
+		}
+		return fmt.Sprintf("unexpected JSON %s at %s", sem.JSONKind, at)
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "the JSON ends early"

@@ -1,9 +1,8 @@
-package live_test
+package recording_test
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -15,27 +14,10 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
-
-var b64 = base64.RawURLEncoding
-
-// canaryJWT returns a real-shaped JWT made at run time, not marked
-// synthetic: what the vendor's tokens look like.
-func canaryJWT(email, storeHash string) string {
-	h := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"` + synthetic.RandomHex(6) + `"}`))
-	p := b64.EncodeToString([]byte(`{"email":"` + email + `","store_hash":"` + storeHash + `","db":"default","sub":"` + synthetic.RandomHex(6) + `"}`))
-	sig := make([]byte, 32)
-	rand.Read(sig)
-	return h + "." + p + "." + b64.EncodeToString(sig)
-}
-
-// canaryEmail is a real-looking address at a domain made at run time.
-func canaryEmail() string {
-	return "c" + synthetic.RandomHex(4) + "@corp-" + synthetic.RandomHex(3) + ".com"
-}
 
 // canaries is a set of secrets made at run time, and a check that none of
 // them is in some text.
@@ -48,9 +30,9 @@ type canaries struct {
 func newCanaries(n int) *canaries {
 	c := &canaries{auth: "auth-" + synthetic.RandomHex(16), hash: "h" + synthetic.RandomHex(5)}
 	for range n {
-		e := canaryEmail()
+		e := synthetic.CanaryEmail()
 		c.emails = append(c.emails, e)
-		c.tokens = append(c.tokens, canaryJWT(e, c.hash))
+		c.tokens = append(c.tokens, synthetic.CanaryJWT(e, c.hash))
 	}
 	return c
 }
@@ -110,8 +92,8 @@ func page(total, offset, limit int, items ...string) string {
 // checker judges do.
 func TestRedactRemovesCanaries(t *testing.T) {
 	c := newCanaries(4)
-	c.tokens[2] = canaryJWT(c.emails[0], c.hash) // a second token of the same user
-	masked := "****" + synthetic.RandomHex(2)    // partly masked, still a secret
+	c.tokens[2] = synthetic.CanaryJWT(c.emails[0], c.hash) // a second token of the same user
+	masked := "****" + synthetic.RandomHex(2)              // partly masked, still a secret
 	opaque := "b2b_" + synthetic.RandomHex(20)
 	escapedEmail := strings.Replace(c.emails[3], "@", `\u0040`, 1)
 	exs := []*contract.Exchange{
@@ -142,9 +124,9 @@ func TestRedactRemovesCanaries(t *testing.T) {
 	exs[0].Request.Header.Set("authToken", c.auth)
 	exs[0].Request.Header.Set("Cookie", "a="+c.auth)
 	exs[3].Response.Header.Set("Content-Length", "99999")
-	r := live.NewRedactor(c.auth)
+	r := recording.NewRedactor(c.auth)
 	red := r.Redact(exs)
-	data, err := contract.EncodeCassette(&contract.Recording{Exchanges: red})
+	data, err := recording.EncodeCassette(&recording.Recording{Exchanges: red})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +229,7 @@ func TestRedactRemovesCanaries(t *testing.T) {
 func payload(t *testing.T, jwt string) map[string]any {
 	t.Helper()
 	parts := strings.Split(jwt, ".")
-	raw, err := b64.DecodeString(parts[1])
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +262,7 @@ func findingKeys(results []contract.Result) []string {
 // hide drift or invent it.
 func TestRedactKeepsFindings(t *testing.T) {
 	c := newChecker(t)
-	recs, errs := contract.LoadPaths([]string{
+	recs, errs := recording.LoadPaths([]string{
 		filepath.Join("..", "testdata", "drift"), filepath.Join("..", "testdata", "recordings"),
 	})
 	for _, err := range errs {
@@ -293,7 +275,7 @@ func TestRedactKeepsFindings(t *testing.T) {
 	for _, rec := range recs {
 		t.Run(filepath.Base(rec.Path), func(t *testing.T) {
 			before := findingKeys(c.CheckSequence(context.Background(), rec.Exchanges))
-			red := live.NewRedactor("").Redact(rec.Exchanges)
+			red := recording.NewRedactor("").Redact(rec.Exchanges)
 			after := findingKeys(c.CheckSequence(context.Background(), red))
 			if strings.Join(before, "\n") != strings.Join(after, "\n") {
 				t.Errorf("findings differ after redaction\nbefore: %q\nafter:  %q", before, after)
@@ -318,23 +300,23 @@ func TestRedactKeepsFindings(t *testing.T) {
 // rejected stays rejected.
 func TestRedactKeepsVerdicts(t *testing.T) {
 	c := newChecker(t)
-	e := canaryEmail()
+	e := synthetic.CanaryEmail()
 	tests := []struct {
 		name  string
 		token string
 		email any
 		want  []string
 	}{
-		{"healthy", canaryJWT(e, "abc123"), e, nil},
+		{"healthy", synthetic.CanaryJWT(e, "abc123"), e, nil},
 		{"masked token", "********", e, []string{contract.IDTokenNotJWT}},
 		{"opaque token", "b2b_" + synthetic.RandomHex(12), e, []string{contract.IDTokenNotJWT}},
-		{"unsigned JWT", strings.Join(strings.Split(canaryJWT(e, "abc123"), ".")[:2], ".") + ".", e, []string{contract.IDTokenNotJWT}},
+		{"unsigned JWT", strings.Join(strings.Split(synthetic.CanaryJWT(e, "abc123"), ".")[:2], ".") + ".", e, []string{contract.IDTokenNotJWT}},
 		{"empty token", "", e, []string{contract.IDTokenNotJWT}},
-		{"email without @", canaryJWT(e, "abc123"), "user." + synthetic.RandomHex(3), []string{contract.IDFormatMismatch}},
-		{"email with a display name", canaryJWT(e, "abc123"), "Alice <" + e + ">", []string{contract.IDFormatMismatch}},
-		{"empty email", canaryJWT(e, "abc123"), "", []string{contract.IDFormatMismatch}},
-		{"null email", canaryJWT(e, "abc123"), nil, []string{contract.IDUnexpectedNull}},
-		{"numeric email", canaryJWT(e, "abc123"), 42, []string{contract.IDTypeMismatch}},
+		{"email without @", synthetic.CanaryJWT(e, "abc123"), "user." + synthetic.RandomHex(3), []string{contract.IDFormatMismatch}},
+		{"email with a display name", synthetic.CanaryJWT(e, "abc123"), "Alice <" + e + ">", []string{contract.IDFormatMismatch}},
+		{"empty email", synthetic.CanaryJWT(e, "abc123"), "", []string{contract.IDFormatMismatch}},
+		{"null email", synthetic.CanaryJWT(e, "abc123"), nil, []string{contract.IDUnexpectedNull}},
+		{"numeric email", synthetic.CanaryJWT(e, "abc123"), 42, []string{contract.IDTypeMismatch}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,7 +324,7 @@ func TestRedactKeepsVerdicts(t *testing.T) {
 			body := fmt.Sprintf(`{"code":200,"data":[{"id":1,"name":"n","email":%s,"storeHash":"abc123","token":%q,"eventChannel":"app"}],"meta":{"message":"SUCCESS","pagination":{"totalCount":1,"offset":0,"limit":10}}}`, em, tt.token)
 			ex := listExchange("x", "", 200, body)
 			before := findingKeys([]contract.Result{c.Check(ex)})
-			after := findingKeys([]contract.Result{c.Check(live.NewRedactor("").Redact([]*contract.Exchange{ex})[0])})
+			after := findingKeys([]contract.Result{c.Check(recording.NewRedactor("").Redact([]*contract.Exchange{ex})[0])})
 			if strings.Join(before, ",") != strings.Join(after, ",") {
 				t.Errorf("before %q, after %q", before, after)
 			}
@@ -361,13 +343,13 @@ func TestRedactKeepsVerdicts(t *testing.T) {
 func TestRedactIsConsistentAcrossCalls(t *testing.T) {
 	c := newCanaries(1)
 	ex := listExchange("a", "", 200, page(1, 0, 10, item(1, c.emails[0], c.hash, c.tokens[0])))
-	r := live.NewRedactor(c.auth)
+	r := recording.NewRedactor(c.auth)
 	a := r.Redact([]*contract.Exchange{ex})[0]
 	b := r.Redact([]*contract.Exchange{ex})[0]
 	if !bytes.Equal(a.Response.Body, b.Response.Body) {
 		t.Error("the same exchange redacted twice by one Redactor differs")
 	}
-	other := live.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})[0]
+	other := recording.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})[0]
 	if !bytes.Equal(a.Response.Body, other.Response.Body) {
 		t.Error("redaction should be deterministic for the same input")
 	}
@@ -376,7 +358,7 @@ func TestRedactIsConsistentAcrossCalls(t *testing.T) {
 func TestRedactWithholdsUndecodableBodies(t *testing.T) {
 	c := newCanaries(1)
 	ex := listExchange("a", "", 200, "\x28\xb5\x2f\xfd binary zstd with "+c.tokens[0], "Content-Encoding", "zstd")
-	red := live.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})[0]
+	red := recording.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})[0]
 	c.assertAbsent(t, "the withheld body", red.Response.Body)
 	if red.Response.Header.Get("Content-Encoding") != "" || red.Response.Header.Get("Content-Length") != "" {
 		t.Error("a withheld body keeps no encoding headers")
@@ -401,11 +383,11 @@ func FuzzRedactBody(f *testing.F) {
 		}
 
 		e := "c" + synthetic.RandomHex(4) + "@corp-" + synthetic.RandomHex(3) + ".com"
-		tok := canaryJWT(e, "h"+synthetic.RandomHex(5))
+		tok := synthetic.CanaryJWT(e, "h"+synthetic.RandomHex(5))
 		body := bytes.ReplaceAll(tmpl, []byte("%T"), []byte(tok))
 		body = bytes.ReplaceAll(body, []byte("%E"), []byte(e))
 		ex := listExchange("f", "", 200, string(body))
-		red := live.NewRedactor("").Redact([]*contract.Exchange{ex})[0]
+		red := recording.NewRedactor("").Redact([]*contract.Exchange{ex})[0]
 		if json.Valid(body) && !json.Valid(red.Response.Body) {
 			t.Fatalf("valid JSON became invalid")
 		}
@@ -451,7 +433,7 @@ func ExampleRedactor() {
 		Request:  contract.Request{Method: "GET", URL: "https://api-b2b.bigcommerce.com/api/io/backend/tokens", Header: http.Header{"Authtoken": {"the-real-auth-token"}}},
 		Response: contract.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(body)},
 	}
-	red := live.NewRedactor("the-real-auth-token").Redact([]*contract.Exchange{ex})[0]
+	red := recording.NewRedactor("the-real-auth-token").Redact([]*contract.Exchange{ex})[0]
 
 	var page struct {
 		Data []struct {

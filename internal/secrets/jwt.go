@@ -1,4 +1,4 @@
-package contract
+package secrets
 
 import (
 	"bytes"
@@ -11,12 +11,12 @@ import (
 
 // IsJWT reports whether s is a JWT by the checker's definition (the
 // token-not-jwt invariant): three non-empty base64url segments without
-// padding, the first two decoding to JSON objects. The live recorder uses it
-// to decide which tokens become synthetic JWTs, so that a recording re-checks
-// with the findings of the run it came from.
+// padding, the first two decoding to JSON objects. The recording redactor
+// uses it to decide which tokens become synthetic JWTs, so that a recording
+// re-checks with the findings of the run it came from.
 func IsJWT(s string) bool {
-	var c jwtChecker
-	return c.valid(s)
+	var c JWTChecker
+	return c.Valid(s)
 }
 
 // LooksLikeJWT is looser than IsJWT, for scanning text for credentials:
@@ -32,22 +32,23 @@ func LooksLikeJWT(s string) bool {
 	if !ok || strings.IndexByte(sig, '.') >= 0 {
 		return false
 	}
-	var c jwtChecker
+	var c JWTChecker
 	return c.segmentIsObject(strings.TrimRight(h, "=")) && c.segmentIsObject(strings.TrimRight(p, "="))
 }
 
-// jwtChecker checks tokens against the JWT shape. Tokens of one page share
-// their header segment, so its verdict is cached.
-type jwtChecker struct {
+// JWTChecker is IsJWT for many tokens: tokens of one page share their
+// header segment, so its verdict is cached. The zero value is ready to use;
+// a JWTChecker is not safe for concurrent use.
+type JWTChecker struct {
 	header    string
 	headerOK  bool
 	buf       [512]byte
 	hasHeader bool
 }
 
-// valid reports whether s is three non-empty base64url segments (no
-// padding) whose first two decode to JSON objects.
-func (c *jwtChecker) valid(s string) bool {
+// Valid reports whether s is three non-empty base64url segments (no
+// padding) whose first two decode to JSON objects, as IsJWT does.
+func (c *JWTChecker) Valid(s string) bool {
 	h, rest, ok := strings.Cut(s, ".")
 	if !ok {
 		return false
@@ -62,7 +63,7 @@ func (c *jwtChecker) valid(s string) bool {
 	return c.headerOK && c.segmentIsObject(p)
 }
 
-func (c *jwtChecker) segmentIsObject(seg string) bool {
+func (c *JWTChecker) segmentIsObject(seg string) bool {
 	if seg == "" {
 		return false
 	}

@@ -1,10 +1,10 @@
-package contract_test
+package secrets_test
 
 import (
 	"encoding/base64"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -29,10 +29,10 @@ func TestJWTDefinitions(t *testing.T) {
 		{"empty", "", false, false},
 	}
 	for _, tt := range tests {
-		if got := contract.IsJWT(tt.s); got != tt.isJWT {
+		if got := secrets.IsJWT(tt.s); got != tt.isJWT {
 			t.Errorf("%s: IsJWT = %v, want %v", tt.name, got, tt.isJWT)
 		}
-		if got := contract.LooksLikeJWT(tt.s); got != tt.like {
+		if got := secrets.LooksLikeJWT(tt.s); got != tt.like {
 			t.Errorf("%s: LooksLikeJWT = %v, want %v", tt.name, got, tt.like)
 		}
 	}

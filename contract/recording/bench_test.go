@@ -1,10 +1,10 @@
-package live_test
+package recording_test
 
 import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
 // BenchmarkRedactPage redacts a full page of 250 real-looking tokens (about
@@ -19,6 +19,6 @@ func BenchmarkRedactPage(b *testing.B) {
 	b.SetBytes(int64(len(ex.Response.Body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		live.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})
+		recording.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})
 	}
 }

@@ -1,4 +1,4 @@
-package contract_test
+package recording_test
 
 import (
 	"bytes"
@@ -8,16 +8,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
 // TestRecordingsAreGoVCRCassettes proves the project's format is a go-vcr v4
 // cassette: go-vcr itself loads every shipped recording.
 func TestRecordingsAreGoVCRCassettes(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "recordings", "*.yaml"))
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "recordings", "*.yaml"))
 	if len(files) == 0 {
 		t.Fatal("no cassettes found")
 	}
@@ -27,7 +29,7 @@ func TestRecordingsAreGoVCRCassettes(t *testing.T) {
 			t.Errorf("go-vcr cannot load %s: %v", f, err)
 			continue
 		}
-		rec, err := contract.LoadFile(f)
+		rec, err := recording.LoadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,12 +43,15 @@ func TestRecordingsAreGoVCRCassettes(t *testing.T) {
 }
 
 func TestEncodeCassetteRoundTrips(t *testing.T) {
-	exs := []*contract.Exchange{list("limit=3&offset=0", 200, listBody(5, 3, 0), 1)}
-	b, err := contract.EncodeCassette(&contract.Recording{Exchanges: exs, Provenance: fixtureProvenance("round trip")})
+	ex := listExchange("", "limit=3&offset=0", 200, page(5, 0, 3, item(1, "a@example.test", "fake-store", "x")), "X-Request-Id", "req-1")
+	exs := []*contract.Exchange{ex}
+	prov := &recording.Provenance{RecordedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), Host: "api-b2b.bigcommerce.com",
+		SpecVersion: "1.0.0", ToolVersion: "recording_test.go", Note: "round trip"}
+	b, err := recording.EncodeCassette(&recording.Recording{Exchanges: exs, Provenance: prov})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := contract.ParseCassette("rt.yaml", b)
+	rec, err := recording.ParseCassette("rt.yaml", b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,18 +67,18 @@ func TestEncodeCassetteRoundTrips(t *testing.T) {
 }
 
 func TestHARIsReadDirectly(t *testing.T) {
-	rec, err := contract.LoadFile(filepath.Join("testdata", "recordings", "browser-export.har"))
+	rec, err := recording.LoadFile(filepath.Join("..", "testdata", "recordings", "browser-export.har"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Format != contract.FormatHAR || len(rec.Exchanges) != 3 {
+	if rec.Format != recording.FormatHAR || len(rec.Exchanges) != 3 {
 		t.Fatalf("format %s with %d exchanges, want har with 3", rec.Format, len(rec.Exchanges))
 	}
 	// Entry 0 is base64-encoded in the file; decoded, it is the JSON page.
 	if !bytes.HasPrefix(rec.Exchanges[0].Response.Body, []byte(`{"code":200`)) {
 		t.Error("base64 content was not decoded")
 	}
-	if rec.Exchanges[0].Source != filepath.Join("testdata", "recordings", "browser-export.har")+"#0" {
+	if rec.Exchanges[0].Source != filepath.Join("..", "testdata", "recordings", "browser-export.har")+"#0" {
 		t.Errorf("source = %q", rec.Exchanges[0].Source)
 	}
 }
@@ -84,13 +89,13 @@ func TestGzipBodiesAreDecoded(t *testing.T) {
 	body := []byte(`{"code":200}`)
 	w.Write(body)
 	w.Close()
-	ex := list("", 200, gz.Bytes(), 1)
+	ex := listExchange("", "", 200, gz.String())
 	ex.Response.Header.Set("Content-Encoding", "gzip")
-	b, err := contract.EncodeCassette(&contract.Recording{Exchanges: []*contract.Exchange{ex}})
+	b, err := recording.EncodeCassette(&recording.Recording{Exchanges: []*contract.Exchange{ex}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := contract.ParseCassette("gz.yaml", b)
+	rec, err := recording.ParseCassette("gz.yaml", b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +106,7 @@ func TestGzipBodiesAreDecoded(t *testing.T) {
 }
 
 func TestMalformedRecordings(t *testing.T) {
-	valid, err := os.ReadFile(filepath.Join("testdata", "recordings", "delete-404.yaml"))
+	valid, err := os.ReadFile(filepath.Join("..", "testdata", "recordings", "delete-404.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +139,8 @@ func TestMalformedRecordings(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := contract.LoadFile(path)
-			var le *contract.LoadError
+			_, err := recording.LoadFile(path)
+			var le *recording.LoadError
 			if !errors.As(err, &le) {
 				t.Fatalf("want a *LoadError, got %v", err)
 			}
@@ -151,12 +156,12 @@ func TestMalformedRecordings(t *testing.T) {
 
 func TestLoadPathsReportsAndContinues(t *testing.T) {
 	dir := t.TempDir()
-	good, _ := os.ReadFile(filepath.Join("testdata", "recordings", "delete-200.yaml"))
+	good, _ := os.ReadFile(filepath.Join("..", "testdata", "recordings", "delete-200.yaml"))
 	os.WriteFile(filepath.Join(dir, "good.yaml"), good, 0o644)
 	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("version: 9\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("ignored"), 0o644)
 	empty := t.TempDir()
-	recs, errs := contract.LoadPaths([]string{dir, filepath.Join(dir, "missing.yaml"), empty})
+	recs, errs := recording.LoadPaths([]string{dir, filepath.Join(dir, "missing.yaml"), empty})
 	if len(recs) != 1 || !strings.HasSuffix(recs[0].Path, "good.yaml") {
 		t.Errorf("loaded %d recordings, want good.yaml only", len(recs))
 	}
@@ -178,11 +183,11 @@ func TestRecordingSizeLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(contract.MaxRecordingSize + 1); err != nil { // sparse: no real disk use
+	if err := f.Truncate(recording.MaxRecordingSize + 1); err != nil { // sparse: no real disk use
 		t.Fatal(err)
 	}
 	f.Close()
-	_, err = contract.LoadFile(path)
+	_, err = recording.LoadFile(path)
 	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
 		t.Errorf("want a size error, got %v", err)
 	}
@@ -192,7 +197,7 @@ func TestRecordingSizeLimit(t *testing.T) {
 // exchanges, never a panic; and whatever loads can be checked.
 func FuzzParseRecording(f *testing.F) {
 	for _, name := range []string{"delete-404.yaml", "browser-export.har"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "recordings", name))
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "recordings", name))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -203,7 +208,7 @@ func FuzzParseRecording(f *testing.F) {
 	c := newChecker(f)
 	f.Fuzz(func(t *testing.T, data string) {
 		for _, name := range []string{"f.yaml", "f.har", "f"} {
-			rec, err := contract.ParseRecording(name, []byte(data))
+			rec, err := recording.ParseRecording(name, []byte(data))
 			if err != nil {
 				continue
 			}

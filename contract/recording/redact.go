@@ -1,4 +1,4 @@
-package live
+package recording
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -16,52 +17,32 @@ import (
 	"github.com/pb33f/jsonschema/v6"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // RedactionNote says, for a recording's provenance, what a Redactor
 // replaced.
-const RedactionNote = "tokens replaced by synthetic JWTs (kid synthetic), distinct per token, with the fake email and " +
+var RedactionNote = "tokens replaced by synthetic JWTs (kid synthetic), distinct per token, with the fake email and " +
 	"store hash in their payload; token values that were not JWTs by placeholders that are not JWTs either; " +
 	"emails by example.test addresses (emails that were not valid addresses by invalid placeholders); store hashes " +
-	"by fake hashes; authToken, X-Auth-Token, Authorization, Cookie, Set-Cookie and X-Store-Hash headers and any " +
+	"by fake hashes; " + strings.Join(secrets.CredentialHeaders(), ", ") + " headers and any " +
 	"header carrying the auth token dropped; Content-Length recomputed"
 
-// kind is the sensitive kind of a JSON value, from its member name.
-type kind int
+// kind is the sensitive kind of a JSON value, from its member name
+// (secrets.KindOf).
+type kind = secrets.Kind
 
 const (
-	kindNone      kind = iota
-	kindToken          // a credential: a JWT today
-	kindEmail          // personal data
-	kindStoreHash      // the store's identity
-	kindSecret         // a password or another secret
+	kindNone      = secrets.None
+	kindToken     = secrets.Token
+	kindEmail     = secrets.Email
+	kindStoreHash = secrets.StoreHash
+	kindSecret    = secrets.Secret
 )
 
-// kindOf classifies a JSON member name, case-insensitively. The names are
-// those the checker treats as sensitive, plus common spellings of other
-// credentials.
-func kindOf(name string) kind {
-	switch strings.ToLower(name) {
-	case "token", "authtoken", "auth_token", "x-auth-token", "jwt", "access_token", "accesstoken",
-		"refresh_token", "refreshtoken", "api_key", "apikey":
-		return kindToken
-	case "email", "e-mail", "email_address", "emailaddress":
-		return kindEmail
-	case "storehash", "store_hash":
-		return kindStoreHash
-	case "password", "secret", "client_secret", "clientsecret":
-		return kindSecret
-	}
-	return kindNone
-}
-
-// droppedHeaders are never kept in a recording: they carry credentials or
-// session state.
-var droppedHeaders = []string{
-	"authToken", "X-Auth-Token", "Authorization", "Proxy-Authorization",
-	"Cookie", "Set-Cookie", "Set-Cookie2", "X-Store-Hash",
-}
+// kindOf classifies a JSON member name by the module's secrets policy.
+func kindOf(name string) kind { return secrets.KindOf(name) }
 
 // Redactor turns exchanges that hold real credentials and personal data into
 // exchanges that can be written to disk. Its mappings are consistent for the
@@ -84,9 +65,15 @@ var droppedHeaders = []string{
 //     JSON, header values, the URL): the auth token, every value learnt above,
 //     any JWT-shaped string, any fragment of one ("eyJ…") and any email
 //     address;
-//   - headers: authToken, X-Auth-Token, Authorization, Proxy-Authorization,
-//     Cookie, Set-Cookie, X-Store-Hash, and any header whose name or value
-//     holds the auth token, are dropped; Content-Length is recomputed.
+//   - query parameters of the URL, and pairs of a form body
+//     (application/x-www-form-urlencoded): decoded, then as JSON members of
+//     the same name would be, or as text;
+//   - headers: the credential headers of the secrets policy (authToken,
+//     X-Auth-Token, Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+//     X-Store-Hash, ...) and any header whose name or value holds the auth
+//     token are dropped, and their values (a bearer token, each cookie value)
+//     are removed wherever else they appear, so a HAR exported from a browser
+//     needs no auth token given; Content-Length is recomputed.
 //
 // JSON bodies keep every other byte (member order, duplicate names, number
 // literals, invalid UTF-8), and replacements keep a value's verdict (a JWT
@@ -102,6 +89,7 @@ type Redactor struct {
 	emails   map[string]string
 	hashes   map[string]string
 	secrets  map[string]string
+	headers  map[string]bool // values of credential headers and their parts
 	produced map[string]bool // every replacement made, so it is not replaced again
 	n        struct{ token, opaque, email, invalidEmail, hash, secret int }
 
@@ -119,6 +107,7 @@ func NewRedactor(authToken string) *Redactor {
 		emails:   map[string]string{},
 		hashes:   map[string]string{},
 		secrets:  map[string]string{},
+		headers:  map[string]bool{},
 		produced: map[string]bool{},
 	}
 }
@@ -154,11 +143,15 @@ func (r *Redactor) exchange(ex *contract.Exchange) *contract.Exchange {
 	out := &contract.Exchange{Source: ex.Source}
 	out.Request = contract.Request{
 		Method: ex.Request.Method,
-		URL:    r.text(ex.Request.URL),
+		URL:    r.url(ex.Request.URL),
 		Header: r.header(ex.Request.Header),
 	}
 	if ex.Request.Body != nil {
-		out.Request.Body = r.body(ex.Request.Body, false)
+		if isForm(ex.Request.Header.Get("Content-Type"), ex.Request.Body) {
+			out.Request.Body = []byte(r.query(string(ex.Request.Body)))
+		} else {
+			out.Request.Body = r.body(ex.Request.Body, false)
+		}
 		r.fixLength(out.Request.Header, len(ex.Request.Body), len(out.Request.Body))
 	}
 	body := ex.Response.Body
@@ -191,12 +184,14 @@ func (r *Redactor) header(h http.Header) http.Header {
 	out := http.Header{}
 next:
 	for name, vs := range h {
-		for _, d := range droppedHeaders {
-			if strings.EqualFold(name, d) {
-				continue next
+		if secrets.IsCredentialHeader(name) || r.holdsAuth(name) {
+			if r.learning {
+				for _, v := range vs {
+					for _, part := range secrets.HeaderParts(v) {
+						r.headers[part] = true
+					}
+				}
 			}
-		}
-		if r.holdsAuth(name) {
 			continue
 		}
 		for _, v := range vs {
@@ -213,6 +208,65 @@ next:
 
 func (r *Redactor) holdsAuth(s string) bool {
 	return r.auth != "" && strings.Contains(s, r.auth)
+}
+
+// url redacts a request URL: the values of query parameters, decoded, by the
+// kind their names give (a token=, an email=), everything else as text.
+func (r *Redactor) url(raw string) string {
+	base, rest, ok := strings.Cut(raw, "?")
+	if !ok {
+		return r.text(raw)
+	}
+	query, frag, hasFrag := strings.Cut(rest, "#")
+	out := r.text(base) + "?" + r.query(query)
+	if hasFrag {
+		out += "#" + r.text(frag)
+	}
+	return out
+}
+
+// query redacts a query string or a form body pair by pair, keeping the
+// pairs' order and the encoding of those it does not change. Values are
+// decoded first, so that a URL-encoded secret (a%40corp.com) is found.
+func (r *Redactor) query(q string) string {
+	if q == "" {
+		return q
+	}
+	pairs := strings.Split(q, "&")
+	for i, p := range pairs {
+		name, val, hasVal := strings.Cut(p, "=")
+		n, err1 := url.QueryUnescape(name)
+		v, err2 := url.QueryUnescape(val)
+		if err1 != nil || err2 != nil {
+			pairs[i] = r.text(p)
+			continue
+		}
+		nn, nv := r.text(n), r.value(v, kindOf(n))
+		switch {
+		case nn == n && nv == v:
+			pairs[i] = r.text(p)
+		case hasVal:
+			pairs[i] = url.QueryEscape(nn) + "=" + url.QueryEscape(nv)
+		default:
+			pairs[i] = url.QueryEscape(nn)
+		}
+	}
+	return strings.Join(pairs, "&")
+}
+
+// isForm reports whether a request body is a form: its Content-Type says
+// so, or it has none that says otherwise (a HAR keeps the type apart from the
+// headers) and the body is name=value pairs.
+func isForm(contentType string, body []byte) bool {
+	mt := strings.ToLower(strings.TrimSpace(contentType))
+	if strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
+		return true
+	}
+	if mt != "" || len(body) == 0 || bytes.ContainsAny(body, " \t\r\n{}[]\"<>") || !bytes.Contains(body, []byte("=")) {
+		return false
+	}
+	_, err := url.ParseQuery(string(body))
+	return err == nil
 }
 
 // fixLength keeps Content-Length right after redaction changed a body's
@@ -396,7 +450,7 @@ func (r *Redactor) buildReplacer() {
 		for i, part := range strings.Split(real, ".") {
 			if i > 0 && len(part) >= 16 {
 				if _, ok := pairs[part]; !ok {
-					pairs[part] = contract.Redacted
+					pairs[part] = secrets.Marker
 				}
 			}
 		}
@@ -415,7 +469,12 @@ func (r *Redactor) buildReplacer() {
 		}
 	}
 	if len(r.auth) >= minTextSecret {
-		pairs[r.auth] = contract.Redacted // wherever else it was also seen
+		pairs[r.auth] = secrets.Marker // wherever else it was also seen
+	}
+	for v := range r.headers {
+		if _, ok := pairs[v]; !ok && len(v) >= minTextSecret {
+			pairs[v] = secrets.Marker
+		}
 	}
 	for v := range r.produced {
 		delete(pairs, v) // never replace a replacement
@@ -438,15 +497,10 @@ func (r *Redactor) buildReplacer() {
 	r.replacer = strings.NewReplacer(args...)
 }
 
-var (
-	// jwtCandidate matches three base64url runs joined by dots; isJWT decides.
-	jwtCandidate = regexp.MustCompile(`[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
-	// jwtFragment matches what is left of a JWT cut short: a base64url run
-	// that starts like an encoded JSON object, with any parts that follow.
-	jwtFragment = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,2}`)
-	// emailLike matches email addresses, as the checker's scrubber does.
-	emailLike = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*`)
-)
+// Text scrubs free text by the rules Redact applies to text outside JSON
+// members with sensitive names, with the values the last Redact learnt: for
+// notes and messages written beside redacted exchanges.
+func (r *Redactor) Text(s string) string { return r.text(s) }
 
 // text scrubs free text: learnt values, then JWTs, JWT fragments and emails
 // the walk did not meet under a sensitive name.
@@ -459,7 +513,7 @@ func (r *Redactor) text(s string) string {
 	}
 	// The cheap tests first: most strings hold no dot, no "eyJ", no "@".
 	if strings.Count(s, ".") >= 2 {
-		s = jwtCandidate.ReplaceAllStringFunc(s, func(m string) string {
+		s = secrets.JWTCandidate.ReplaceAllStringFunc(s, func(m string) string {
 			if r.produced[m] || !jwtShaped(m) {
 				return m
 			}
@@ -467,17 +521,17 @@ func (r *Redactor) text(s string) string {
 		})
 	}
 	if strings.Contains(s, "eyJ") {
-		s = jwtFragment.ReplaceAllStringFunc(s, func(m string) string {
+		s = secrets.JWTFragment.ReplaceAllStringFunc(s, func(m string) string {
 			if r.produced[m] {
 				return m
 			}
-			return contract.Redacted
+			return secrets.Marker
 		})
 	}
 	if !strings.Contains(s, "@") {
 		return s
 	}
-	return emailLike.ReplaceAllStringFunc(s, func(m string) string {
+	return secrets.EmailAddress.ReplaceAllStringFunc(s, func(m string) string {
 		if r.produced[m] {
 			return m
 		}
@@ -485,13 +539,13 @@ func (r *Redactor) text(s string) string {
 	})
 }
 
-// isJWT is the checker's own definition (contract.IsJWT): a token the
+// isJWT is the checker's own definition (secrets.IsJWT): a token the
 // checker accepts becomes a synthetic JWT; one it rejects stays rejected.
-func isJWT(s string) bool { return contract.IsJWT(s) }
+func isJWT(s string) bool { return secrets.IsJWT(s) }
 
-// jwtShaped is looser, for text (contract.LooksLikeJWT): the signature may be
+// jwtShaped is looser, for text (secrets.LooksLikeJWT): the signature may be
 // empty, as an unsecured JWT still carries its payload.
-func jwtShaped(s string) bool { return contract.LooksLikeJWT(s) }
+func jwtShaped(s string) bool { return secrets.LooksLikeJWT(s) }
 
 // isMask reports whether s is made of mask characters only (no letter or
 // digit), such as "********" or "••••": nothing secret is left in it.
@@ -510,7 +564,7 @@ var emailSchema = sync.OnceValue(func() *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	if err := c.AddResource("urn:s2s-tokens:email", map[string]any{"type": "string", "format": "email"}); err != nil {
-		panic(fmt.Sprintf("live: email schema: %v", err)) // a constant schema: caught by tests
+		panic(fmt.Sprintf("recording: email schema: %v", err)) // a constant schema: caught by tests
 	}
 	return c.MustCompile("urn:s2s-tokens:email")
 })

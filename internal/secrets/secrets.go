@@ -1,0 +1,186 @@
+// Package secrets is the project's one secrets policy: which JSON member
+// names and HTTP headers hold credentials or personal data, what a JWT and an
+// email address look like in text, and the marker that replaces what is
+// removed. Every redactor and scanner of the module reads it from here: the
+// client's error excerpts (client/redact), the checker's scrubbing of
+// findings (contract.Scrub), the recording redactor (contract/recording) and
+// the leak scanner (internal/leakscan). A name or pattern added here reaches
+// all of them.
+//
+// Text applies the policy to free text; KindOf and IsCredentialHeader let a
+// structured redactor decide what a member or header holds.
+package secrets
+
+import (
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Marker replaces every value a redactor removes without a stand-in.
+const Marker = "[REDACTED]"
+
+// Kind is what a JSON member (or query parameter) holds, judged by its name.
+type Kind int
+
+// The kinds of sensitive values.
+const (
+	None      Kind = iota // nothing sensitive
+	Token                 // a credential: an API token, a JWT, an API key
+	Email                 // personal data: an email address
+	StoreHash             // the store's identity
+	Secret                // a password or another secret
+)
+
+// names maps every sensitive member name, lower-cased, to its kind. It is the
+// union of what the client, the checker and the recorder used to keep apart.
+var names = map[string]Kind{
+	"token": Token, "authtoken": Token, "auth_token": Token, "x-auth-token": Token, "jwt": Token,
+	"access_token": Token, "accesstoken": Token, "refresh_token": Token, "refreshtoken": Token,
+	"api_key": Token, "apikey": Token,
+
+	"email": Email, "e-mail": Email, "email_address": Email, "emailaddress": Email,
+
+	"storehash": StoreHash, "store_hash": StoreHash,
+
+	"password": Secret, "passwd": Secret, "secret": Secret, "client_secret": Secret, "clientsecret": Secret,
+}
+
+// KindOf classifies a JSON member or query parameter name,
+// case-insensitively.
+func KindOf(name string) Kind {
+	return names[strings.ToLower(name)]
+}
+
+// SensitiveName reports whether a member or parameter named name holds a
+// credential or personal data.
+func SensitiveName(name string) bool { return KindOf(name) != None }
+
+// SensitiveNames returns every sensitive name, lower-cased and sorted.
+func SensitiveNames() []string {
+	out := make([]string, 0, len(names))
+	for n := range names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// credentialHeaders carry credentials or session state: never kept in a
+// recording, and their values never shown.
+var credentialHeaders = []string{
+	"authToken", "X-Auth-Token", "Authorization", "Proxy-Authorization",
+	"Cookie", "Set-Cookie", "Set-Cookie2", "X-Store-Hash",
+}
+
+// CredentialHeaders returns the names of the headers whose values are
+// credentials or session state, in a fixed order.
+func CredentialHeaders() []string { return append([]string(nil), credentialHeaders...) }
+
+// IsCredentialHeader reports whether the header named name (in any case)
+// is one of CredentialHeaders.
+func IsCredentialHeader(name string) bool {
+	for _, h := range credentialHeaders {
+		if strings.EqualFold(name, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// HeaderValues returns every value of h's credential headers.
+func HeaderValues(h http.Header) []string {
+	var out []string
+	for name, vs := range h {
+		if IsCredentialHeader(name) {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// HeaderParts returns the secret parts of a credential header's value: the
+// value itself, the credential after an authentication scheme ("Bearer
+// abc" gives "abc") and each cookie value ("a=1; b=2" gives "1" and "2"),
+// so that a redactor removes them wherever else they appear.
+func HeaderParts(value string) []string {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil
+	}
+	out := []string{value}
+	if scheme, cred, ok := strings.Cut(value, " "); ok && !strings.ContainsAny(scheme, "=;") {
+		out = append(out, strings.TrimSpace(cred))
+	}
+	for _, piece := range strings.Split(value, ";") {
+		if _, v, ok := strings.Cut(piece, "="); ok {
+			if v = strings.Trim(strings.TrimSpace(v), `"`); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// Patterns of secrets in free text.
+var (
+	// JWTCandidate matches three base64url runs joined by dots, the third
+	// possibly empty; LooksLikeJWT decides whether a match is a JWT.
+	JWTCandidate = regexp.MustCompile(`[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*`)
+	// JWTFragment matches a JWT, or what is left of one cut short: a
+	// base64url run that starts like an encoded JSON object ("eyJ", that is
+	// `{"`), with any parts that follow.
+	JWTFragment = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,2}`)
+	// CompactToken matches three dot-separated base64url runs of at least
+	// eight characters each: a JWT whose header is not JSON-ish, or another
+	// compact token.
+	CompactToken = regexp.MustCompile(`[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)
+	// EmailAddress matches an email address, or the local part of one whose
+	// domain was cut off.
+	EmailAddress = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*`)
+
+	// memberValue matches a JSON member with a sensitive name and its string
+	// value (terminated, or cut off by the end of the text).
+	memberValue = regexp.MustCompile(`(?i)("(?:` + alternation() + `)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`)
+	// paramValue matches the same in a query string or form body.
+	paramValue = regexp.MustCompile(`(?i)\b(` + alternation() + `)=[^&\s"'<>]*`)
+)
+
+// alternation is the sensitive names as a regular expression alternation,
+// longest first.
+func alternation() string {
+	ns := SensitiveNames()
+	sort.SliceStable(ns, func(i, j int) bool { return len(ns[i]) > len(ns[j]) })
+	for i, n := range ns {
+		ns[i] = regexp.QuoteMeta(n)
+	}
+	return strings.Join(ns, "|")
+}
+
+// Text removes from s the literal values in known (an auth token, values a
+// caller collected from an exchange), the values of JSON members and form
+// fields with sensitive names, JWTs and fragments of them, compact tokens and
+// email addresses, each replaced by Marker. Known values shorter than four
+// bytes are ignored: they would mask ordinary text, and are not credentials.
+//
+// It errs on the side of removing too much: what remains is for a human to
+// recognise the kind of text, not to parse.
+func Text(s string, known ...string) string {
+	for _, k := range known {
+		if len(k) >= 4 {
+			s = strings.ReplaceAll(s, k, Marker)
+		}
+	}
+	s = memberValue.ReplaceAllString(s, `$1"`+Marker+`"`)
+	s = paramValue.ReplaceAllString(s, `$1=`+Marker)
+	s = JWTFragment.ReplaceAllString(s, Marker)
+	s = CompactToken.ReplaceAllString(s, Marker)
+	s = JWTCandidate.ReplaceAllStringFunc(s, func(m string) string {
+		if LooksLikeJWT(m) {
+			return Marker
+		}
+		return m
+	})
+	return EmailAddress.ReplaceAllString(s, Marker)
+}
