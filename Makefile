@@ -83,7 +83,7 @@ reference-test: publish ## Open dist/index.html in headless Chromium (needs chro
 
 DOWNSTREAM := examples/downstream
 
-downstream: ## The downstream example: go generate from `tokens-contract spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
+downstream: ## The downstream example: go generate from `tokens-spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
 	@cd $(DOWNSTREAM) && GOWORK=off $(GO) mod tidy -diff || { echo "$(DOWNSTREAM)/go.mod is not tidy (the CLI's dependencies changed?): run 'cd $(DOWNSTREAM) && go mod tidy' and commit" >&2; exit 1; }
 	cd $(DOWNSTREAM) && GOWORK=off $(GO) generate ./...
 	@git diff --exit-code -- $(DOWNSTREAM) || { echo "$(DOWNSTREAM): go generate changed committed files: commit the regenerated output" >&2; exit 1; }
