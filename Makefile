@@ -5,12 +5,13 @@ GO ?= go
 GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract
+# Every target is a command, not a file: one list, in the order of this file.
+.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
+	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
+	contract-live lint-workflows
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
-.PHONY: help generate check-generated tidy-check lint test bench contract
-.PHONY: spec-diff api-diff spec-release publish reference-test downstream
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,10 +28,11 @@ check-generated: generate ## Regenerate, then fail if anything differs from what
 tidy-check: ## Fail if go.mod or go.sum is not tidy
 	$(GO) mod tidy -diff
 
-lint: ## gofmt check and go vet
+lint: ## gofmt check, go vet, and staticcheck (pinned in go.mod) on the whole module
 	@unformatted=$$(gofmt -l $(GOFILES)); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
 
 test: ## Run every test with the race detector
 	$(GO) test -race ./...
@@ -53,11 +55,8 @@ contract: ## The main job: check the recordings shipped in contract/testdata/rec
 	$(GO) run ./cmd/tokens-contract check $(CONTRACT_ARGS) contract/testdata/recordings
 
 FAKE_ADDR ?= 127.0.0.1:8080
-.PHONY: fake
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
-
-.PHONY: bench-client
 
 bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
@@ -92,7 +91,6 @@ downstream: ## The downstream example: go generate from `tokens-spec`, fail on d
 	cd $(DOWNSTREAM) && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) test -race -count=1 ./...
 	$(DOWNSTREAM)/outside.sh
 
-.PHONY: contract-live lint-workflows
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
