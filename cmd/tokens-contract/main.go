@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -44,16 +45,19 @@ type command struct {
 type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// buildInfo replaces debug.ReadBuildInfo when set (tests).
+	buildInfo func() (*debug.BuildInfo, bool)
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, fake.go, spec.go).
+// its own file (check.go, live.go, fake.go, spec.go, version.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
 		fakeCommand(),
 		specCommand(),
+		versionCommand(),
 	}
 }
 
@@ -100,6 +104,8 @@ func run(ctx context.Context, env *environment, args []string) int {
 	case "help", "-h", "-help", "--help":
 		usage(env.stdout)
 		return exitOK
+	case "--version", "-version":
+		return runVersion(ctx, env, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -124,7 +130,8 @@ Commands:
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "tokens-contract <command> -h" for a command's flags.
+Run "tokens-contract <command> -h" for a command's flags, and
+"tokens-contract --version" for the versions of this build.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
 `)
 }
