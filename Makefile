@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows
+	contract-live lint-workflows release
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -69,6 +69,11 @@ api-diff: ## Compare the Go API of generated/ with the last release (apidiff): a
 
 spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
 	$(GO) run ./cmd/specguard release
+
+release: check-generated spec-diff api-diff ## Tag a release: with the tree clean and openapi/releases/v<spec version> committed, create tags v<spec version> and spec/v<spec version> (no push); see go doc ./internal/specguard
+	@v=$$($(GO) run ./cmd/tokens-contract version | sed -n 's/^spec: //p'); \
+	[ -n "$$v" ] || { echo "release: cannot read the spec version from 'tokens-contract version'" >&2; exit 1; }; \
+	scripts/release.sh "$$v"
 
 DIST ?= dist
 
