@@ -67,7 +67,7 @@ spec-diff: ## Compare the spec with the last release (oasdiff): a breaking chang
 api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
 	$(GO) run ./cmd/specguard api
 
-spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
+spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit, and make release)
 	$(GO) run ./cmd/specguard release
 
 release: check-generated spec-diff api-diff ## Tag a release: with the tree clean and openapi/releases/v<spec version> committed, create tags v<spec version> and spec/v<spec version> (no push); see go doc ./internal/specguard
@@ -77,7 +77,7 @@ release: check-generated spec-diff api-diff ## Tag a release: with the tree clea
 
 DIST ?= dist
 
-publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions) and index.html, the offline reference page
+publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions), oapi-codegen.yaml (the recommended generator config) and index.html, the offline reference page
 	rm -rf $(DIST)
 	$(GO) run ./cmd/publish -o $(DIST)
 
