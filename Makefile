@@ -34,7 +34,10 @@ lint: ## gofmt check, go vet, and staticcheck (pinned in go.mod) on the whole mo
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
 
-test: ## Run every test with the race detector
+test: ## Run every test with the race detector (needs cgo and a C compiler: gcc or clang)
+	@cc=$$($(GO) env CC); \
+	command -v "$${cc%% *}" >/dev/null 2>&1 || { echo "make test: the race detector (-race) needs cgo and a C compiler, and the compiler '$$cc' (go env CC) is not installed: install one (Debian/Ubuntu: apt-get install gcc), or run 'go test ./...' without -race" >&2; exit 1; }; \
+	[ "$$($(GO) env CGO_ENABLED)" = 1 ] || { echo "make test: the race detector (-race) needs cgo, but CGO_ENABLED is $$($(GO) env CGO_ENABLED): set CGO_ENABLED=1" >&2; exit 1; }
 	$(GO) test -race ./...
 
 bench: ## Run every benchmark
