@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows release
+	contract-live lint-workflows release snapshot
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -77,6 +77,20 @@ release: check-generated spec-diff api-diff ## Tag a release: with the tree clea
 	@v=$$($(GO) run ./cmd/tokens-contract version | sed -n 's/^spec: //p'); \
 	[ -n "$$v" ] || { echo "release: cannot read the spec version from 'tokens-contract version'" >&2; exit 1; }; \
 	scripts/release.sh "$$v"
+
+# goreleaser is pinned here rather than in go.mod: its module graph is larger
+# than this project's whole go.mod. go install ...@version takes exactly that
+# version, checked against the Go checksum database, into bin/.
+GORELEASER_VERSION ?= v2.17.0
+GORELEASER := $(CURDIR)/bin/goreleaser-$(GORELEASER_VERSION)
+
+$(GORELEASER):
+	GOBIN=$(CURDIR)/bin/.install $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+	mv $(CURDIR)/bin/.install/goreleaser $@
+
+snapshot: $(GORELEASER) ## goreleaser check, then a snapshot release build (Linux, macOS, Windows archives and checksums.txt) into dist/goreleaser/
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
 
 DIST ?= dist
 
