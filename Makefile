@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows release snapshot
+	contract-live lint-workflows release snapshot action-test
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -116,6 +116,9 @@ downstream: ## The downstream example: go generate from `tokens-spec`, fail on d
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
-WORKFLOWS ?= examples/github-actions/nightly-live.yml
+WORKFLOWS ?= examples/github-actions/nightly-live.yml examples/github-actions/pr-recordings.yml
 lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
+
+action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
+	GO="$(GO)" bash scripts/action_test.sh
