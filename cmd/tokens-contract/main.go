@@ -1,7 +1,8 @@
 // Command tokens-contract keeps BigCommerce B2B Edition's deprecated
 // server-to-server token endpoints honest. It checks recorded exchanges
 // against the project's contract, runs the same checks against the live
-// endpoint, serves a fake of the endpoint, and prints the published spec.
+// endpoint, serves a fake of the endpoint, prints the published spec, and
+// prints the versions it is made of ("version", or "--version").
 //
 // Usage:
 //
