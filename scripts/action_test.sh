@@ -21,7 +21,8 @@ arch=$($GO env GOARCH)
 archive="tokens-contract_${version#v}_${os}_${arch}.tar.gz"
 rel="$work/releases/$version"
 mkdir -p "$rel" "$work/stage"
-snapshot=$(ls dist/goreleaser/tokens-contract_*_"${os}_${arch}".tar.gz 2>/dev/null | head -n 1 || true)
+snapshot=""
+for f in dist/goreleaser/tokens-contract_*_"${os}_${arch}".tar.gz; do [ -e "$f" ] && snapshot=$f && break; done
 if [ -n "$snapshot" ]; then
   echo "action_test: using the goreleaser snapshot $snapshot"
   cp "$snapshot" "$rel/$archive"
@@ -63,7 +64,7 @@ grep -q "SHA-256 verified" "$work/clean.log" || fail "the log does not say the a
 
 # 2. --fail-on info is not a valid threshold: exit 2, said in the outputs.
 run_action bad-fail-on TC_FAIL_ON=info
-[ "$code" -eq 2 ] && [ "$(output exit-code)" = 2 ] || fail "fail-on info: exit $code, output $(output exit-code); want 2"
+if ! { [ "$code" -eq 2 ] && [ "$(output exit-code)" = 2 ]; }; then fail "fail-on info: exit $code, output $(output exit-code); want 2"; fi
 
 # 3. A tampered archive is refused before it runs.
 cp "$rel/$archive" "$work/good.tar.gz"
@@ -76,16 +77,17 @@ grep -q "refusing to run it" "$work/tampered.log" || fail "tampered: $(cat "$wor
 
 # 4. Bad input is named: a missing version, path, or release.
 run_action no-such-version TC_VERSION=v9.9.9
-[ "$code" -ne 0 ] && grep -q "cannot download .*v9.9.9" "$work/no-such-version.log" || fail "missing release: $(cat "$work/no-such-version.log")"
+if ! { [ "$code" -ne 0 ] && grep -q "cannot download .*v9.9.9" "$work/no-such-version.log"; }; then fail "missing release: $(cat "$work/no-such-version.log")"; fi
 run_action bad-version TC_VERSION=latest
-[ "$code" -ne 0 ] && grep -q '"latest" is not a release version' "$work/bad-version.log" || fail "bad version: $(cat "$work/bad-version.log")"
+if ! { [ "$code" -ne 0 ] && grep -q '"latest" is not a release version' "$work/bad-version.log"; }; then fail "bad version: $(cat "$work/bad-version.log")"; fi
 run_action no-path TC_PATH="$work/no-such-dir"
-[ "$code" -ne 0 ] && grep -q "does not exist" "$work/no-path.log" || fail "missing path: $(cat "$work/no-path.log")"
+if ! { [ "$code" -ne 0 ] && grep -q "does not exist" "$work/no-path.log"; }; then fail "missing path: $(cat "$work/no-path.log")"; fi
 
 # 5. Findings: a recording with drift fails the step with exit 1 and counts it.
-drift=$(ls contract/testdata/drift/*.yaml 2>/dev/null | head -n 1 || true)
+drift=""
+for f in contract/testdata/drift/*.yaml; do [ -e "$f" ] && drift=$f && break; done
 if [ -n "$drift" ]; then
   run_action drift TC_PATH="$root/$drift"
-  [ "$code" -eq 1 ] && [ "$(output exit-code)" = 1 ] || fail "drift recording $drift: exit $code; want 1"
+  if ! { [ "$code" -eq 1 ] && [ "$(output exit-code)" = 1 ]; }; then fail "drift recording $drift: exit $code; want 1"; fi
 fi
 echo "action_test: ok (install, checksum, check, outputs, summary, refusals)"
