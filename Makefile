@@ -5,12 +5,13 @@ GO ?= go
 GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract
+# Every target is a command, not a file: one list, in the order of this file.
+.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
+	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
+	contract-live lint-workflows release snapshot action-test sarif-validate
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
-.PHONY: help generate check-generated tidy-check lint test bench contract
-.PHONY: spec-diff api-diff spec-release publish reference-test downstream
 
 help: ## List the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,12 +28,16 @@ check-generated: generate ## Regenerate, then fail if anything differs from what
 tidy-check: ## Fail if go.mod or go.sum is not tidy
 	$(GO) mod tidy -diff
 
-lint: ## gofmt check and go vet
+lint: ## gofmt check, go vet, and staticcheck (pinned in go.mod) on the whole module
 	@unformatted=$$(gofmt -l $(GOFILES)); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
 
-test: ## Run every test with the race detector
+test: ## Run every test with the race detector (needs cgo and a C compiler: gcc or clang)
+	@cc=$$($(GO) env CC); \
+	command -v "$${cc%% *}" >/dev/null 2>&1 || { echo "make test: the race detector (-race) needs cgo and a C compiler, and the compiler '$$cc' (go env CC) is not installed: install one (Debian/Ubuntu: apt-get install gcc), or run 'go test ./...' without -race" >&2; exit 1; }; \
+	[ "$$($(GO) env CGO_ENABLED)" = 1 ] || { echo "make test: the race detector (-race) needs cgo, but CGO_ENABLED is $$($(GO) env CGO_ENABLED): set CGO_ENABLED=1" >&2; exit 1; }
 	$(GO) test -race ./...
 
 bench: ## Run every benchmark
@@ -53,11 +58,8 @@ contract: ## The main job: check the recordings shipped in contract/testdata/rec
 	$(GO) run ./cmd/tokens-contract check $(CONTRACT_ARGS) contract/testdata/recordings
 
 FAKE_ADDR ?= 127.0.0.1:8080
-.PHONY: fake
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
-
-.PHONY: bench-client
 
 bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
@@ -68,12 +70,31 @@ spec-diff: ## Compare the spec with the last release (oasdiff): a breaking chang
 api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
 	$(GO) run ./cmd/specguard api
 
-spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit and tag spec/vX.Y.Z)
+spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit, and make release)
 	$(GO) run ./cmd/specguard release
+
+release: check-generated spec-diff api-diff ## Tag a release: with the tree clean and openapi/releases/v<spec version> committed, create tags v<spec version> and spec/v<spec version> (no push); see go doc ./internal/specguard
+	@v=$$($(GO) run ./cmd/tokens-contract version | sed -n 's/^spec: //p'); \
+	[ -n "$$v" ] || { echo "release: cannot read the spec version from 'tokens-contract version'" >&2; exit 1; }; \
+	scripts/release.sh "$$v"
+
+# goreleaser is pinned here rather than in go.mod: its module graph is larger
+# than this project's whole go.mod. go install ...@version takes exactly that
+# version, checked against the Go checksum database, into bin/.
+GORELEASER_VERSION ?= v2.17.0
+GORELEASER := $(CURDIR)/bin/goreleaser-$(GORELEASER_VERSION)
+
+$(GORELEASER):
+	GOBIN=$(CURDIR)/bin/.install $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+	mv $(CURDIR)/bin/.install/goreleaser $@
+
+snapshot: $(GORELEASER) ## goreleaser check, then a snapshot release build (Linux, macOS, Windows archives and checksums.txt) into dist/goreleaser/
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
 
 DIST ?= dist
 
-publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions) and index.html, the offline reference page
+publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec, oapi-codegen and vendor source versions), oapi-codegen.yaml (the recommended generator config) and index.html, the offline reference page
 	rm -rf $(DIST)
 	$(GO) run ./cmd/publish -o $(DIST)
 
@@ -83,7 +104,7 @@ reference-test: publish ## Open dist/index.html in headless Chromium (needs chro
 
 DOWNSTREAM := examples/downstream
 
-downstream: ## The downstream example: go generate from `tokens-contract spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
+downstream: ## The downstream example: go generate from `tokens-spec`, fail on drift from what is committed, vet, build, test; again from a copy outside the repo
 	@cd $(DOWNSTREAM) && GOWORK=off $(GO) mod tidy -diff || { echo "$(DOWNSTREAM)/go.mod is not tidy (the CLI's dependencies changed?): run 'cd $(DOWNSTREAM) && go mod tidy' and commit" >&2; exit 1; }
 	cd $(DOWNSTREAM) && GOWORK=off $(GO) generate ./...
 	@git diff --exit-code -- $(DOWNSTREAM) || { echo "$(DOWNSTREAM): go generate changed committed files: commit the regenerated output" >&2; exit 1; }
@@ -92,14 +113,15 @@ downstream: ## The downstream example: go generate from `tokens-contract spec`, 
 	cd $(DOWNSTREAM) && GOWORK=off $(GO) vet ./... && GOWORK=off $(GO) build ./... && GOWORK=off $(GO) test -race -count=1 ./...
 	$(DOWNSTREAM)/outside.sh
 
-.PHONY: contract-live lint-workflows
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
-WORKFLOWS ?= examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml
+WORKFLOWS ?= examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml
 lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
 
-.PHONY: sarif-validate
 sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema (needs node and npm)
 	GO="$(GO)" bash .ci/sarif-validate
+
+action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
+	GO="$(GO)" bash scripts/action_test.sh

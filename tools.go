@@ -8,4 +8,5 @@ package tools
 import (
 	_ "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen"
 	_ "github.com/rhysd/actionlint/cmd/actionlint"
+	_ "honnef.co/go/tools/cmd/staticcheck"
 )

@@ -37,6 +37,19 @@ func fakeModule(t *testing.T, version string) string {
 	if err := os.WriteFile(filepath.Join(dir, "generated", "tokensapi.gen.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	cfg := "package: tokensapi\noutput: tokensapi.gen.go\n"
+	if err := os.WriteFile(filepath.Join(dir, "generated", "cfg.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// noConfig is a module directory whose generated/cfg.yaml is missing.
+func noConfig(t *testing.T) string {
+	dir := fakeModule(t, "v2.8.2")
+	if err := os.Remove(filepath.Join(dir, "generated", "cfg.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
@@ -47,7 +60,7 @@ func TestRunWritesTheBundle(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, name := range []string{publish.SpecYAML, publish.SpecJSON, publish.ChangelogFile, publish.VersionFile, publish.ReferencePage} {
+	for _, name := range []string{publish.SpecYAML, publish.SpecJSON, publish.ChangelogFile, publish.VersionFile, publish.ReferencePage, publish.ConfigFile} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("%s missing: %v", name, err)
 		}
@@ -75,6 +88,7 @@ func TestRunFailures(t *testing.T) {
 		{"replaced generator", nil, fakeList("v2.8.2", "v2.9.0", fakeModule(t, "v2.8.2")), 1, "go.mod pins v2.9.0"},
 		{"no version", nil, fakeList("", "", fakeModule(t, "v2.8.2")), 1, "pins no version"},
 		{"no generated code", nil, fakeList("v2.8.2", "", t.TempDir()), 1, "tokensapi.gen.go"},
+		{"no configuration", nil, fakeList("v2.8.2", "", noConfig(t)), 1, "cfg.yaml"},
 		{"go list fails", nil, func(...string) ([]moduleInfo, error) { return nil, errors.New("go: not found") }, 1, "go: not found"},
 	}
 	for _, tt := range tests {
@@ -94,11 +108,14 @@ func TestRunFailures(t *testing.T) {
 // TestGeneratorVersionFromGoList asks the real go command, as make publish
 // does.
 func TestGeneratorVersionFromGoList(t *testing.T) {
-	v, err := generatorVersion(goList)
+	v, cfg, err := generator(goList)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(v, "v2.") {
 		t.Errorf("oapi-codegen version %q, want v2.x", v)
+	}
+	if !strings.Contains(string(cfg), "package: tokensapi") {
+		t.Errorf("the configuration read is not generated/cfg.yaml:\n%s", cfg)
 	}
 }

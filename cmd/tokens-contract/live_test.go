@@ -489,6 +489,9 @@ func TestLiveHelp(t *testing.T) {
 	if code := run(context.Background(), env, []string{"live", "-h"}); code != exitcode.OK {
 		t.Errorf("live -h: exit %d", code)
 	}
+	if out := stdout.String(); out != "" {
+		t.Errorf("live -h printed %d bytes to stdout; help goes to stderr", len(out))
+	}
 	for _, want := range []string{envAuthToken, envBaseURL, "https://api-b2b.bigcommerce.com/api/io", "--record", "-budget"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("live -h does not mention %s", want)

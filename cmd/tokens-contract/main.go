@@ -1,7 +1,8 @@
 // Command tokens-contract keeps BigCommerce B2B Edition's deprecated
 // server-to-server token endpoints honest. It checks recorded exchanges
 // against the project's contract, runs the same checks against the live
-// endpoint, serves a fake of the endpoint, and prints the published spec.
+// endpoint, serves a fake of the endpoint, prints the published spec, and
+// prints the versions it is made of ("version", or "--version").
 //
 // Usage:
 //
@@ -22,6 +23,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
@@ -39,10 +41,12 @@ type command struct {
 type environment struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// buildInfo replaces debug.ReadBuildInfo when set (tests).
+	buildInfo func() (*debug.BuildInfo, bool)
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, fake.go, spec.go, redact.go).
+// its own file (check.go, live.go, fake.go, spec.go, redact.go, version.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
@@ -50,6 +54,7 @@ func commands() []command {
 		fakeCommand(),
 		specCommand(),
 		redactCommand(),
+		versionCommand(),
 	}
 }
 
@@ -96,6 +101,8 @@ func run(ctx context.Context, env *environment, args []string) int {
 	case "help", "-h", "-help", "--help":
 		usage(env.stdout)
 		return exitcode.OK
+	case "--version", "-version":
+		return runVersion(ctx, env, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -120,7 +127,8 @@ Commands:
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "tokens-contract <command> -h" for a command's flags.
+Run "tokens-contract <command> -h" for a command's flags, and
+"tokens-contract --version" for the versions of this build.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
 `)
 }

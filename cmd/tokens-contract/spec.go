@@ -2,20 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
-	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
+	"github.com/b2b-contract/s2s-tokens/internal/specprint"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-// specCommand prints the embedded spec. Because the spec ships inside the Go
-// module, a downstream repository that runs
-//
-//	go run github.com/b2b-contract/s2s-tokens/cmd/tokens-contract spec -o openapi.yaml
-//
-// from go generate gets exactly the spec version its go.mod pins.
+// specCommand prints the embedded spec through package specprint, as
+// cmd/tokens-spec does. Downstream go generate steps should run
+// cmd/tokens-spec, whose imports cost them no dependency of the checker.
 func specCommand() command {
 	return command{
 		name:    "spec",
@@ -41,19 +37,9 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 		return exitcode.Usage
 	}
 
-	var data []byte
-	switch *format {
-	case "yaml":
-		data = openapi.YAML()
-	case "json":
-		b, err := openapi.JSON()
-		if err != nil {
-			fmt.Fprintf(env.stderr, "tokens-contract spec: rendering the embedded spec as JSON: %v\n", err)
-			return exitcode.Usage
-		}
-		data = b
-	default:
-		fmt.Fprintf(env.stderr, "tokens-contract spec: unknown --format %q: want yaml or json\n", *format)
+	data, err := specprint.Render(*format)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract spec: %v\n", err)
 		return exitcode.Usage
 	}
 
@@ -64,10 +50,8 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 		}
 		return exitcode.OK
 	}
-	// Through a temporary file and a rename, so that a failed write never
-	// leaves a truncated spec behind for the next go generate step to read.
-	if err := fileutil.WriteFile(*out, data, 0o644); err != nil {
-		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, errors.Unwrap(err))
+	if err := specprint.WriteFile(*out, data); err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract spec: cannot write %s: %v\n", *out, err)
 		return exitcode.Usage
 	}
 	return exitcode.OK

@@ -62,9 +62,9 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
-	"github.com/b2b-contract/s2s-tokens/openapi"
 	"github.com/b2b-contract/s2s-tokens/internal/ctxsleep"
 	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // Defaults of Config.

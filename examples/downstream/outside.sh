@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves that a module outside this repository can go generate its client from
-# `tokens-contract spec` and build it, with nothing but Go: it copies this
+# `tokens-spec` and build it, with nothing but Go: it copies this
 # example to a fresh temporary directory, points the replace at the repository
 # root, deletes the generated files, regenerates them, checks that they equal
 # the committed ones, then vets, builds and tests the copy.
@@ -32,4 +32,4 @@ done
 go vet ./...
 go build ./...
 go test -count=1 ./...
-echo "outside.sh: a copy in $work (replace => $root) generated its client from tokens-contract spec, built and passed its tests"
+echo "outside.sh: a copy in $work (replace => $root) generated its client from tokens-spec, built and passed its tests"

@@ -1,7 +1,16 @@
 // Package publish builds the bundle that "make publish" writes to dist/ for
 // the teams that take the spec: the spec as YAML and as JSON, its changelog, a
-// VERSION file with its provenance, and an HTML reference page that works
-// offline.
+// VERSION file with its provenance, an HTML reference page that works
+// offline, and oapi-codegen.yaml, the recommended oapi-codegen configuration.
+//
+// The recommended configuration is generated/cfg.yaml, the one this project
+// generates its own client with, published as is: a team changes package and
+// output and keeps the rest. Its one choice that matters for correctness maps
+// format: email to a plain string. oapi-codegen's default, openapi_types.Email,
+// fails the decode of a whole page of tokens (with no field path) on a single
+// address it does not like, and the vendor stores addresses that are not
+// always valid; a string keeps the client working, and the contract suite
+// checks the format where it belongs, in the checker.
 package publish
 
 import (
@@ -28,6 +37,8 @@ const (
 	ChangelogFile = "CHANGELOG.md"
 	// VersionFile names the spec version and its provenance.
 	VersionFile = "VERSION"
+	// ConfigFile is the recommended oapi-codegen configuration.
+	ConfigFile = "oapi-codegen.yaml"
 )
 
 // GeneratorModule is the module path of the code generator whose version the
@@ -80,11 +91,22 @@ func (p Provenance) VersionText() []byte {
 	return b.Bytes()
 }
 
+var configSchema = regexp.MustCompile(`oapi-codegen/oapi-codegen/(v[^/\s]+)/configuration-schema\.json`)
+
 // Bundle returns the bundle's files, by name, for the embedded spec.
-func Bundle(generatorVersion string) (map[string][]byte, error) {
+// generatorConfig is the recommended oapi-codegen configuration (the contents
+// of generated/cfg.yaml); if it names a configuration schema, the schema must
+// be generatorVersion's.
+func Bundle(generatorVersion string, generatorConfig []byte) (map[string][]byte, error) {
 	prov, err := SpecProvenance(generatorVersion)
 	if err != nil {
 		return nil, err
+	}
+	if len(bytes.TrimSpace(generatorConfig)) == 0 {
+		return nil, fmt.Errorf("publish: the oapi-codegen configuration is empty")
+	}
+	if m := configSchema.FindSubmatch(generatorConfig); m != nil && string(m[1]) != generatorVersion {
+		return nil, fmt.Errorf("publish: the oapi-codegen configuration names the schema of %s, but the generator is %s", m[1], generatorVersion)
 	}
 	js, err := openapi.JSON()
 	if err != nil {
@@ -100,13 +122,14 @@ func Bundle(generatorVersion string) (map[string][]byte, error) {
 		ChangelogFile: openapi.Changelog(),
 		VersionFile:   prov.VersionText(),
 		ReferencePage: page,
+		ConfigFile:    generatorConfig,
 	}, nil
 }
 
 // Write writes the bundle into dir, creating it if needed, and returns the
-// names it wrote, sorted.
-func Write(dir, generatorVersion string) ([]string, error) {
-	files, err := Bundle(generatorVersion)
+// names it wrote, sorted. The arguments are Bundle's.
+func Write(dir, generatorVersion string, generatorConfig []byte) ([]string, error) {
+	files, err := Bundle(generatorVersion, generatorConfig)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -32,12 +33,12 @@ func parseVersionFile(t *testing.T, b []byte) map[string]string {
 }
 
 func TestBundle(t *testing.T) {
-	files, err := publish.Bundle("v2.8.2")
+	files, err := publish.Bundle("v2.8.2", testConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := slices.Sorted(maps.Keys(files))
-	want := []string{publish.ChangelogFile, publish.VersionFile, publish.SpecJSON, publish.SpecYAML, publish.ReferencePage}
+	want := []string{publish.ChangelogFile, publish.VersionFile, publish.SpecJSON, publish.SpecYAML, publish.ReferencePage, publish.ConfigFile}
 	slices.Sort(want)
 	if !slices.Equal(names, want) {
 		t.Fatalf("bundle files %v, want %v", names, want)
@@ -51,6 +52,9 @@ func TestBundle(t *testing.T) {
 	}
 	if !bytes.Equal(files[publish.ChangelogFile], openapi.Changelog()) {
 		t.Error("the changelog differs from openapi/CHANGELOG.md")
+	}
+	if !bytes.Equal(files[publish.ConfigFile], testConfig) {
+		t.Error("the oapi-codegen configuration differs from the one given")
 	}
 	if !bytes.HasPrefix(files[publish.ReferencePage], []byte("<!DOCTYPE html>")) {
 		t.Error("the reference page is not HTML")
@@ -81,19 +85,66 @@ func TestBundle(t *testing.T) {
 	}
 }
 
+// testConfig is the configuration this project generates its client with,
+// the one make publish publishes.
+var testConfig = func() []byte {
+	b, err := os.ReadFile(filepath.Join("..", "..", "generated", "cfg.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+func TestBundleConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		config  []byte
+		wantErr string
+	}{
+		{"generated/cfg.yaml", testConfig, ""},
+		{"no schema line", []byte("package: x\noutput: x.gen.go\n"), ""},
+		{"empty", nil, "configuration is empty"},
+		{"blank", []byte("\n  \n"), "configuration is empty"},
+		{"schema of another version", []byte("# yaml-language-server: $schema=https://raw.githubusercontent.com/oapi-codegen/oapi-codegen/v2.7.0/configuration-schema.json\npackage: x\n"),
+			"names the schema of v2.7.0, but the generator is v2.8.2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := publish.Bundle("v2.8.2", tt.config)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Bundle: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Bundle = %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestPublishedConfigMapsEmailToString pins the recommendation the package
+// doc explains: format email is generated as a plain string.
+func TestPublishedConfigMapsEmailToString(t *testing.T) {
+	if !regexp.MustCompile(`(?m)^ +formats:\n +email:\n +type: string$`).Match(testConfig) {
+		t.Errorf("generated/cfg.yaml no longer maps format email to a plain string:\n%s", testConfig)
+	}
+}
+
 func TestBundleNeedsTheGeneratorVersion(t *testing.T) {
-	if _, err := publish.Bundle(""); err == nil {
+	if _, err := publish.Bundle("", testConfig); err == nil {
 		t.Error("a bundle without the oapi-codegen version was built")
 	}
 }
 
 func TestWrite(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "dist")
-	names, err := publish.Write(dir, "v2.8.2")
+	names, err := publish.Write(dir, "v2.8.2", testConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, _ := publish.Bundle("v2.8.2")
+	files, _ := publish.Bundle("v2.8.2", testConfig)
 	for _, n := range names {
 		got, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
@@ -107,7 +158,7 @@ func TestWrite(t *testing.T) {
 	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publish.Write(notADir, "v2.8.2"); err == nil || !strings.Contains(err.Error(), notADir) {
+	if _, err := publish.Write(notADir, "v2.8.2", testConfig); err == nil || !strings.Contains(err.Error(), notADir) {
 		t.Errorf("writing into a file: err = %v, want one naming %s", err, notADir)
 	}
 }

@@ -8,6 +8,49 @@
 // The comparisons return a Report, which renders as text and as GitHub
 // Actions annotations. The command in cmd/specguard runs them for
 // "make spec-diff" and "make api-diff".
+//
+// # Versions
+//
+// The Go module github.com/b2b-contract/s2s-tokens is versioned by its spec:
+// module version vX.Y.Z embeds spec X.Y.Z (info.version of
+// openapi/b2b-s2s-tokens.yaml), so pinning the module in go.mod pins the
+// spec, and "tokens-contract version" prints both. Each release carries two
+// annotated tags on one commit: vX.Y.Z, the Go module version that go get and
+// go install resolve, and spec/vX.Y.Z, the spec version. Consequences:
+//
+//   - A release that changes only code (client, checker, CLI) still bumps the
+//     spec's version, its patch number for a fix and its minor number for a
+//     feature, with a CHANGELOG entry that says the contract did not change.
+//   - A breaking change to the spec or the generated Go API needs a new major
+//     version (the rules above enforce it), and Go's semantic import
+//     versioning then needs a new module path: spec 2.0.0 is released as
+//     module github.com/b2b-contract/s2s-tokens/v2, with the go.mod module
+//     line and every import in the repository changed to /v2 before the
+//     tag. Consumers move by changing their imports; v1 keeps working for
+//     those who stay. Below 1.0.0, a new minor version is the breaking one,
+//     and the path has no suffix.
+//   - A breaking change to the Go API of the hand-written packages (client,
+//     contract, fake) is a major version too, so the spec's major version is
+//     bumped with it.
+//
+// # Releasing
+//
+// A maintainer releases from a clean checkout of the commit to release:
+//
+//  1. Bump info.version in openapi/b2b-s2s-tokens.yaml and add its entry to
+//     openapi/CHANGELOG.md.
+//  2. make generate spec-diff api-diff: both diffs pass against the last
+//     release.
+//  3. make spec-release records the spec and generated/ under
+//     openapi/releases/vX.Y.Z, the next release's baseline; commit it all.
+//  4. make release checks the generated code, both diffs, that the tree is
+//     clean, that openapi/releases/vX.Y.Z is committed, that the module path
+//     fits the major version and that neither tag exists, then creates the
+//     annotated tags vX.Y.Z and spec/vX.Y.Z on HEAD (scripts/release.sh). It
+//     pushes nothing.
+//  5. git push origin vX.Y.Z spec/vX.Y.Z. From then on
+//     go install github.com/b2b-contract/s2s-tokens/cmd/tokens-contract@vX.Y.Z
+//     builds that release, and its "version" command says vX.Y.Z.
 package specguard
 
 import (

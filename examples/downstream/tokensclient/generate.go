@@ -4,5 +4,5 @@
 // there with cfg.yaml; both outputs are committed.
 package tokensclient
 
-//go:generate go run github.com/b2b-contract/s2s-tokens/cmd/tokens-contract spec -o openapi.yaml
+//go:generate go run github.com/b2b-contract/s2s-tokens/cmd/tokens-spec -o openapi.yaml
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config cfg.yaml openapi.yaml

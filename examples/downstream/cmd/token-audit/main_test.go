@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,9 +13,31 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
+
+// The stand-in credentials below are made at run time and never written to a
+// file. A downstream module cannot import s2s-tokens' internal/synthetic, so
+// it makes its own: JWT-shaped, with "kid": "synthetic" in the header like
+// the project's, random in payload and signature.
+
+// syntheticEmail returns a fresh address under the reserved .test domain.
+func syntheticEmail() string {
+	return "user-" + randomHex(4) + "@example.test"
+}
+
+// syntheticToken returns a fresh JWT-shaped stand-in token for email.
+func syntheticToken(email string) string {
+	b64 := base64.RawURLEncoding
+	payload, _ := json.Marshal(map[string]string{"email": email, "storeHash": "1234abcd", "id": randomHex(8)})
+	return b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT","kid":"synthetic"}`)) + "." +
+		b64.EncodeToString(payload) + "." + b64.EncodeToString([]byte(randomHex(16)))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}
 
 type fakeToken struct {
 	ID           int    `json:"id"`
@@ -30,10 +55,10 @@ func fakeStore(t *testing.T, n int, auth string) (*httptest.Server, []fakeToken)
 	channels := []string{"app", "admin", "api"}
 	var tokens []fakeToken
 	for i := range n {
-		email := synthetic.Email()
+		email := syntheticEmail()
 		tokens = append(tokens, fakeToken{
 			ID: 100 + i, Name: fmt.Sprintf("token %d", i), Email: email, StoreHash: "1234abcd",
-			Token: synthetic.Token(email, "1234abcd"), EventChannel: channels[i%3],
+			Token: syntheticToken(email), EventChannel: channels[i%3],
 		})
 	}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -89,7 +114,7 @@ func assertNoSecrets(t *testing.T, what, out string, tokens []fakeToken, auth st
 }
 
 func TestListsEveryPage(t *testing.T) {
-	auth := synthetic.Token(synthetic.Email(), "1234abcd")
+	auth := syntheticToken(syntheticEmail())
 	for _, tt := range []struct{ n, pageSize int }{{0, 250}, {1, 250}, {7, 3}, {9, 3}, {260, 250}} {
 		t.Run(fmt.Sprintf("%d tokens by %d", tt.n, tt.pageSize), func(t *testing.T) {
 			srv, tokens := fakeStore(t, tt.n, auth)
@@ -116,9 +141,9 @@ func TestListsEveryPage(t *testing.T) {
 }
 
 func TestAPIFailures(t *testing.T) {
-	auth := synthetic.Token(synthetic.Email(), "1234abcd")
+	auth := syntheticToken(syntheticEmail())
 	srv, tokens := fakeStore(t, 3, auth)
-	other := synthetic.Token(synthetic.Email(), "1234abcd")
+	other := syntheticToken(syntheticEmail())
 	code, stdout, stderr := runAudit(t, map[string]string{"B2B_AUTH_TOKEN": other}, "-base-url", srv.URL)
 	if code != 1 || stdout != "" {
 		t.Errorf("wrong credential: exit %d, stdout %d bytes; want exit 1 and nothing listed", code, len(stdout))
@@ -157,7 +182,7 @@ func TestAPIFailures(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	auth := map[string]string{"B2B_AUTH_TOKEN": synthetic.Token(synthetic.Email(), "1234abcd")}
+	auth := map[string]string{"B2B_AUTH_TOKEN": syntheticToken(syntheticEmail())}
 	for _, tt := range []struct {
 		name string
 		env  map[string]string

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+
+	// Nothing of this package is used. Linking it, the smallest package of
+	// the oapi-codegen module (standard library only), puts that module in
+	// the build info, so "version" can say which oapi-codegen this build's
+	// go.mod pins: the one `make check-generated` proves generated/ came from.
+	_ "github.com/oapi-codegen/oapi-codegen/v2/pkg/ecdsafile"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
+)
+
+// Module paths "version" reports on.
+const (
+	modulePath    = "github.com/b2b-contract/s2s-tokens"
+	generatorPath = "github.com/oapi-codegen/oapi-codegen/v2"
+)
+
+// develVersion is what Go records as the main module's version when it
+// cannot tell one (go run, go build -buildvcs=false, no version control).
+const develVersion = "(devel)"
+
+// versionCommand prints the versions this build is made of.
+func versionCommand() command {
+	return command{
+		name:    "version",
+		summary: "print the module, spec, oapi-codegen and Go versions of this build",
+		run:     runVersion,
+	}
+}
+
+const versionDescription = `Prints the versions this build is made of, one "name: value" line each:
+the module version of github.com/b2b-contract/s2s-tokens (as go install
+...@vX.Y.Z recorded it; "(devel)" or a pseudo-version in a checkout), the
+spec version (info.version of the embedded spec), the oapi-codegen version
+the module pins (which generated its client), and the Go toolchain.
+"tokens-contract --version" prints the same.`
+
+func runVersion(_ context.Context, env *environment, args []string) int {
+	fs := newFlagSet(env, "version", "version", versionDescription)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "tokens-contract version: unexpected argument %q (version takes no arguments)\n", fs.Arg(0))
+		return exitcode.Usage
+	}
+	read := env.buildInfo
+	if read == nil {
+		read = debug.ReadBuildInfo
+	}
+	bi, ok := read()
+	if err := writeVersions(env.stdout, buildVersions(bi, ok)); err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract version: writing to standard output: %v\n", err)
+		return exitcode.Usage
+	}
+	return exitcode.OK
+}
+
+// versions is what "version" prints.
+type versions struct {
+	Module, Spec, Generator, Go string
+}
+
+// buildVersions reads the versions out of a build's info. ok=false (a binary
+// built without module support) leaves the module and generator versions
+// "unknown"; the spec version comes from the embedded spec either way.
+func buildVersions(bi *debug.BuildInfo, ok bool) versions {
+	v := versions{Module: "unknown", Spec: openapi.Version(), Generator: "unknown", Go: runtime.Version()}
+	if !ok || bi == nil {
+		return v
+	}
+	if bi.GoVersion != "" {
+		v.Go = bi.GoVersion
+	}
+	// In a test binary the main module is the test's; only trust Main when it
+	// is this module.
+	if bi.Main.Path == modulePath {
+		v.Module = moduleVersion(&bi.Main)
+	}
+	for _, dep := range bi.Deps {
+		if dep.Path == generatorPath {
+			v.Generator = moduleVersion(dep)
+		}
+	}
+	return v
+}
+
+// moduleVersion is m's version, following a replace directive, or
+// develVersion when the build recorded none.
+func moduleVersion(m *debug.Module) string {
+	if m.Replace != nil {
+		m = m.Replace
+	}
+	if m.Version == "" {
+		return develVersion
+	}
+	return m.Version
+}
+
+func writeVersions(w io.Writer, v versions) error {
+	_, err := fmt.Fprintf(w, "tokens-contract: %s %s\nspec: %s\noapi-codegen: %s %s\ngo: %s\n",
+		modulePath, v.Module, v.Spec, generatorPath, v.Generator, v.Go)
+	return err
+}
