@@ -316,6 +316,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	x.body = t.bufs.Get().(*bytes.Buffer)
+	if resp.ContentLength > 0 && resp.ContentLength <= t.s.maxBody {
+		x.body.Grow(int(resp.ContentLength))
+	}
 	resp.Body = &teeBody{rc: resp.Body, x: x, max: t.s.maxBody}
 	return resp, nil
 }
@@ -411,7 +414,7 @@ func (x *exchange) finish(state bodyState) {
 // release returns the exchange's buffer to the pool.
 func (t *Transport) release(x *exchange) {
 	if x.body != nil {
-		if x.body.Cap() <= 1<<20 { // keep the pool from pinning huge buffers
+		if int64(x.body.Cap()) <= min(t.s.maxBody, 1<<20) { // keep the pool from pinning huge buffers
 			x.body.Reset()
 			t.bufs.Put(x.body)
 		}
