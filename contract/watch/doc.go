@@ -10,10 +10,13 @@
 //	w, err := watch.New(http.DefaultTransport, watch.WithMeterProvider(mp))
 //	...
 //	defer w.Close()
-//	c, err := client.New(client.WithHTTPClient(&http.Client{Transport: w}), ...)
+//	c, err := client.New(client.WithTransportWrapper(w.Wrap), ...)
 //
-// The same works for the generated client (tokensapi.WithHTTPClient) and for
-// any code that uses net/http. Use one Transport per store: the cross-page
+// client.WithTransportWrapper keeps the client's own tuned transport under
+// the Transport; Wrap lets one Transport (one set of workers and metrics)
+// watch several clients. The generated client takes
+// tokensapi.WithHTTPClient(&http.Client{Transport: w}), and any code that
+// uses net/http can do the same. Use one Transport per store: the cross-page
 // invariants (see WithPageWindow) assume the pages they see belong together.
 //
 // # What the caller sees

@@ -43,7 +43,7 @@ func Example() {
 		return
 	}
 	c, err := client.New(client.WithBaseURL(srv.URL+"/api/io"), client.WithAuthToken(auth),
-		client.WithHTTPClient(&http.Client{Transport: w}))
+		client.WithTransportWrapper(w.Wrap)) // or client.WithHTTPClient(&http.Client{Transport: w})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -296,7 +296,31 @@ const (
 // RoundTrip sends the request through the wrapped transport and returns its
 // response unchanged, except that the body is teed for a later check.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.base.RoundTrip(req)
+	return t.roundTrip(t.base, req)
+}
+
+// Wrap returns a RoundTripper that sends requests through base and checks
+// them with t's workers, sinks and sampling state, so one Transport can watch
+// several clients (client.WithTransportWrapper(w.Wrap)). Close t when done
+// with all of them.
+func (t *Transport) Wrap(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return wrapped{t, base}
+}
+
+type wrapped struct {
+	t    *Transport
+	base http.RoundTripper
+}
+
+func (w wrapped) RoundTrip(req *http.Request) (*http.Response, error) {
+	return w.t.roundTrip(w.base, req)
+}
+
+func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.Response, error) {
+	resp, err := base.RoundTrip(req)
 	if err != nil || resp == nil {
 		return resp, err
 	}

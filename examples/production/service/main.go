@@ -77,13 +77,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	defer mp.Shutdown(context.Background())
 
 	// The watching transport, wrapped around the default one.
-	w, err := watch.New(http.DefaultTransport, watch.WithMeterProvider(mp), watch.WithLogger(logger), watch.WithSampleRate(*rate))
+	w, err := watch.New(nil, watch.WithMeterProvider(mp), watch.WithLogger(logger), watch.WithSampleRate(*rate))
 	if err != nil {
 		return err
 	}
 	defer w.Close()
 	c, err := client.New(client.WithBaseURL(*baseURL), client.WithAuthToken(token),
-		client.WithHTTPClient(&http.Client{Transport: w, Timeout: 30 * time.Second}), client.WithLogger(logger))
+		client.WithTransportWrapper(w.Wrap), client.WithLogger(logger))
 	if err != nil {
 		return err
 	}
