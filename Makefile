@@ -125,3 +125,17 @@ sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) wit
 
 action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
 	GO="$(GO)" bash scripts/action_test.sh
+
+.PHONY: bench-transport production-rules
+bench-transport: ## contract/watch: a request through the transport at sample rate 0 and 1 against the bare one (goals 1.01 and 1.05), and checks per second per core
+	GOMAXPROCS=2 $(GO) test -run '^$$' -bench 'RoundTrip' -benchmem -benchtime 2000x -count 3 ./contract/watch/ | tee $${TMPDIR:-/tmp}/bench-transport.txt
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'CheckPage250' -benchmem -benchtime 50x ./contract/watch/ | tee -a $${TMPDIR:-/tmp}/bench-transport.txt
+	@awk '/^BenchmarkRoundTrip\/bare/ {b += $$3; nb++} /^BenchmarkRoundTrip\/rate0/ {r0 += $$3; n0++} /^BenchmarkRoundTrip\/rate1/ {r1 += $$3; n1++} \
+	  /^BenchmarkCheckPage250/ {c = $$3} END { if (nb && n0 && n1) printf "ratio rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", (r0/n0)/(b/nb), (r1/n1)/(b/nb); \
+	  if (c) printf "checks of a 250-token page per second per core: %.0f\n", 1e9/c }' $${TMPDIR:-/tmp}/bench-transport.txt
+
+PROMETHEUS_EXAMPLE := examples/production/prometheus
+production-rules: ## Check the production example's Prometheus config and alerting rules, and run their unit tests (needs promtool)
+	promtool check config $(PROMETHEUS_EXAMPLE)/prometheus.yml
+	promtool check rules $(PROMETHEUS_EXAMPLE)/rules.yml
+	cd $(PROMETHEUS_EXAMPLE) && promtool test rules rules_test.yml

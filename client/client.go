@@ -66,6 +66,7 @@ type Client struct {
 	server        string // the base URL, ending in "/", for the generated request builders
 	auth          Secret
 	hc            *http.Client
+	wrapTransport func(http.RoundTripper) http.RoundTripper
 	retry         RetryPolicy
 	userAgent     string
 	logger        *slog.Logger
@@ -127,6 +128,22 @@ func WithHTTPClient(hc *http.Client) Option {
 			return errors.New("the *http.Client is nil")
 		}
 		c.hc = hc
+		return nil
+	}
+}
+
+// WithTransportWrapper wraps the transport of the client's *http.Client (the
+// default one, or the one given to WithHTTPClient) with wrap, for
+// middleware that observes requests, such as contract/watch's validating
+// transport: client.WithTransportWrapper(w.Wrap). A nil transport is passed
+// as http.DefaultTransport. The wrapper must return the response it gets
+// unchanged.
+func WithTransportWrapper(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(c *Client) error {
+		if wrap == nil {
+			return errors.New("the transport wrapper is nil")
+		}
+		c.wrapTransport = wrap
 		return nil
 	}
 }
@@ -226,7 +243,16 @@ func New(opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
 	}
-	c.hc = guardRedirects(c.hc)
+	c.hc = guardRedirects(c.hc) // a copy: the wrapper below never touches the caller's client
+	if c.wrapTransport != nil {
+		rt := c.hc.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		if c.hc.Transport = c.wrapTransport(rt); c.hc.Transport == nil {
+			return nil, fmt.Errorf("client.New: %w: the transport wrapper returned nil", ErrInvalidArgument)
+		}
+	}
 	return c, nil
 }
 

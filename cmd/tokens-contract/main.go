@@ -46,11 +46,12 @@ type environment struct {
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, fake.go, spec.go, redact.go, version.go).
+// its own file (check.go, live.go, proxy.go, fake.go, spec.go, redact.go, version.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
+		proxyCommand(),
 		fakeCommand(),
 		specCommand(),
 		redactCommand(),

@@ -1,0 +1,96 @@
+package watch
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/fake"
+)
+
+// page250 is one 250-token list page from the fake, with its headers.
+func page250(b *testing.B) (http.Header, []byte) {
+	b.Helper()
+	base, auth := fakeServer(b, fake.ScenarioNone, 250)
+	resp, body := get(b, http.DefaultTransport, base+"/backend/tokens?limit=250", auth)
+	if resp.StatusCode != 200 {
+		b.Fatalf("status %d", resp.StatusCode)
+	}
+	return resp.Header, body
+}
+
+// BenchmarkRoundTrip is the caller-visible cost of one request for a
+// 250-token page over loopback HTTP: bare, and through the Transport at
+// sample rates 0 and 1. `make bench-transport` prints the ratios.
+func BenchmarkRoundTrip(b *testing.B) {
+	header, body := page250(b)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	url := srv.URL + "/api/io/backend/tokens?limit=250"
+	run := func(b *testing.B, rt http.RoundTripper) {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("authToken", "bench")
+		once := func() {
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		// Warm up: a connection in the pool and, through the Transport, the
+		// first-of-kind check done, so the loop measures the steady state.
+		once()
+		if w, ok := rt.(*Transport); ok {
+			waitFor(b, func() bool { return w.processed.Load() == 1 })
+		}
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			once()
+		}
+	}
+	bare := &http.Transport{MaxIdleConnsPerHost: 4}
+	defer bare.CloseIdleConnections()
+	b.Run("bare", func(b *testing.B) { run(b, bare) })
+	for _, rate := range []struct {
+		name string
+		r    float64
+	}{{"rate0", 0}, {"rate1", 1}} {
+		b.Run(rate.name, func(b *testing.B) {
+			w, _, _ := newWatch(b, bare, WithSampleRate(rate.r))
+			run(b, w)
+			b.StopTimer()
+			w.Close()
+		})
+	}
+}
+
+// BenchmarkCheckPage250 is the work of one check of a 250-token page on a
+// worker (fingerprint and the Checker's five layers); with GOMAXPROCS=1,
+// 1e9/ns-per-op is checks per second per core.
+func BenchmarkCheckPage250(b *testing.B) {
+	header, body := page250(b)
+	c := checker(b)
+	var sc shapeScratch
+	ex := &contract.Exchange{
+		Source:   Source,
+		Request:  contract.Request{Method: http.MethodGet, URL: "/api/io/backend/tokens?limit=250"},
+		Response: contract.Response{Status: 200, Header: header, Body: body},
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		shapeOf(body, bodyComplete, &sc)
+		if res := c.Check(ex); len(res.Findings) != 0 {
+			b.Fatalf("findings on a conforming page: %v", res.Findings)
+		}
+	}
+}

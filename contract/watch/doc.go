@@ -1,0 +1,86 @@
+// Package watch checks a service's own traffic to the B2B Edition token
+// endpoints against the contract, at no extra request: a Transport is an
+// http.RoundTripper that wraps another one and hands a sample of the
+// exchanges that pass through it to a contract.Checker, off the caller's path.
+//
+// # Use
+//
+// Wrap the transport of whatever calls the endpoint:
+//
+//	w, err := watch.New(http.DefaultTransport, watch.WithMeterProvider(mp))
+//	...
+//	defer w.Close()
+//	c, err := client.New(client.WithTransportWrapper(w.Wrap), ...)
+//
+// client.WithTransportWrapper keeps the client's own tuned transport under
+// the Transport; Wrap lets one Transport (one set of workers and metrics)
+// watch several clients. The generated client takes
+// tokensapi.WithHTTPClient(&http.Client{Transport: w}), and any code that
+// uses net/http can do the same. Use one Transport per store: the cross-page
+// invariants (see WithPageWindow) assume the pages they see belong together.
+//
+// # What the caller sees
+//
+// Nothing changes: the same status, headers, body bytes, errors and streaming.
+// The body is teed as the caller reads it (up to WithMaxBody bytes); when the
+// caller reaches EOF or closes the body, the exchange is queued, and a worker
+// checks it. A check never runs on the caller's goroutine, and a panic inside
+// one is recovered and counted (tokens_contract.check.panics). A body the
+// caller closes before reading it to the end, or one larger than WithMaxBody,
+// is checked without its body: status and headers only.
+//
+// # Which exchanges are checked
+//
+// Every response gets cheap header checks on the caller's goroutine. An
+// exchange is checked when any of these holds:
+//
+//   - the response carries Deprecation, Sunset or a Link with a deprecation or
+//     sunset relation, or its status is not 2xx (a retirement status such as
+//     404 or 410 is among these);
+//   - it is the first exchange of its kind: its method, path, status and key
+//     shape (the member names of the body with the kind of each value, and
+//     their depth) have not been seen before, so a new shape is never missed;
+//   - the sample rate picks it (WithSampleRate, default 0.01).
+//
+// Checks run on a bounded pool of workers (WithWorkers) fed by a bounded queue
+// (WithQueueSize). When the queue is full the exchange is dropped and counted,
+// never queued without bound. Close stops accepting exchanges, lets the
+// workers finish what is queued, and returns when they have stopped; no
+// goroutine of the Transport outlives it.
+//
+// # Where findings go
+//
+//   - log/slog (WithLogger, default slog.Default()): the first occurrence of
+//     each finding id, path and operation as one line; later occurrences as
+//     counts, at most once per WithLogInterval (default one minute), and on
+//     Close.
+//   - OpenTelemetry metrics through the application's MeterProvider
+//     (WithMeterProvider, default the global one): tokens_contract.findings by
+//     id, severity and operation; tokens_contract.exchanges.seen, .sampled (by
+//     reason), .checked (by operation) and .dropped (by reason);
+//     tokens_contract.check.panics; and the tokens_contract.check.duration
+//     histogram in seconds. The Prometheus exporter names them
+//     tokens_contract_findings_total and so on.
+//   - the span in the request's context, while it is recording: an event
+//     tokens_contract.signal at once for a retirement signal (which header, or
+//     the status), and an event tokens_contract.finding per finding when the
+//     check completes, if the span is still recording then (a span that ends
+//     when the body is closed, as otelhttp's client span does, has ended by
+//     then; wrap the outer, application span's transport instead).
+//   - WithSink, for anything else.
+//
+// No attribute, log line or event carries a value from the exchange: only
+// finding ids, severities, operation ids, JSON paths, the rule summary and
+// counts. Finding messages, which may quote a header value, go to WithSink
+// sinks only.
+//
+// # Cross-page invariants
+//
+// total-count-changed and duplicate-id-across-pages compare list pages of one
+// walk. In production, tokens are created and deleted between walks, so the
+// Transport applies them only when asked (WithPageWindow), over the pages of a
+// burst: a contract.PageTracker that starts afresh when no page has been
+// checked for the window's length. Because only sampled pages reach it, they
+// are reliable at sample rate 1; otherwise they belong to recordings and live
+// runs (tokens-contract check and live).
+package watch

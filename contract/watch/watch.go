@@ -1,0 +1,466 @@
+package watch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+)
+
+// Defaults of the options.
+const (
+	DefaultSampleRate  = 0.01
+	DefaultQueueSize   = 64
+	DefaultLogInterval = time.Minute
+	// DefaultMaxBody is the most bytes teed from one body; a larger body is
+	// checked without it.
+	DefaultMaxBody = contract.DefaultMaxBody
+	// MaxKinds bounds how many kinds of exchange (method, path, status, key
+	// shape) the Transport remembers for first-of-kind sampling; beyond it,
+	// new kinds are left to the sample rate.
+	MaxKinds = 1024
+)
+
+// Source is the Source of every exchange the Transport checks, and so of
+// every finding it reports.
+const Source = "watch"
+
+// Sink receives the result of every check. It is called from a worker
+// goroutine, one result at a time per worker, so it must be safe for
+// concurrent use when WithWorkers is more than 1. A panic in a sink is
+// recovered and counted like a panic in a check.
+type Sink func(ctx context.Context, res contract.Result)
+
+// Option configures a Transport.
+type Option func(*settings) error
+
+type settings struct {
+	checker     *contract.Checker
+	rate        float64
+	workers     int
+	queue       int
+	maxBody     int64
+	logger      *slog.Logger
+	logInterval time.Duration
+	mp          metric.MeterProvider
+	pageWindow  time.Duration
+	sinks       []Sink
+	random      func() float64
+	now         func() time.Time
+}
+
+// WithChecker sets the Checker (default: contract.New() with its defaults).
+func WithChecker(c *contract.Checker) Option {
+	return func(s *settings) error {
+		if c == nil {
+			return errors.New("watch: WithChecker: the checker is nil")
+		}
+		s.checker = c
+		return nil
+	}
+}
+
+// WithSampleRate sets the share of exchanges checked beyond those always
+// checked (see the package doc): 0 checks only those, 1 checks every one.
+func WithSampleRate(rate float64) Option {
+	return func(s *settings) error {
+		if !(rate >= 0 && rate <= 1) {
+			return fmt.Errorf("watch: WithSampleRate: the rate is %v; want a number from 0 to 1", rate)
+		}
+		s.rate = rate
+		return nil
+	}
+}
+
+// WithWorkers sets how many checks run at once (default 1: a check of a
+// 250-token page takes a few milliseconds of one core).
+func WithWorkers(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("watch: WithWorkers: %d workers; want 1 or more", n)
+		}
+		s.workers = n
+		return nil
+	}
+}
+
+// WithQueueSize sets how many exchanges may wait for a worker (default
+// DefaultQueueSize); when the queue is full, exchanges are dropped and
+// counted.
+func WithQueueSize(n int) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("watch: WithQueueSize: %d; want 1 or more", n)
+		}
+		s.queue = n
+		return nil
+	}
+}
+
+// WithMaxBody sets the most bytes teed from one response body (default
+// DefaultMaxBody). A larger body is checked without its body.
+func WithMaxBody(n int64) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("watch: WithMaxBody: %d bytes; want 1 or more", n)
+		}
+		s.maxBody = n
+		return nil
+	}
+}
+
+// WithLogger sets the logger of the slog sink (default slog.Default()); nil
+// turns the slog sink off.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *settings) error { s.logger = l; return nil }
+}
+
+// WithLogInterval sets how often, at most, the slog sink logs counts of
+// repeated findings (default DefaultLogInterval).
+func WithLogInterval(d time.Duration) Option {
+	return func(s *settings) error {
+		if d <= 0 {
+			return fmt.Errorf("watch: WithLogInterval: %v; want a positive duration", d)
+		}
+		s.logInterval = d
+		return nil
+	}
+}
+
+// WithMeterProvider sets the MeterProvider of the metrics (default
+// otel.GetMeterProvider(), which does nothing until the application sets one).
+func WithMeterProvider(mp metric.MeterProvider) Option {
+	return func(s *settings) error {
+		if mp == nil {
+			return errors.New("watch: WithMeterProvider: the provider is nil")
+		}
+		s.mp = mp
+		return nil
+	}
+}
+
+// WithPageWindow turns on the cross-page invariants over bursts of list pages
+// separated by at least d without a checked page (see the package doc).
+// Zero, the default, leaves them off.
+func WithPageWindow(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 {
+			return fmt.Errorf("watch: WithPageWindow: %v; want zero (off) or a positive duration", d)
+		}
+		s.pageWindow = d
+		return nil
+	}
+}
+
+// WithSink adds a sink that receives every result, findings or not.
+func WithSink(sink Sink) Option {
+	return func(s *settings) error {
+		if sink == nil {
+			return errors.New("watch: WithSink: the sink is nil")
+		}
+		s.sinks = append(s.sinks, sink)
+		return nil
+	}
+}
+
+// Transport is an http.RoundTripper that checks a sample of the exchanges
+// passing through it; see the package doc. It is safe for concurrent use.
+type Transport struct {
+	base  http.RoundTripper
+	s     settings
+	check func(*contract.Exchange) contract.Result
+
+	queue   chan *exchange
+	mu      sync.RWMutex // guards closed against sends on queue
+	closed  bool
+	workers sync.WaitGroup
+	once    sync.Once
+
+	kindsMu sync.Mutex
+	kinds   map[kindKey]struct{}
+
+	pagesMu   sync.Mutex
+	pages     *contract.PageTracker
+	lastPage  time.Time
+	inst      *instruments
+	logs      *logSink
+	bufs      sync.Pool
+	processed atomic.Int64 // exchanges taken off the queue, for tests
+}
+
+// New wraps base (http.DefaultTransport if nil) in a checking Transport and
+// starts its workers. Close it when done.
+func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
+	s := settings{
+		rate:        DefaultSampleRate,
+		workers:     1,
+		queue:       DefaultQueueSize,
+		maxBody:     DefaultMaxBody,
+		logger:      slog.Default(),
+		logInterval: DefaultLogInterval,
+		random:      rand.Float64,
+		now:         time.Now,
+	}
+	for _, o := range opts {
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	if s.checker == nil {
+		c, err := contract.New()
+		if err != nil {
+			return nil, fmt.Errorf("watch: building the checker: %w", err)
+		}
+		s.checker = c
+	}
+	if s.mp == nil {
+		s.mp = otel.GetMeterProvider()
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	inst, err := newInstruments(s.mp)
+	if err != nil {
+		return nil, err
+	}
+	t := &Transport{
+		base:  base,
+		s:     s,
+		check: s.checker.Check,
+		queue: make(chan *exchange, s.queue),
+		kinds: map[kindKey]struct{}{},
+		inst:  inst,
+	}
+	if s.logger != nil {
+		t.logs = newLogSink(s.logger, s.logInterval, s.now)
+	}
+	t.bufs.New = func() any { return new(bytes.Buffer) }
+	t.workers.Add(s.workers)
+	for range s.workers {
+		go t.work()
+	}
+	return t, nil
+}
+
+// reason says why an exchange is checked.
+type reason string
+
+const (
+	reasonNone   reason = ""
+	reasonSignal reason = "signal"    // a retirement header or a non-2xx status
+	reasonRate   reason = "rate"      // picked by the sample rate
+	reasonKind   reason = "new-shape" // the first of its kind
+)
+
+// exchange is one response on its way through the Transport.
+type exchange struct {
+	t      *Transport
+	ctx    context.Context
+	span   trace.Span
+	method string
+	req    *http.Request // read on the caller's goroutine only
+	resp   *http.Response
+	reason reason
+
+	// Filled when the body is done, on the caller's goroutine.
+	url        string
+	reqHeader  http.Header
+	respHeader http.Header
+	status     int
+	body       *bytes.Buffer
+	bodyState  bodyState
+}
+
+type bodyState uint8
+
+const (
+	bodyComplete bodyState = iota // read to EOF within the cap
+	bodyUnread                    // closed before EOF: not checked
+	bodyOverCap                   // longer than the cap: not checked
+)
+
+// RoundTrip sends the request through the wrapped transport and returns its
+// response unchanged, except that the body is teed for a later check.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.roundTrip(t.base, req)
+}
+
+// Wrap returns a RoundTripper that sends requests through base and checks
+// them with t's workers, sinks and sampling state, so one Transport can watch
+// several clients (client.WithTransportWrapper(w.Wrap)). Close t when done
+// with all of them.
+func (t *Transport) Wrap(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return wrapped{t, base}
+}
+
+type wrapped struct {
+	t    *Transport
+	base http.RoundTripper
+}
+
+func (w wrapped) RoundTrip(req *http.Request) (*http.Response, error) {
+	return w.t.roundTrip(w.base, req)
+}
+
+func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.Response, error) {
+	resp, err := base.RoundTrip(req)
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	ctx := req.Context()
+	t.inst.seen.Add(ctx, 1)
+	x := &exchange{t: t, ctx: context.WithoutCancel(ctx), span: trace.SpanFromContext(ctx), method: req.Method, req: req, resp: resp}
+	if sig := signal(resp); sig != "" {
+		x.reason = reasonSignal
+		if x.span.IsRecording() {
+			x.span.AddEvent("tokens_contract.signal", trace.WithAttributes(attrSignal.String(sig), attrStatus.Int(resp.StatusCode)))
+		}
+	} else if t.s.rate > 0 && t.s.random() < t.s.rate {
+		x.reason = reasonRate
+	}
+	if resp.Body == nil || resp.Body == http.NoBody {
+		x.finish(bodyComplete)
+		return resp, nil
+	}
+	x.body = t.bufs.Get().(*bytes.Buffer)
+	if resp.ContentLength > 0 && resp.ContentLength <= t.s.maxBody {
+		x.body.Grow(int(resp.ContentLength))
+	}
+	resp.Body = &teeBody{rc: resp.Body, x: x, max: t.s.maxBody}
+	return resp, nil
+}
+
+// signal returns which retirement signal resp carries, or "".
+func signal(resp *http.Response) string {
+	h := resp.Header
+	switch {
+	case h.Get("Deprecation") != "":
+		return "deprecation"
+	case h.Get("Sunset") != "":
+		return "sunset"
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return "status"
+	}
+	for _, v := range h.Values("Link") {
+		l := strings.ToLower(v)
+		if strings.Contains(l, "deprecation") || strings.Contains(l, "sunset") {
+			return "link"
+		}
+	}
+	return ""
+}
+
+// teeBody copies what the caller reads into the exchange's buffer.
+type teeBody struct {
+	rc   io.ReadCloser
+	x    *exchange
+	max  int64
+	n    int64
+	over bool
+	done bool
+}
+
+func (b *teeBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if n > 0 && !b.done {
+		b.n += int64(n)
+		if !b.over {
+			if b.n > b.max {
+				b.over = true
+				b.x.body.Reset()
+			} else {
+				b.x.body.Write(p[:n])
+			}
+		}
+	}
+	if err == io.EOF && !b.done {
+		b.done = true
+		if b.over {
+			b.x.finish(bodyOverCap)
+		} else {
+			b.x.finish(bodyComplete)
+		}
+	}
+	return n, err
+}
+
+func (b *teeBody) Close() error {
+	err := b.rc.Close()
+	if !b.done {
+		b.done = true
+		b.x.finish(bodyUnread)
+	}
+	return err
+}
+
+// finish copies what the check needs off the caller's objects and queues the
+// exchange. It runs on the caller's goroutine, once.
+func (x *exchange) finish(state bodyState) {
+	t := x.t
+	x.bodyState = state
+	x.status = x.resp.StatusCode
+	x.url = x.req.URL.String()
+	x.reqHeader = x.req.Header.Clone()
+	x.respHeader = x.resp.Header.Clone()
+	x.req, x.resp = nil, nil
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if t.closed {
+		t.inst.dropped.Add(x.ctx, 1, metric.WithAttributeSet(dropClosed))
+		t.release(x)
+		return
+	}
+	select {
+	case t.queue <- x:
+	default:
+		t.inst.dropped.Add(x.ctx, 1, metric.WithAttributeSet(dropQueueFull))
+		t.release(x)
+	}
+}
+
+// release returns the exchange's buffer to the pool.
+func (t *Transport) release(x *exchange) {
+	if x.body != nil {
+		if int64(x.body.Cap()) <= min(t.s.maxBody, 1<<20) { // keep the pool from pinning huge buffers
+			x.body.Reset()
+			t.bufs.Put(x.body)
+		}
+		x.body = nil
+	}
+}
+
+// Close stops accepting exchanges, waits for the workers to check what is
+// queued, flushes the slog sink's counts, and returns when every goroutine of
+// the Transport has stopped. Exchanges whose bodies finish after Close are
+// dropped (reason "closed"). Close is safe to call more than once; it does not
+// close the wrapped transport.
+func (t *Transport) Close() error {
+	t.once.Do(func() {
+		t.mu.Lock()
+		t.closed = true
+		close(t.queue)
+		t.mu.Unlock()
+		t.workers.Wait()
+		if t.logs != nil {
+			t.logs.flush(context.Background())
+		}
+	})
+	return nil
+}

@@ -1,0 +1,251 @@
+package watch
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+)
+
+// work checks queued exchanges until the queue is closed and empty.
+func (t *Transport) work() {
+	defer t.workers.Done()
+	var sc shapeScratch
+	for x := range t.queue {
+		t.process(x, &sc)
+	}
+}
+
+// process checks one exchange, recovering from a panic in the check or a sink.
+func (t *Transport) process(x *exchange, sc *shapeScratch) {
+	defer t.processed.Add(1)
+	defer t.release(x)
+	defer func() {
+		if r := recover(); r != nil {
+			t.inst.panics.Add(x.ctx, 1)
+			if t.s.logger != nil {
+				// The panic value may quote the exchange: log only that it happened.
+				t.s.logger.LogAttrs(x.ctx, levelError, "tokens-contract watch: a check panicked; the exchange was skipped")
+			}
+		}
+	}()
+	var body []byte
+	if x.body != nil {
+		body = x.body.Bytes()
+	}
+	if x.bodyState == bodyComplete && x.respHeader.Get("Content-Encoding") != "" {
+		body = decode(x.respHeader.Get("Content-Encoding"), body, t.s.maxBody)
+		if body == nil {
+			x.bodyState = bodyOverCap // an encoding the check cannot read
+		}
+	}
+	if x.reason == reasonNone {
+		if !t.firstOfKind(kindKey{x.method, pathOf(x.url), x.status, shapeOf(body, x.bodyState, sc)}) {
+			return
+		}
+		x.reason = reasonKind
+	}
+	t.inst.sampled.Add(x.ctx, 1, metric.WithAttributeSet(sampledSet(x.reason)))
+
+	ex := &contract.Exchange{
+		Source:   Source,
+		Request:  contract.Request{Method: x.method, URL: x.url, Header: x.reqHeader},
+		Response: contract.Response{Status: x.status, Header: x.respHeader, Body: body},
+	}
+	if x.bodyState != bodyComplete {
+		// Check status and headers only; say nothing about a body the caller
+		// chose not to read.
+		ex.Response.Body, ex.Response.BodyMissing = nil, true
+		ex.Response.Header = ex.Response.Header.Clone()
+		ex.Response.Header.Del("Content-Length")
+	}
+	start := time.Now()
+	res := t.check(ex)
+	t.inst.duration.Record(x.ctx, time.Since(start).Seconds())
+	if x.bodyState != bodyComplete {
+		res.Findings = slices.DeleteFunc(res.Findings, func(f contract.Finding) bool { return f.ID == contract.IDBodyNotRecorded })
+	}
+	if t.s.pageWindow > 0 && !res.Skipped {
+		t.observePage(&res)
+	}
+	if !res.Skipped {
+		t.inst.checked.Add(x.ctx, 1, metric.WithAttributes(attrOperation.String(res.Operation)))
+	}
+	t.report(x, res)
+}
+
+// observePage applies the cross-page invariants within the page window.
+func (t *Transport) observePage(res *contract.Result) {
+	t.pagesMu.Lock()
+	defer t.pagesMu.Unlock()
+	now := t.s.now()
+	if t.pages == nil || now.Sub(t.lastPage) > t.s.pageWindow {
+		t.pages = contract.NewPageTracker()
+	}
+	t.lastPage = now
+	t.pages.Observe(res)
+}
+
+// kindKey is one kind of exchange, for first-of-kind sampling.
+type kindKey struct {
+	method string
+	path   string
+	status int
+	shape  uint64
+}
+
+// firstOfKind records k and reports whether it is new.
+func (t *Transport) firstOfKind(k kindKey) bool {
+	t.kindsMu.Lock()
+	defer t.kindsMu.Unlock()
+	if _, ok := t.kinds[k]; ok || len(t.kinds) >= MaxKinds {
+		return false
+	}
+	t.kinds[k] = struct{}{}
+	return true
+}
+
+// pathOf returns the path of a URL string without its query.
+func pathOf(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest := u[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			return rest[j:]
+		}
+		return "/"
+	}
+	return u
+}
+
+// decode undoes a gzip Content-Encoding (net/http undoes it itself unless the
+// caller asked for an encoding); it returns nil for any other encoding, a
+// broken stream or a result over max.
+func decode(encoding string, body []byte, max int64) []byte {
+	if !strings.EqualFold(strings.TrimSpace(encoding), "gzip") {
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, max+1))
+	if err != nil || int64(len(out)) > max {
+		return nil
+	}
+	return out
+}
+
+// shapeScratch is a worker's reusable memory for shapeOf.
+type shapeScratch struct {
+	seen []uint64
+	path []uint64
+}
+
+// shapeOf fingerprints the key shape of a JSON body: the set of member names,
+// each with its depth, its parent's name and the kind of its value (string,
+// number, boolean, null, object, array). Array items share their parent, so
+// a page of 250 tokens has the shape of one token. It reads the bytes once,
+// without allocating, and never keeps a value. A body it cannot fingerprint
+// (not read, not JSON) has shape 0.
+func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
+	if state != bodyComplete || len(body) == 0 {
+		return 0
+	}
+	sc.seen = sc.seen[:0]
+	sc.path = sc.path[:0]
+	// Each container on the stack carries the hash of the member it is the
+	// value of (0 at the root and for array items, which inherit).
+	parent := uint64(0)
+	var lastName uint64
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{', '[':
+			sc.path = append(sc.path, parent)
+			parent = lastName
+		case '}', ']':
+			if n := len(sc.path); n > 0 {
+				parent = sc.path[n-1]
+				sc.path = sc.path[:n-1]
+			}
+			lastName = parent
+		case '"':
+			start := i + 1
+			i++
+			for i < len(body) && body[i] != '"' {
+				if body[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			name := body[start:min(i, len(body))]
+			j := i + 1
+			for j < len(body) && isSpace(body[j]) {
+				j++
+			}
+			if j >= len(body) || body[j] != ':' {
+				continue // a value, not a name
+			}
+			j++
+			for j < len(body) && isSpace(body[j]) {
+				j++
+			}
+			kind := byte(0)
+			if j < len(body) {
+				kind = kindOf(body[j])
+			}
+			h := fnvAdd(fnvAdd(fnvOffset, uint64(len(sc.path))), parent)
+			for _, b := range name {
+				h = fnvByte(h, b)
+			}
+			lastName = fnvByte(fnvByte(h, 0), kind)
+			if !slices.Contains(sc.seen, lastName) {
+				sc.seen = append(sc.seen, lastName)
+			}
+			i = j - 1
+		}
+	}
+	slices.Sort(sc.seen)
+	h := uint64(fnvOffset)
+	for _, v := range sc.seen {
+		h = fnvAdd(h, v)
+	}
+	return h | 1
+}
+
+// FNV-1a, inline so that fingerprinting allocates nothing.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
+
+func fnvAdd(h, v uint64) uint64 {
+	for k := range 8 {
+		h = fnvByte(h, byte(v>>(8*k)))
+	}
+	return h
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// kindOf classifies a JSON value by its first byte.
+func kindOf(c byte) byte {
+	switch c {
+	case '"', '{', '[', 't', 'n':
+		return c
+	case 'f':
+		return 't'
+	default:
+		return '0'
+	}
+}
