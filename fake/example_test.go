@@ -28,6 +28,7 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	limit := 2
+	//lint:ignore SA1019 the fake serves the deprecated endpoint; calling it is the point of the example
 	resp, err := c.GetBackendTokensWithResponse(context.Background(), &tokensapi.GetBackendTokensParams{Limit: &limit},
 		func(_ context.Context, req *http.Request) error {
 			req.Header.Set("authToken", authToken)

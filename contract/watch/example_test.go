@@ -49,6 +49,7 @@ func Example() {
 		return
 	}
 	for range 3 {
+		//lint:ignore SA1019 the example calls the deprecated endpoint on purpose: it is what the transport watches
 		if _, err := c.List(context.Background(), client.ListOptions{Limit: 2}); err != nil {
 			fmt.Println(err)
 		}

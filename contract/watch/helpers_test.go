@@ -97,7 +97,7 @@ func counter(t testing.TB, reader *sdkmetric.ManualReader, name string, match ma
 		points:
 			for _, dp := range sum.DataPoints {
 				for k, v := range match {
-					if got, ok := dp.Attributes.Value(attributeKey(k)); !ok || got.Emit() != v {
+					if got, ok := dp.Attributes.Value(attributeKey(k)); !ok || got.AsString() != v {
 						continue points
 					}
 				}
