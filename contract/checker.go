@@ -64,6 +64,9 @@ type Checker struct {
 	strictPool sync.Pool
 	kinDoc     *openapi3.T // nil unless the second opinion is on
 	paging     openapi.Paging
+	specName   string
+	spec       []byte
+	version    string
 }
 
 // Option configures a Checker.
@@ -136,7 +139,8 @@ func New(opts ...Option) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
-	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging}
+	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
+		specName: s.specName, spec: s.spec, version: table.Version}
 	c.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),
@@ -314,6 +318,13 @@ func sortFindings(fs []Finding) {
 		return fs[i].ID < fs[j].ID
 	})
 }
+
+// Spec returns the name and a copy of the document the checker was built
+// from: the embedded spec, or the one WithSpec gave.
+func (c *Checker) Spec() (name string, doc []byte) { return c.specName, slices.Clone(c.spec) }
+
+// SpecVersion is info.version of the document the checker was built from.
+func (c *Checker) SpecVersion() string { return c.version }
 
 // Operations returns the operationIds of the spec the checker was built
 // from, in the spec's order.

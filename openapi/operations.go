@@ -94,6 +94,7 @@ func cloneInt(p *int) *int {
 type table struct {
 	ops       []Operation
 	serverURL string
+	version   string
 }
 
 var tableOnce = sync.OnceValues(func() (*table, error) {
@@ -220,6 +221,9 @@ func paging(op Operation) (Paging, error) {
 // The raw shapes parseTable reads. Only what the table needs is declared.
 type (
 	rawDoc struct {
+		Info struct {
+			Version string `yaml:"version"`
+		} `yaml:"info"`
 		Servers []struct {
 			URL string `yaml:"url"`
 		} `yaml:"servers"`
@@ -267,7 +271,7 @@ func parseTable(data []byte) (*table, error) {
 	if len(doc.Servers) == 0 || doc.Servers[0].URL == "" {
 		return nil, errors.New("the spec has no servers[0].url")
 	}
-	t := &table{serverURL: doc.Servers[0].URL}
+	t := &table{serverURL: doc.Servers[0].URL, version: doc.Info.Version}
 	ids := map[string]bool{}
 	for path, item := range doc.Paths {
 		if !strings.HasPrefix(path, "/") {
@@ -391,6 +395,8 @@ type Table struct {
 	Paging Paging
 	// ServerURL is servers[0].url.
 	ServerURL string
+	// Version is info.version.
+	Version string
 }
 
 // ReadTable reads the table of a spec document; name names it in errors.
@@ -407,5 +413,5 @@ func ReadTable(name string, data []byte) (*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return &Table{Operations: t.ops, List: list, Paging: p, ServerURL: t.serverURL}, nil
+	return &Table{Operations: t.ops, List: list, Paging: p, ServerURL: t.serverURL, Version: t.version}, nil
 }

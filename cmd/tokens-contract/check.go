@@ -3,16 +3,17 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
+	"github.com/b2b-contract/s2s-tokens/contract/overlay"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
-	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 func checkCommand() command {
@@ -35,17 +36,26 @@ an entry that matched nothing is reported (baseline-entry-unused).
 already accepted), each expiring in 30 days with an empty reason: write the
 reasons before it loads.
 
+--spec FILE judges against another OpenAPI document of the token operations,
+such as a published release (openapi/releases/vX.Y.Z/b2b-s2s-tokens.yaml).
+--suggest-overlay FILE writes an OpenAPI Overlay 1.0.0 document with one action
+per finding the spec could absorb (see the package doc of contract/overlay);
+"tokens-contract spec --overlay FILE" applies it.
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
-2 a usage error or an unreadable input (a recording or the baseline).`
+2 a usage error or an unreadable input (a recording, the baseline, the spec).`
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--baseline FILE] [--write-baseline FILE] [--second-opinion] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
+	var sf specFlag
+	sf.register(fs)
 	second := fs.Bool("second-opinion", false, "also validate with kin-openapi and report where the two validators disagree (about twice as slow)")
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
+	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
 	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -64,7 +74,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	for _, err := range loadErrs {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 	}
-	checker, err := contract.New(contract.WithSecondOpinion(*second))
+	checker, err := sf.newChecker(contract.WithSecondOpinion(*second))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
@@ -90,10 +100,49 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		}
 		fmt.Fprintf(env.stderr, "tokens-contract check: drafted %s: write a reason for every entry and confirm its expires date\n", *writeBaseline)
 	}
-	in := report.Input{Tool: "tokens-contract check", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(),
+	if *suggest != "" {
+		if code := suggestOverlay(env, *suggest, checker, recs, results); code != exitcode.OK {
+			return code
+		}
+	}
+	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
 		Errors: loadErrs, FailOn: failOn, Extra: applied.Findings}
 	for i, r := range recs {
 		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
 	}
 	return rf.emit(env, in)
+}
+
+// suggestOverlay writes the overlay that would absorb the run's drift, and
+// prints its warnings (an action that accepts a breaking change, drift that
+// could not be turned into an action) on standard error.
+func suggestOverlay(env *environment, path string, checker *contract.Checker, recs []*recording.Recording, results [][]contract.Result) int {
+	var evidence []overlay.Evidence
+	for i, rec := range recs {
+		for j, res := range results[i] {
+			ev := overlay.Evidence{Result: res, Exchange: rec.Exchanges[j]}
+			if rec.Provenance != nil {
+				ev.At = rec.Provenance.RecordedAt
+			}
+			evidence = append(evidence, ev)
+		}
+	}
+	name, spec := checker.Spec()
+	sug, err := overlay.Suggest(spec, "tokens-contract: suggested changes to "+filepath.Base(name), evidence)
+	if err == nil {
+		var doc []byte
+		if doc, err = sug.YAML(); err == nil {
+			err = fileutil.WriteFile(path, doc, 0o644)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract check: --suggest-overlay %s: %v\n", path, err)
+		return exitcode.Usage
+	}
+	for _, w := range sug.Warnings {
+		fmt.Fprintf(env.stderr, "tokens-contract check: --suggest-overlay: %s\n", contract.Scrub(w, nil))
+	}
+	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %d action(s); apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
+		path, len(sug.Document.Actions), path)
+	return exitcode.OK
 }

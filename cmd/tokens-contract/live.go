@@ -69,10 +69,12 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--format text|json|junit|github|markdown] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
+			"[--spec FILE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
+	var sf specFlag
+	sf.register(fs)
 	baseURL := fs.String("base-url", "", "probe `URL` instead of the spec's server (default $"+envBaseURL+", else the spec's)")
 	record := fs.String("record", "", "write the redacted exchanges to a recording in `DIR`")
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
@@ -117,7 +119,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	checker, err := contract.New()
+	checker, err := sf.newChecker()
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -131,7 +133,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
 	}
 	in := report.Input{
-		Tool: "tokens-contract live", SpecVersion: openapi.Version(), ToolVersion: live.ToolVersion(), FailOn: failOn,
+		Tool: "tokens-contract live", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(), FailOn: failOn,
 		Sources: []report.Source{{Name: "live " + u.String(), Results: out.Results}},
 	}
 	for _, e := range out.Errors {

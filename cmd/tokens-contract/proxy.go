@@ -52,13 +52,15 @@ The caller's authToken header is forwarded and never logged. The upstream must
 be https, or http to a loopback address (the rule of "live --base-url").
 Listening on an address that is not loopback needs --allow-non-loopback: the
 proxy would then carry callers' credentials across the network.
-The contract checked is the embedded spec (the Checker has no --spec yet).
+The contract checked is the embedded spec, or the document --spec names.
 Exit codes: 0 stopped by SIGINT or SIGTERM; 2 usage error or cannot listen.`
 
 func runProxy(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "proxy",
 		"proxy --listen HOST:PORT [--upstream URL] [--sample-rate R] [--workers N] [--queue N] "+
-			"[--allow-non-loopback] [--ready-file FILE]", proxyDescription)
+			"[--spec FILE] [--allow-non-loopback] [--ready-file FILE]", proxyDescription)
+	var sf specFlag
+	sf.register(fs)
 	listen := fs.String("listen", "", "listen on `HOST:PORT` (required), for example 127.0.0.1:8081")
 	upstream := fs.String("upstream", "", "forward to `URL` (default: the spec's server URL)")
 	rate := fs.Float64("sample-rate", 1, "check this share `R` of exchanges (0 to 1) besides the first of each kind, retirement signals and errors")
@@ -103,7 +105,11 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	}
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))
 	defer mp.Shutdown(context.Background())
-	w, err := watch.New(http.DefaultTransport.(*http.Transport).Clone(),
+	checker, err := sf.newChecker()
+	if err != nil {
+		return usageError("%v", err)
+	}
+	w, err := watch.New(http.DefaultTransport.(*http.Transport).Clone(), watch.WithChecker(checker),
 		watch.WithSampleRate(*rate), watch.WithWorkers(*workers), watch.WithQueueSize(*queue),
 		watch.WithMeterProvider(mp), watch.WithLogger(logger))
 	if err != nil {

@@ -74,16 +74,17 @@ type file struct {
 // operationIds the entries may name (the checker's, see
 // contract.Checker.Operations).
 func Load(path string, operations []string) (*Baseline, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	if st, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("baseline %s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err != nil {
-		return nil, fmt.Errorf("baseline %s: %w", path, err)
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("baseline %s: not a regular file", path)
-	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)

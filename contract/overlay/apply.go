@@ -1,7 +1,10 @@
 package overlay
 
 import (
+	"bytes"
 	"fmt"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/pb33f/libopenapi"
 	lover "github.com/pb33f/libopenapi/overlay"
@@ -25,5 +28,29 @@ func Apply(spec []byte, overlayName string, overlayDoc []byte) ([]byte, []string
 	for _, w := range res.Warnings {
 		warnings = append(warnings, fmt.Sprintf("overlay %s: %s", overlayName, w))
 	}
-	return res.Bytes, warnings, nil
+	out, err := reindent(res.Bytes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("overlay %s: re-encoding the patched spec: %w", overlayName, err)
+	}
+	return out, warnings, nil
+}
+
+// reindent re-encodes YAML with the two-space indentation the spec file
+// uses (the overlay engine writes four), keeping comments, so that a patched
+// spec diffs against the original line by line.
+func reindent(doc []byte) ([]byte, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }

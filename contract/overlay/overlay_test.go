@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/overlay"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/specguard"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -201,6 +203,62 @@ func TestInfer(t *testing.T) {
 			for _, k := range []string{"type", "format", "nullable"} {
 				if _, want := tt.want[k]; !want && prop[k] != nil {
 					t.Errorf("%s = %v, want none (schema %v)", k, prop[k], prop)
+				}
+			}
+		})
+	}
+}
+
+// A patch made only of additive findings (undeclared fields) is not a
+// breaking change of the spec: the spec-diff gate (oasdiff, through
+// internal/specguard) lets it through with a minor version bump.
+func TestAdditivePatchIsNotBreaking(t *testing.T) {
+	c, err := embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"field-added-item.yaml", "field-added-top-level.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			recs, errs := recording.LoadPaths([]string{filepath.Join(driftDir, name)})
+			if len(errs) > 0 {
+				t.Fatal(errs)
+			}
+			ev := check(t, c, recs[0])
+			for _, k := range findingKeys(ev) {
+				if !strings.HasPrefix(k, contract.IDUnknownField+" ") {
+					t.Fatalf("%s has a finding that is not additive: %s", name, k)
+				}
+			}
+			sug, err := overlay.Suggest(openapi.YAML(), "t", ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := sug.YAML()
+			patched, _, err := overlay.Apply(openapi.YAML(), "s.yaml", doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			version := openapi.Version()
+			major, rest, _ := strings.Cut(version, ".")
+			minor, _, _ := strings.Cut(rest, ".")
+			n, _ := strconv.Atoi(minor)
+			bumped := fmt.Sprintf("%s.%d.0", major, n+1)
+			patched = []byte(strings.Replace(string(patched), "version: "+version, "version: "+bumped, 1))
+			rep, err := specguard.CompareSpecs(specguard.Spec{Name: "base.yaml", Data: openapi.YAML()}, specguard.Spec{Name: "patched.yaml", Data: patched})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Changes) == 0 {
+				t.Error("oasdiff sees no change at all")
+			}
+			for _, ch := range rep.Changes {
+				if ch.Level == specguard.Breaking {
+					t.Errorf("breaking change: %s %s: %s", ch.ID, ch.Where, ch.Message)
+				}
+			}
+			for _, v := range rep.Violations {
+				if v.ID != "changelog-missing" && !strings.Contains(v.ID, "changelog") {
+					t.Errorf("violation: %s %s", v.ID, v.Message)
 				}
 			}
 		})

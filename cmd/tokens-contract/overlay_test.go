@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
+)
+
+// The loop from a finding to a spec change, as a user walks it: check with
+// --suggest-overlay, apply with spec --overlay, check again against the
+// patched spec with --spec: clean.
+func TestSuggestApplyRecheck(t *testing.T) {
+	dir := t.TempDir()
+	rec := driftDir + "/field-added-item.yaml"
+	ov := filepath.Join(dir, "suggested.yaml")
+	patched := filepath.Join(dir, "patched.yaml")
+
+	code, _, stderr := runCLI(t, "check", "--suggest-overlay", ov, rec)
+	if code != 1 || !strings.Contains(stderr, "wrote "+ov+": 1 action(s)") {
+		t.Fatalf("suggest: exit %d, stderr %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+		t.Fatalf("apply: exit %d, stderr %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "check", "--spec", patched, rec)
+	if code != 0 || !strings.Contains(stdout, "PASS") {
+		t.Fatalf("re-check against the patched spec: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// JSON output of a patched spec.
+	if code, stdout, _ := runCLI(t, "spec", "--overlay", ov, "--format", "json"); code != 0 || !strings.Contains(stdout, `"createdAt": {`) {
+		t.Errorf("spec --overlay --format json: exit %d", code)
+	}
+}
+
+func TestSpecAndOverlayErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stale := write("stale.yaml", "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.components.schemas.NoSuchSchema.properties\n    update: {x: {type: string}}\n")
+	notOverlay := write("not-overlay.yaml", "openapi: 3.0.3\n")
+	breaking := write("breaking.yaml", "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/auth/backend']\n    remove: true\n")
+	lacking := write("lacking.yaml", strings.Replace(mustRead(t, "../../openapi/releases/v1.0.0/b2b-s2s-tokens.yaml"), "  /auth/backend:", "  x-removed:", 1))
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"spec", "--overlay", filepath.Join(dir, "missing.yaml")}, "--overlay: stat " + filepath.Join(dir, "missing.yaml") + ": no such file or directory"},
+		{[]string{"spec", "--overlay", dir}, "not a regular file"},
+		{[]string{"spec", "--overlay", notOverlay}, "overlay " + notOverlay},
+		{[]string{"spec", "--overlay", stale}, "did not apply cleanly"},
+		{[]string{"spec", "--overlay", breaking}, "the patched spec is not usable"},
+		{[]string{"spec", "--overlay", stale, "--format", "xml"}, `unknown --format "xml"`},
+		{[]string{"check", "--spec", filepath.Join(dir, "missing.yaml"), recordingsDir}, "--spec: stat " + filepath.Join(dir, "missing.yaml") + ": no such file or directory"},
+		{[]string{"check", "--spec", notOverlay, recordingsDir}, notOverlay},
+		{[]string{"check", "--spec", lacking, recordingsDir}, "lacks operations the generated client has: delete-auth-backend, post-auth-backend"},
+		{[]string{"check", "--suggest-overlay", dir, recordingsDir}, "--suggest-overlay " + dir},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
+		}
+	}
+	// A published release is one --spec away.
+	if code, stdout, stderr := runCLI(t, "check", "--format", "json", "--spec", "../../openapi/releases/v1.0.0/b2b-s2s-tokens.yaml", recordingsDir); code != 0 || !strings.Contains(stdout, `"specVersion": "1.0.0"`) {
+		t.Errorf("check --spec v1.0.0: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// canaryForms returns a canary and the encodings a leak could take.
+func canaryForms(name, v string) map[string]string {
+	return map[string]string{
+		name:               v,
+		name + " (base64)": base64.StdEncoding.EncodeToString([]byte(v)),
+		name + " (url)":    url.QueryEscape(v),
+		name + " (lower)":  strings.ToLower(v),
+	}
+}
+
+// No value from an exchange reaches a suggested overlay: not a token or an
+// email in an undeclared field, not an email as an undeclared member's name,
+// not a secret-looking value where an enum value is suggested.
+func TestSuggestedOverlayLeaksNoSecret(t *testing.T) {
+	email := synthetic.CanaryEmail()
+	token := synthetic.CanaryJWT(email, "store1")
+	item := fmt.Sprintf(`{"id":1,"name":"n","email":%q,"storeHash":"store1","token":%q,"eventChannel":%q,"shadowToken":%q,%q:1,"contact":{"mail":%q}}`,
+		email, token, email, token, email, email)
+	body := fmt.Sprintf(`{"code":200,"data":[%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":1,"offset":0,"limit":10}}}`, item)
+	har := fmt.Sprintf(`{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{"startedDateTime":"2026-11-30T10:00:00Z","time":1,`+
+		`"request":{"method":"GET","url":"https://api-b2b.bigcommerce.com/api/io/backend/tokens","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},`+
+		`"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"application/json"}],"cookies":[],`+
+		`"content":{"size":%d,"mimeType":"application/json","text":%q},"redirectURL":"","headersSize":-1,"bodySize":%d},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`,
+		len(body), body, len(body))
+	dir := t.TempDir()
+	in := filepath.Join(dir, "canary.har")
+	if err := os.WriteFile(in, []byte(har), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ov := filepath.Join(dir, "suggested.yaml")
+	code, _, stderr := runCLI(t, "check", "--suggest-overlay", ov, in)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (the canary page drifts); stderr %s", code, stderr)
+	}
+	doc := mustRead(t, ov)
+	if !strings.Contains(doc, "shadowToken:") || !strings.Contains(doc, "contact:") {
+		t.Errorf("the overlay does not declare the undeclared fields:\n%s", doc)
+	}
+	secrets := map[string]string{}
+	for k, v := range canaryForms("email", email) {
+		secrets[k] = v
+	}
+	for k, v := range canaryForms("token", token) {
+		secrets[k] = v
+	}
+	for name, s := range secrets {
+		if strings.Contains(doc, s) {
+			t.Errorf("the overlay holds the canary %s", name)
+		}
+		if strings.Contains(stderr, s) {
+			t.Errorf("stderr holds the canary %s", name)
+		}
+	}
+}
