@@ -1,7 +1,7 @@
 // Package yamljson renders YAML nodes (libopenapi's go-yaml fork) as JSON,
 // keeping mapping keys in their YAML order (a map-based conversion sorts
 // them) and following aliases. The openapi package uses it for the spec's
-// JSON form; openapi/publish for the examples on the reference page.
+// JSON form; internal/publish for the examples on the reference page.
 package yamljson
 
 import (

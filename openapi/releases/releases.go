@@ -1,6 +1,6 @@
 // Package releases holds the released versions of the spec and of the Go API
 // generated from it: the baselines that the spec guard (package
-// openapi/specguard, make spec-diff and make api-diff) compares the working
+// internal/specguard, make spec-diff and make api-diff) compares the working
 // tree against.
 //
 // Each release lives in a directory v<version>/ beside this file, holding the
