@@ -22,4 +22,29 @@
 // judges, so a redacted recording gives the same findings as the original.
 // WriteToDir writes a redacted cassette into a directory and refuses to write
 // when a secret is still in the encoded bytes.
+//
+// What a redacted recording holds instead of what the exchange held:
+//
+//   - a token that is a JWT: a synthetic JWT (kid "synthetic"), one per
+//     distinct token, whose payload carries the fake email and store hash;
+//   - a token that is not a JWT (masked, opaque): kept if it is only mask
+//     characters ("********"), else "redacted-token-N", still not a JWT;
+//   - a valid email: "user-N@example.test", the same for the same address
+//     throughout the recording; an email the contract's format check rejects:
+//     "invalid-email-N", which it rejects too;
+//   - storeHash / store_hash: "fake-store-N", the hash the synthetic tokens'
+//     payloads carry; password, secret and the other sensitive members:
+//     "secret-N";
+//   - the auth token, a JWT or an email anywhere else (other fields, member
+//     names, HTML pages, headers, query parameters and form bodies, decoded
+//     first): the redaction marker, a synthetic JWT, a reserved address;
+//   - credential headers (authToken, X-Auth-Token, Authorization, Cookie,
+//     Set-Cookie, X-Store-Hash, …) and any header holding the token: dropped;
+//   - ids, token names, eventChannel, paging and other headers (X-Request-Id,
+//     rate-limit headers): kept, so read a recording before committing it.
+//
+// Empty strings, nulls, numbers, member order, duplicate members, number
+// literals such as 1.0 and invalid UTF-8 are kept byte for byte, and
+// Content-Length is recomputed (a truncated body keeps its shortfall), so a
+// redacted recording re-checks with the same findings.
 package recording
