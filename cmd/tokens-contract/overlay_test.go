@@ -141,3 +141,19 @@ func TestSuggestedOverlayLeaksNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// live and proxy take --spec too, and refuse a spec they cannot use before
+// sending or serving anything.
+func TestLiveAndProxySpecFlag(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	for _, args := range [][]string{
+		{"live", "--base-url", "http://127.0.0.1:1", "--spec", missing},
+		{"proxy", "--listen", "127.0.0.1:0", "--spec", missing},
+	} {
+		env, stdout, stderr := testEnv(map[string]string{envAuthToken: "t-" + synthetic.RandomHex(8)})
+		code := run(t.Context(), env, args)
+		if code != 2 || !strings.Contains(stderr.String(), "--spec: stat "+missing) || stdout.String() != "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", args, code, stderr.String(), missing)
+		}
+	}
+}
