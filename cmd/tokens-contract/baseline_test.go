@@ -98,7 +98,7 @@ func TestCheckBaselineErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"check", "--baseline", filepath.Join(dir, "missing.yaml"), recordingsDir}, "missing.yaml: open"},
+		{[]string{"check", "--baseline", filepath.Join(dir, "missing.yaml"), recordingsDir}, "missing.yaml: stat "},
 		{[]string{"check", "--baseline", bad, recordingsDir}, `line 2: operation "list-tokens" is not in the spec`},
 		{[]string{"check", "--write-baseline", dir, recordingsDir}, "--write-baseline " + dir},
 	} {
