@@ -238,7 +238,7 @@ func init() {
 		"The page holds more tokens than the request's limit.",
 		"Paging code that trusts limit over-reads or skips tokens.")
 	rule(IDPaginationEcho, Breaking, LayerInvariant,
-		"meta.pagination does not echo the request's limit or offset (10 and 0 when absent).",
+		"meta.pagination does not echo the request's limit or offset (the spec's defaults when absent).",
 		"Paging code that advances by meta.pagination skips or repeats tokens.")
 	rule(IDDuplicateID, Breaking, LayerInvariant,
 		"The same token id appears twice in one page.",
