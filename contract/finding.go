@@ -135,6 +135,7 @@ const (
 	IDBodyTruncated         = "body-truncated"
 	IDBodyTooLarge          = "body-too-large"
 	IDBodyNotRecorded       = "body-not-recorded"
+	IDContentSizeMismatch   = "content-size-mismatch"
 	IDDuplicateKey          = "duplicate-key"
 	IDCredentialsRejected   = "credentials-rejected"
 
@@ -195,6 +196,9 @@ func init() {
 	rule(IDBodyNotRecorded, Info, LayerTransport,
 		"The recording holds no body for this response, so only status and headers were checked.",
 		"Record with content capture on (in a browser: export HAR with content).")
+	rule(IDContentSizeMismatch, Info, LayerTransport,
+		"A HAR entry's content.size disagrees with a body that is complete JSON; the body was checked as recorded.",
+		"Nothing to do: some exporters write the base64 text's length, -1 or 0 there. The body is truncated only when its JSON ends early.")
 	rule(IDDuplicateKey, Breaking, LayerTransport,
 		"A JSON object repeats a member name; decoders disagree on which value wins.",
 		"Report it to the vendor; Go's encoding/json keeps the last value.")

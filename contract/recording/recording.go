@@ -2,17 +2,11 @@ package recording
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -36,9 +30,6 @@ const (
 	FormatHAR = "har"
 )
 
-// MaxRecordingSize is the largest recording file the loaders read.
-const MaxRecordingSize = 64 << 20
-
 // Recording is one recording file: the exchanges of one run.
 type Recording struct {
 	// Path is the file the recording was read from.
@@ -49,8 +40,12 @@ type Recording struct {
 	// cassettes that carry it.
 	Provenance *Provenance
 	// Exchanges are in recorded order. Their Source is "Path#N", N being the
-	// cassette interaction id or the HAR entry index.
+	// cassette interaction id or the HAR (or NDJSON) entry index.
 	Exchanges []*contract.Exchange
+	// Notes are info findings about how the recording was read (a HAR
+	// content.size that disagrees with a complete body), each naming its
+	// exchange in Source.
+	Notes []contract.Finding
 }
 
 // Provenance records where a recording came from.
@@ -88,115 +83,27 @@ type LoadError struct {
 func (e *LoadError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// recordingExt lists the file endings a directory walk picks up.
-var recordingExt = []string{".yaml", ".yml", ".har", ".json"}
-
-// LoadPaths loads every recording named by paths: files, or directories
-// walked for *.yaml, *.yml, *.har and *.json files. Files that cannot be read
-// are returned as *LoadError values; the others still load.
-func LoadPaths(paths []string) ([]*Recording, []error) {
-	var recs []*Recording
-	var errs []error
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, &LoadError{p, cleanFSError(err)})
-			continue
-		}
-		if !info.IsDir() {
-			rec, err := LoadFile(p)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			recs = append(recs, rec)
-			continue
-		}
-		var files []string
-		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, &LoadError{path, cleanFSError(err)})
-				return nil
-			}
-			if !d.IsDir() && slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path))) {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if walkErr != nil {
-			errs = append(errs, &LoadError{p, walkErr})
-		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			errs = append(errs, &LoadError{p, errors.New("the directory holds no recordings (*.yaml, *.yml, *.har, *.json)")})
-		}
-		for _, f := range files {
-			rec, err := LoadFile(f)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			recs = append(recs, rec)
-		}
-	}
-	return recs, errs
-}
-
-func cleanFSError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// LoadFile reads one recording, a cassette or a HAR file, chosen by its
-// ending (.har is HAR; .yaml and .yml are cassettes) or, for anything else, by
-// its first byte.
-func LoadFile(path string) (*Recording, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &LoadError{path, cleanFSError(err)}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxRecordingSize+1))
-	if err != nil {
-		return nil, &LoadError{path, cleanFSError(err)}
-	}
-	if len(data) > MaxRecordingSize {
-		return nil, &LoadError{path, fmt.Errorf("the file is larger than the %d MiB limit for recordings", MaxRecordingSize>>20)}
-	}
-	rec, err := ParseRecording(path, data)
-	if err != nil {
-		return nil, &LoadError{path, err}
-	}
-	return rec, nil
-}
-
-// ParseRecording parses recording bytes; name is used for the format choice
-// and in each exchange's Source.
-func ParseRecording(name string, data []byte) (*Recording, error) {
-	switch ext := strings.ToLower(filepath.Ext(name)); {
-	case ext == ".har":
-		return ParseHAR(name, data)
-	case ext == ".yaml" || ext == ".yml":
-		return ParseCassette(name, data)
-	case len(bytes.TrimSpace(data)) == 0:
-		return nil, errors.New("the file is empty")
-	case bytes.TrimSpace(data)[0] == '{':
-		return ParseHAR(name, data)
-	default:
-		return ParseCassette(name, data)
-	}
-}
-
 // ParseCassette parses a go-vcr v4 cassette (format version 2).
 func ParseCassette(name string, data []byte) (*Recording, error) {
+	return parseCassette(name, data, nil)
+}
+
+// parseCassette parses a cassette; interactions keep rejects are read
+// without headers and bodies. A YAML document whose top level is not a
+// mapping with "version" or "interactions" is ErrNotRecording.
+func parseCassette(name string, data []byte, keep func(method, rawURL string) bool) (*Recording, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("the file is empty")
 	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("not a cassette: %s", yamlErrorText(err))
+	}
+	if !looksLikeCassette(&doc) {
+		return nil, fmt.Errorf("%w: a YAML document without the cassette's \"version\" and \"interactions\"", ErrNotRecording)
+	}
 	var cf cassetteFile
-	if err := yaml.Unmarshal(data, &cf); err != nil {
+	if err := doc.Decode(&cf); err != nil {
 		return nil, fmt.Errorf("not a cassette: %s", yamlErrorText(err))
 	}
 	if cf.Version != cassette.CassetteFormatVersion {
@@ -214,11 +121,18 @@ func ParseCassette(name string, data []byte) (*Recording, error) {
 		if it.Request.Method == "" {
 			return nil, fmt.Errorf("%s: request has no method", where)
 		}
-		if _, err := url.Parse(it.Request.URL); err != nil || it.Request.URL == "" {
+		u, err := url.Parse(it.Request.URL)
+		if err != nil || it.Request.URL == "" {
 			return nil, fmt.Errorf("%s: request URL is missing or malformed", where)
 		}
 		if it.Response.Code < 100 || it.Response.Code > 599 {
 			return nil, fmt.Errorf("%s: response code %d is not an HTTP status", where, it.Response.Code)
+		}
+		source := name + "#" + strconv.Itoa(it.ID)
+		if keep != nil && !keep(it.Request.Method, it.Request.URL) {
+			rec.Exchanges = append(rec.Exchanges, skippedExchange(source, it.Request.Method, u, it.Response.Code))
+			cf.Interactions[i] = nil // its bodies can go now
+			continue
 		}
 		header := cloneHeader(it.Response.Headers)
 		body, err := decodeContentEncoding(header, []byte(it.Response.Body))
@@ -226,7 +140,7 @@ func ParseCassette(name string, data []byte) (*Recording, error) {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		rec.Exchanges = append(rec.Exchanges, &contract.Exchange{
-			Source: name + "#" + strconv.Itoa(it.ID),
+			Source: source,
 			Request: contract.Request{
 				Method: strings.ToUpper(it.Request.Method),
 				URL:    it.Request.URL,
@@ -237,6 +151,35 @@ func ParseCassette(name string, data []byte) (*Recording, error) {
 		})
 	}
 	return rec, nil
+}
+
+// looksLikeCassette reports whether a YAML document's top level is a mapping
+// with a "version" or an "interactions" key.
+func looksLikeCassette(doc *yaml.Node) bool {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; k == "version" || k == "interactions" {
+			return true
+		}
+	}
+	return false
+}
+
+// skippedExchange is what a loader keeps of an exchange the caller does
+// not check: where it came from, its method, URL path and status, so that
+// reports still list it as skipped; no headers, query or bodies.
+func skippedExchange(source, method string, u *url.URL, status int) *contract.Exchange {
+	return &contract.Exchange{
+		Source:   source,
+		Request:  contract.Request{Method: strings.ToUpper(method), URL: (&url.URL{Path: u.Path}).String()},
+		Response: contract.Response{Status: status},
+	}
 }
 
 // yamlErrorText keeps a YAML error's position and reason but never a quoted
@@ -288,101 +231,6 @@ func cloneHeader(h http.Header) http.Header {
 		out[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	return out
-}
-
-// HAR 1.2, the members the checker reads.
-type harFile struct {
-	Log *struct {
-		Version string     `json:"version"`
-		Entries []harEntry `json:"entries"`
-	} `json:"log"`
-}
-
-type harEntry struct {
-	Request struct {
-		Method   string      `json:"method"`
-		URL      string      `json:"url"`
-		Headers  []harHeader `json:"headers"`
-		PostData *struct {
-			Text string `json:"text"`
-		} `json:"postData"`
-	} `json:"request"`
-	Response struct {
-		Status  int         `json:"status"`
-		Headers []harHeader `json:"headers"`
-		Content struct {
-			Size     int64   `json:"size"`
-			Text     *string `json:"text"`
-			Encoding string  `json:"encoding"`
-		} `json:"content"`
-	} `json:"response"`
-}
-
-type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
-
-// ParseHAR parses an HTTP Archive (HAR 1.2). Bodies with
-// content.encoding "base64" are decoded; a content.text shorter than
-// content.size marks the body truncated; a missing content.text marks it not
-// recorded. Entries without a response (status 0) are kept and skipped by
-// the checker.
-func ParseHAR(name string, data []byte) (*Recording, error) {
-	var hf harFile
-	if err := jsonv2.Unmarshal(data, &hf); err != nil {
-		return nil, fmt.Errorf("not a HAR file: %s", jsonErrorText(err))
-	}
-	if hf.Log == nil {
-		return nil, errors.New(`not a HAR file: no "log" object`)
-	}
-	if len(hf.Log.Entries) == 0 {
-		return nil, errors.New("the HAR file has no entries")
-	}
-	rec := &Recording{Path: name, Format: FormatHAR}
-	for i, e := range hf.Log.Entries {
-		where := fmt.Sprintf("entry %d", i)
-		if e.Request.Method == "" || e.Request.URL == "" {
-			return nil, fmt.Errorf("%s: request has no method or URL", where)
-		}
-		if _, err := url.Parse(e.Request.URL); err != nil {
-			return nil, fmt.Errorf("%s: request URL is malformed", where)
-		}
-		if e.Response.Status != 0 && (e.Response.Status < 100 || e.Response.Status > 599) {
-			return nil, fmt.Errorf("%s: response status %d is not an HTTP status", where, e.Response.Status)
-		}
-		ex := &contract.Exchange{
-			Source:   name + "#" + strconv.Itoa(i),
-			Request:  contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
-			Response: contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
-		}
-		if e.Request.PostData != nil {
-			ex.Request.Body = []byte(e.Request.PostData.Text)
-		}
-		// HAR keeps decoded content: the transfer headers no longer describe it.
-		ex.Response.Header.Del("Content-Encoding")
-		ex.Response.Header.Del("Content-Length")
-		c := e.Response.Content
-		switch {
-		case c.Text == nil:
-			ex.Response.BodyMissing = true
-		case strings.EqualFold(c.Encoding, "base64"):
-			b, err := base64.StdEncoding.DecodeString(*c.Text)
-			if err != nil {
-				return nil, fmt.Errorf("%s: content.text is not valid base64", where)
-			}
-			ex.Response.Body = b
-		case c.Encoding != "":
-			return nil, fmt.Errorf("%s: content.encoding %.20q is not supported (only base64)", where, c.Encoding)
-		default:
-			ex.Response.Body = []byte(*c.Text)
-		}
-		if c.Text != nil && c.Size > 0 && int64(len(ex.Response.Body)) < c.Size {
-			ex.Response.Truncated = true
-		}
-		rec.Exchanges = append(rec.Exchanges, ex)
-	}
-	return rec, nil
 }
 
 // jsonErrorText describes a JSON error by position only.

@@ -177,18 +177,20 @@ func TestLoadPathsReportsAndContinues(t *testing.T) {
 	}
 }
 
-func TestRecordingSizeLimit(t *testing.T) {
+// TestCassetteSizeLimit: cassettes, read whole, keep a size limit (HAR and
+// NDJSON files, read as a stream, have none).
+func TestCassetteSizeLimit(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "huge.yaml")
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(recording.MaxRecordingSize + 1); err != nil { // sparse: no real disk use
+	if err := f.Truncate(recording.MaxCassetteSize + 1); err != nil { // sparse: no real disk use
 		t.Fatal(err)
 	}
 	f.Close()
 	_, err = recording.LoadFile(path)
-	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
+	if err == nil || !strings.Contains(err.Error(), "larger than the 64 MiB limit for cassettes") {
 		t.Errorf("want a size error, got %v", err)
 	}
 }
