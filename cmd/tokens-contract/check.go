@@ -70,18 +70,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fs.Usage()
 		return exitcode.Usage
 	}
-	recs, loadErrs := recording.LoadPaths(fs.Args())
-	for _, err := range loadErrs {
-		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
-	}
 	checker, err := sf.newChecker(contract.WithSecondOpinion(*second))
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
-	}
-	runs := make([][]*contract.Exchange, len(recs))
-	for i, r := range recs {
-		runs[i] = r.Exchanges
 	}
 	var ledger *baseline.Baseline
 	if *baselinePath != "" {
@@ -90,7 +82,38 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 			return exitcode.Usage
 		}
 	}
-	results := checker.CheckSequences(ctx, runs)
+	// One recording at a time: read it (only the contract's exchanges keep
+	// their bodies), check it, keep its results, and let it go.
+	prog := newProgress(env.stderr)
+	loader := &recording.Loader{
+		Keep:     checker.Handles,
+		Progress: prog.entries,
+		Skipped: func(path string, err error) {
+			prog.clear()
+			fmt.Fprintf(env.stderr, "tokens-contract check: skipped %s: %s\n", path, contract.Scrub(err.Error(), nil))
+		},
+		Stdin: env.stdin,
+	}
+	var (
+		recs    []*recording.Recording // kept only for --suggest-overlay
+		sources []string
+		results [][]contract.Result
+		notes   []contract.Finding
+	)
+	loadErrs := loader.Each(ctx, fs.Args(), func(rec *recording.Recording) {
+		res := checker.CheckSequence(ctx, rec.Exchanges)
+		prog.checked(res)
+		sources = append(sources, rec.Path)
+		results = append(results, res)
+		notes = append(notes, rec.Notes...)
+		if *suggest != "" {
+			recs = append(recs, rec)
+		}
+	})
+	prog.clear()
+	for _, err := range loadErrs {
+		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
+	}
 	now := time.Now()
 	applied := ledger.Apply(results, now)
 	if *writeBaseline != "" {
@@ -106,9 +129,9 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		}
 	}
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
-		Errors: loadErrs, FailOn: failOn, Extra: applied.Findings}
-	for i, r := range recs {
-		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
+		Errors: loadErrs, FailOn: failOn, Extra: append(applied.Findings, notes...)}
+	for i, name := range sources {
+		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i]})
 	}
 	return rf.emit(env, in)
 }

@@ -40,7 +40,9 @@ type command struct {
 // tests can run commands in-process.
 type environment struct {
 	stdout, stderr io.Writer
-	getenv         func(string) string
+	// stdin is what "check -" reads; os.Stdin when nil.
+	stdin  io.Reader
+	getenv func(string) string
 	// buildInfo replaces debug.ReadBuildInfo when set (tests).
 	buildInfo func() (*debug.BuildInfo, bool)
 }
@@ -86,10 +88,54 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, &environment{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	ctx, stop := interruptible(context.Background(), os.Stderr, os.Exit)
+	code := run(ctx, &environment{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, getenv: os.Getenv}, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// exitInterrupted is the exit status after a second SIGINT or SIGTERM: 128
+// plus SIGINT's number, as shells report a process ended by Ctrl-C.
+const exitInterrupted = 130
+
+// interruptible returns a context that the first SIGINT or SIGTERM cancels
+// (signal.NotifyContext), so a command stops what it is doing and reports;
+// a second one calls exit(130) at once, for when stopping is stuck (a read
+// from a terminal or pipe that never ends). stop releases the signals.
+func interruptible(parent context.Context, stderr io.Writer, exit func(int)) (ctx context.Context, stop func()) {
+	ctx, stopFirst := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+	// Registered before the first signal can arrive, so none is lost
+	// between the two.
+	again := make(chan os.Signal, 2)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-done:
+			return
+		}
+		if parent.Err() != nil {
+			return // not a signal
+		}
+		fmt.Fprintln(stderr, "tokens-contract: interrupted, stopping; interrupt again to quit at once")
+		select {
+		case <-again: // the first signal is in the channel too
+		case <-done:
+			return
+		}
+		select {
+		case <-again:
+			fmt.Fprintln(stderr, "tokens-contract: interrupted twice, quitting")
+			exit(exitInterrupted)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		close(done)
+		signal.Stop(again)
+		stopFirst()
+	}
 }
 
 // run dispatches args to a command and returns the process exit code.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
@@ -129,6 +130,9 @@ func checkKeys(t *testing.T, path string) []string {
 	}
 	var keys []string
 	for _, f := range parseReport(t, stdout).Findings {
+		if f.ID == contract.IDContentSizeMismatch {
+			continue // about the file's content.size, which a redacted copy writes truthfully
+		}
 		keys = append(keys, f.ID+"/"+f.Severity+" "+f.Path)
 	}
 	sort.Strings(keys)

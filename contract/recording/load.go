@@ -325,12 +325,11 @@ func (l *Loader) readCassette(name string, br *bufio.Reader) (*Recording, error)
 func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr *ctxReader) (*Recording, error) {
 	dec := jsontext.NewDecoder(br)
 	rec := &Recording{Path: name, Format: FormatHAR}
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return nil, harError(err)
+	if err := expect(dec, '{', "not a HAR file: the top level is not a JSON object"); err != nil {
+		return nil, err
 	}
-	if tok.Kind() != '{' {
-		return nil, fmt.Errorf("%w: not a HAR file: the top level is not a JSON object", ErrNotRecording)
+	if _, err := dec.ReadToken(); err != nil {
+		return nil, harError(err)
 	}
 	sawLog, sawEntries := false, false
 	for dec.PeekKind() == '"' {
@@ -345,8 +344,8 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 			continue
 		}
 		sawLog = true
-		if dec.PeekKind() != '{' {
-			return nil, fmt.Errorf(`%w: not a HAR file: "log" is not an object`, ErrNotRecording)
+		if err := expect(dec, '{', `not a HAR file: "log" is not an object`); err != nil {
+			return nil, err
 		}
 		if _, err := dec.ReadToken(); err != nil {
 			return nil, harError(err)
@@ -362,8 +361,8 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 				}
 				continue
 			}
-			if dec.PeekKind() != '[' {
-				return nil, fmt.Errorf(`%w: not a HAR file: "log.entries" is not an array`, ErrNotRecording)
+			if err := expect(dec, '[', `not a HAR file: "log.entries" is not an array`); err != nil {
+				return nil, err
 			}
 			sawEntries = true
 			if _, err := dec.ReadToken(); err != nil {
@@ -387,9 +386,9 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 	}
 	switch {
 	case !sawLog:
-		return nil, fmt.Errorf(`%w: not a HAR file: no "log" object`, ErrNotRecording)
+		return nil, notRecording(`not a HAR file: no "log" object`)
 	case !sawEntries:
-		return nil, fmt.Errorf(`%w: not a HAR file: no "log.entries" array`, ErrNotRecording)
+		return nil, notRecording(`not a HAR file: no "log.entries" array`)
 	case len(rec.Exchanges) == 0:
 		return nil, errors.New("the HAR file has no entries")
 	}
@@ -421,7 +420,7 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 			return nil, fmt.Errorf("not NDJSON of HAR entries: %s", jsonErrorText(err))
 		}
 		if len(rec.Exchanges) == 0 {
-			return nil, fmt.Errorf("%w: not NDJSON of HAR entries: line 1 is not a JSON object", ErrNotRecording)
+			return nil, notRecording("not NDJSON of HAR entries: the first value is not a JSON object")
 		}
 		return nil, fmt.Errorf("entry %d: not a JSON object (NDJSON holds one HAR entry object a line)", len(rec.Exchanges))
 	}
@@ -441,7 +440,7 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 		return fmt.Errorf("entry %d is larger than the %d MiB limit for one entry", i, MaxEntrySize>>20)
 	}
 	if err != nil {
-		return fmt.Errorf("entry %d: %s", i, harError(err))
+		return harError(err) // a syntax error, at its byte offset
 	}
 	ex, note, err := l.entry(rec.Path, i, raw)
 	if err != nil {
@@ -641,6 +640,31 @@ func stopped(ctx context.Context) error {
 }
 
 var errEntryTooLarge = errors.New("the entry is too large")
+
+// notRecordingError is a readable input whose content is not a recording;
+// it is ErrNotRecording, and its message says what it is instead.
+type notRecordingError struct{ msg string }
+
+func (e *notRecordingError) Error() string        { return e.msg }
+func (e *notRecordingError) Is(target error) bool { return target == ErrNotRecording }
+
+func notRecording(msg string) error { return &notRecordingError{msg} }
+
+// expect checks that the next token is of kind want; a syntax error or the
+// end of the input is reported as such, another token as notRec.
+func expect(dec *jsontext.Decoder, want jsontext.Kind, notRec string) error {
+	switch dec.PeekKind() {
+	case want:
+		return nil
+	case 0:
+		_, err := dec.ReadToken()
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return harError(err)
+	}
+	return notRecording(notRec)
+}
 
 // ctxReader stops reading when its context is done, and, while limited,
 // once more than MaxEntrySize bytes (plus what a decoder buffers ahead) have

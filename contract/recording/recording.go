@@ -100,7 +100,7 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		return nil, fmt.Errorf("not a cassette: %s", yamlErrorText(err))
 	}
 	if !looksLikeCassette(&doc) {
-		return nil, fmt.Errorf("%w: a YAML document without the cassette's \"version\" and \"interactions\"", ErrNotRecording)
+		return nil, notRecording(`not a cassette: a YAML document without "version" and "interactions"`)
 	}
 	var cf cassetteFile
 	if err := doc.Decode(&cf); err != nil {
