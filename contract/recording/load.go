@@ -283,7 +283,7 @@ func firstByte(br *bufio.Reader) (byte, error) {
 // sniffJSON looks at the top-level member names in what is buffered: "log"
 // is a HAR file; "request" or "response" is a HAR entry, so NDJSON.
 func sniffJSON(br *bufio.Reader) string {
-	buf, _ := br.Peek(br.Size())
+	buf, _ := br.Peek(br.Buffered()) // never wait for more: standard input may trickle
 	dec := jsontext.NewDecoder(bytes.NewReader(buf), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return FormatHAR
@@ -369,7 +369,7 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 				return nil, harError(err)
 			}
 			for dec.PeekKind() != ']' {
-				if err := l.nextEntry(ctx, rec, dec, cr); err != nil {
+				if err := l.nextEntry(ctx, rec, dec, cr, "not a HAR file"); err != nil {
 					return nil, err
 				}
 			}
@@ -405,7 +405,7 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 	for {
 		switch dec.PeekKind() {
 		case '{':
-			if err := l.nextEntry(ctx, rec, dec, cr); err != nil {
+			if err := l.nextEntry(ctx, rec, dec, cr, "not NDJSON of HAR entries"); err != nil {
 				return nil, err
 			}
 			continue
@@ -428,7 +428,7 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 
 // nextEntry reads the decoder's next value as HAR entry number
 // len(rec.Exchanges) and appends its exchange.
-func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.Decoder, cr *ctxReader) error {
+func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.Decoder, cr *ctxReader, what string) error {
 	i := len(rec.Exchanges)
 	if err := ctx.Err(); err != nil {
 		return stopped(ctx)
@@ -440,7 +440,7 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 		return fmt.Errorf("entry %d is larger than the %d MiB limit for one entry", i, MaxEntrySize>>20)
 	}
 	if err != nil {
-		return harError(err) // a syntax error, at its byte offset
+		return fmt.Errorf("%s: %s", what, jsonErrorText(err)) // a syntax error, at its byte offset
 	}
 	ex, note, err := l.entry(rec.Path, i, raw)
 	if err != nil {

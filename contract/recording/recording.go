@@ -235,6 +235,9 @@ func cloneHeader(h http.Header) http.Header {
 
 // jsonErrorText describes a JSON error by position only.
 func jsonErrorText(err error) string {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the JSON ends early"
+	}
 	var se *jsontext.SyntacticError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("invalid JSON at byte %d", se.ByteOffset)

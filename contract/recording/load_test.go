@@ -1,0 +1,288 @@
+package recording_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/recording"
+)
+
+// harWith wraps entry objects (JSON text) in a HAR file.
+func harWith(entries ...string) string {
+	return `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[` + strings.Join(entries, ",") + `]}}`
+}
+
+// entryJSON is a HAR entry for the list operation with the given content
+// object.
+func entryJSON(content string) string {
+	return `{"request":{"method":"GET","url":"https://api-b2b.bigcommerce.com/api/io/backend/tokens?limit=10&offset=0","headers":[]},` +
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":` + content + `}}`
+}
+
+// otherEntry is a HAR entry for another endpoint, with a body.
+func otherEntry(body string) string {
+	return fmt.Sprintf(`{"request":{"method":"GET","url":"https://store.example.test/app.js?v=1","headers":[]},`+
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"text/javascript"}],"content":{"size":%d,"text":%q}}}`, len(body), body)
+}
+
+// endless is a stream that never ends: the same line, forever.
+type endless struct {
+	line []byte
+	at   int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], e.line[e.at:])
+		n += c
+		e.at = (e.at + c) % len(e.line)
+	}
+	return n, nil
+}
+
+// TestLoadStopsWhenContextIsCancelled pins issue 13: loading takes a
+// context, and a cancelled one stops it promptly with a clear error, even on
+// an input that never ends.
+func TestLoadStopsWhenContextIsCancelled(t *testing.T) {
+	t.Run("already cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := (&recording.Loader{}).Load(ctx, filepath.Join("..", "testdata", "recordings", "browser-export.har"))
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "loading stopped") || !strings.Contains(err.Error(), "browser-export.har") {
+			t.Errorf("want a load error naming the file and saying loading stopped, got %v", err)
+		}
+		errs := (&recording.Loader{}).Each(ctx, []string{filepath.Join("..", "testdata", "recordings")}, func(*recording.Recording) {
+			t.Error("a recording was handed over after cancellation")
+		})
+		if len(errs) == 0 || !errors.Is(errs[0], context.Canceled) {
+			t.Errorf("Each: want a cancellation error, got %v", errs)
+		}
+	})
+	t.Run("cancelled while reading an endless stream", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		l := &recording.Loader{
+			Stdin: &endless{line: []byte(otherEntry("x") + "\n")},
+			Progress: func(n int) {
+				if n == 1000 {
+					cancel()
+				}
+			},
+		}
+		done := make(chan error, 1)
+		go func() { _, err := l.Load(ctx, recording.Stdin); done <- err }()
+		err := <-done
+		if !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "-: loading stopped") {
+			t.Errorf("want %q, got %v", "-: loading stopped: context canceled", err)
+		}
+	})
+}
+
+// TestLoadAcceptsByteOrderMark pins issue 13: a HAR (and NDJSON) file with
+// a UTF-8 byte-order mark is accepted, as a cassette with one is.
+func TestLoadAcceptsByteOrderMark(t *testing.T) {
+	cassette, err := os.ReadFile(filepath.Join("..", "testdata", "recordings", "delete-200.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	har := harWith(entryJSON(`{"size":2,"text":"{}"}`))
+	bom := "\ufeff"
+	dir := t.TempDir()
+	for _, f := range []struct{ name, content string }{
+		{"bom.har", bom + har},
+		{"bom.json", bom + har},
+		{"bom.ndjson", bom + entryJSON(`{"size":2,"text":"{}"}`) + "\n"},
+		{"bom-sniffed", bom + entryJSON(`{"size":2,"text":"{}"}`) + "\n"},
+		{"bom.yaml", bom + string(cassette)},
+	} {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, []byte(f.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := recording.LoadFile(path)
+		if err != nil {
+			t.Errorf("%s: %v", f.name, err)
+			continue
+		}
+		if len(rec.Exchanges) != 1 {
+			t.Errorf("%s: %d exchanges, want 1", f.name, len(rec.Exchanges))
+		}
+	}
+	if _, err := recording.ParseHAR("x.har", []byte(bom+har)); err != nil {
+		t.Errorf("ParseHAR with a BOM: %v", err)
+	}
+}
+
+// TestNegativeContentSizeIsAnInputError pins issue 13: a negative
+// content.size is an input error naming the entry; -1 is HAR's "unknown".
+func TestNegativeContentSizeIsAnInputError(t *testing.T) {
+	_, err := recording.ParseHAR("neg.har", []byte(harWith(entryJSON(`{"size":2,"text":"{}"}`), entryJSON(`{"size":-7,"text":"{}"}`))))
+	if err == nil || !strings.Contains(err.Error(), "entry 1") || !strings.Contains(err.Error(), "content.size -7 is negative") {
+		t.Errorf("want an error naming entry 1 and its negative content.size, got %v", err)
+	}
+	rec, err := recording.ParseHAR("unknown.har", []byte(harWith(entryJSON(`{"size":-1,"text":"{}"}`))))
+	if err != nil || len(rec.Notes) != 0 || rec.Exchanges[0].Response.Truncated {
+		t.Errorf("size -1 (unknown): err %v, notes %v", err, rec.Notes)
+	}
+}
+
+// TestTruncationNeedsEvidence pins issue 12: a body that is complete JSON is
+// never truncated because content.size disagrees (a note says so); a plain
+// text shorter than its size, or JSON that ends early, is.
+func TestTruncationNeedsEvidence(t *testing.T) {
+	page := `{"code":200,"data":[]}`
+	b64 := "eyJjb2RlIjoyMDAsImRhdGEiOltdfQ==" // page, base64
+	cut := page[:10]
+	tests := []struct {
+		name, content string
+		truncated     bool
+		note          bool
+	}{
+		{"size matches", fmt.Sprintf(`{"size":%d,"text":%q}`, len(page), page), false, false},
+		{"size is the base64 length", fmt.Sprintf(`{"size":%d,"text":%q,"encoding":"base64"}`, len(b64), b64), false, true},
+		{"size is 0", fmt.Sprintf(`{"size":0,"text":%q}`, page), false, true},
+		{"size is -1", fmt.Sprintf(`{"size":-1,"text":%q}`, page), false, false},
+		{"size larger than complete plain JSON", fmt.Sprintf(`{"size":%d,"text":%q}`, len(page)+40, page), false, true},
+		{"plain text cut short", fmt.Sprintf(`{"size":%d,"text":%q}`, len(page), cut), true, false},
+		{"base64 of a cut body: size untrustworthy", fmt.Sprintf(`{"size":%d,"text":"eyJjb2RlIjoyMDAs","encoding":"base64"}`, len(page)), false, false},
+		{"cut body, size unknown", fmt.Sprintf(`{"size":-1,"text":%q}`, cut), false, false},
+		{"HTML page shorter than its size", `{"size":500,"text":"<html>bad gateway"}`, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := recording.ParseHAR("t.har", []byte(harWith(entryJSON(tt.content))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.Exchanges[0].Response.Truncated; got != tt.truncated {
+				t.Errorf("Truncated = %v, want %v", got, tt.truncated)
+			}
+			if got := len(rec.Notes) == 1 && rec.Notes[0].ID == contract.IDContentSizeMismatch &&
+				rec.Notes[0].Severity == contract.Info && rec.Notes[0].Source == "t.har#0"; got != tt.note {
+				t.Errorf("note = %v (%v), want %v", got, rec.Notes, tt.note)
+			}
+		})
+	}
+	// The checker still finds JSON that ends early, whatever the size says.
+	rec, err := recording.ParseHAR("t.har", []byte(harWith(entryJSON(fmt.Sprintf(`{"size":-1,"text":%q}`, cut)))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := newChecker(t).Check(rec.Exchanges[0])
+	if len(res.Findings) == 0 || res.Findings[0].ID != contract.IDBodyTruncated {
+		t.Errorf("a body whose JSON ends early: findings %v, want body-truncated", res.Findings)
+	}
+}
+
+// TestDirectoryScanSkipsWhatIsNotARecording pins issue 14: the tool's own
+// reports (JSON, SARIF) and other YAML saved next to recordings are skipped
+// with a note in a directory scan, by content; named explicitly, they are
+// still an error.
+func TestDirectoryScanSkipsWhatIsNotARecording(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join("..", "testdata", "recordings", "delete-200.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"good.yaml":         string(good),
+		"good.har":          harWith(entryJSON(`{"size":2,"text":"{}"}`)),
+		"good.json":         harWith(entryJSON(`{"size":2,"text":"{}"}`)),
+		"entries.jsonl":     entryJSON(`{"size":2,"text":"{}"}`) + "\n" + otherEntry("x") + "\n",
+		"report.json":       `{"tool":"tokens-contract check","exitCode":1,"summary":{},"findings":[]}`,
+		"report.sarif.json": `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[]}`,
+		"baseline.yaml":     "entries:\n  - id: unknown-field\n",
+		"overlay.yml":       "overlay: 1.0.0\nactions: []\n",
+		"report.xml":        "<testsuites/>",
+		"report.md":         "# report",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var loaded, skipped []string
+	l := &recording.Loader{Skipped: func(path string, err error) {
+		if !errors.Is(err, recording.ErrNotRecording) {
+			t.Errorf("skipped %s for %v, which is not ErrNotRecording", path, err)
+		}
+		skipped = append(skipped, filepath.Base(path))
+	}}
+	errs := l.Each(context.Background(), []string{dir}, func(r *recording.Recording) { loaded = append(loaded, filepath.Base(r.Path)) })
+	if len(errs) != 0 {
+		t.Errorf("errors: %v", errs)
+	}
+	if want := "entries.jsonl good.har good.json good.yaml"; strings.Join(loaded, " ") != want {
+		t.Errorf("loaded %q, want %q", loaded, want)
+	}
+	if want := "baseline.yaml overlay.yml report.json report.sarif.json"; strings.Join(skipped, " ") != want {
+		t.Errorf("skipped %q, want %q", skipped, want)
+	}
+	for _, name := range []string{"report.json", "report.sarif.json", "baseline.yaml"} {
+		errs := l.Each(context.Background(), []string{filepath.Join(dir, name)}, func(*recording.Recording) { t.Errorf("%s loaded", name) })
+		if len(errs) != 1 || !errors.Is(errs[0], recording.ErrNotRecording) || !strings.Contains(errs[0].Error(), name) {
+			t.Errorf("%s named explicitly: want a not-a-recording error naming it, got %v", name, errs)
+		}
+	}
+}
+
+// TestNDJSONAndStdin: NDJSON of HAR entries, by ending or sniffed, and "-"
+// for standard input; Keep drops other endpoints' headers, query and bodies.
+func TestNDJSONAndStdin(t *testing.T) {
+	secretish := strings.Repeat("A", 4096)
+	ndjson := entryJSON(`{"size":2,"text":"{}"}`) + "\n\n" + otherEntry(secretish) + "\n" + entryJSON(`{"size":2,"text":"{}"}`)
+	c := newChecker(t)
+	var progress []int
+	l := &recording.Loader{Keep: c.Handles, Stdin: strings.NewReader(ndjson), Progress: func(n int) { progress = append(progress, n) }}
+	rec, err := l.Load(context.Background(), recording.Stdin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Format != recording.FormatNDJSON || len(rec.Exchanges) != 3 || rec.Exchanges[2].Source != "stdin#2" {
+		t.Fatalf("format %s, %d exchanges", rec.Format, len(rec.Exchanges))
+	}
+	if fmt.Sprint(progress) != "[1 2 3]" {
+		t.Errorf("progress calls %v, want [1 2 3]", progress)
+	}
+	other := rec.Exchanges[1]
+	if other.Response.Body != nil || other.Response.Header != nil || other.Request.URL != "/app.js" || other.Response.Status != 200 {
+		t.Errorf("the other endpoint's entry kept more than its path and status: %+v", other)
+	}
+	if res := c.Check(other); !res.Skipped {
+		t.Errorf("the other endpoint's entry was not skipped: %+v", res)
+	}
+	for _, bad := range []struct{ name, content, want string }{
+		{"x.ndjson", "", "no entries"},
+		{"x.ndjson", "[1]\n", "not NDJSON"},
+		{"x.ndjson", entryJSON(`{}`) + "\n42\n", "entry 1: not a JSON object"},
+		{"x.ndjson", entryJSON(`{}`) + "\n{\"request\":", "ends early"},
+	} {
+		if _, err := (&recording.Loader{}).Read(context.Background(), bad.name, strings.NewReader(bad.content)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%q: want an error saying %q, got %v", bad.content, bad.want, err)
+		}
+	}
+}
+
+// TestEntryLargerThanTheLimitIsNamed: one entry over MaxEntrySize is an
+// input error naming it, read no further than the limit.
+func TestEntryLargerThanTheLimitIsNamed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 64 MiB through the loader")
+	}
+	head := harWith(entryJSON(`{"size":2,"text":"{}"}`), "")
+	head = strings.TrimSuffix(head, "]}}") // the second entry follows
+	r := io.MultiReader(strings.NewReader(head+`{"x":"`), &endless{line: bytes.Repeat([]byte("a"), 1<<16)})
+	_, err := (&recording.Loader{}).Read(context.Background(), "big.har", r)
+	if err == nil || !strings.Contains(err.Error(), "entry 1 is larger than the 64 MiB limit") {
+		t.Errorf("want an error naming entry 1, got %v", err)
+	}
+}
