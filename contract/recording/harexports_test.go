@@ -51,7 +51,7 @@ func nv(pairs ...string) []obj {
 
 func harDoc(creator string, entries ...obj) obj {
 	return obj{"log": obj{"version": "1.2", "creator": obj{"name": creator, "version": "0.0-synthetic"},
-		"pages": []obj{{"startedDateTime": "2026-11-30T10:00:00.000Z", "id": "page_1", "title": "https://store.example.test/", "pageTimings": obj{}}},
+		"pages":   []obj{{"startedDateTime": "2026-11-30T10:00:00.000Z", "id": "page_1", "title": "https://store.example.test/", "pageTimings": obj{}}},
 		"entries": entries}}
 }
 
