@@ -6,7 +6,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 .DEFAULT_GOAL := help
 # Every target is a command, not a file: one list, in the order of this file.
-.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
+.PHONY: help generate check-generated tidy-check lint test bench bench-large bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
 	contract-live lint-workflows release snapshot action-test sarif-validate
 
@@ -42,6 +42,9 @@ test: ## Run every test with the race detector (needs cgo and a C compiler: gcc 
 
 bench: ## Run every benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% token calls): MB/s and peak RSS (needs ~1 GB in TMPDIR)
+	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'LoadLargeHAR' -benchtime 1x -timeout 30m ./contract/recording/
 
 bench-contract: ## CheckCorpus against DecodeCorpus with GOMAXPROCS=2 (goal: a ratio of at most 2.0)
 	GOMAXPROCS=2 $(GO) test -run '^$$' -bench 'CheckCorpus$$|DecodeCorpus$$' -benchtime 20x -count 5 ./contract/

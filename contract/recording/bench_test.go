@@ -1,7 +1,17 @@
 package recording_test
 
 import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
@@ -20,5 +30,118 @@ func BenchmarkRedactPage(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		recording.NewRedactor(c.auth).Redact([]*contract.Exchange{ex})
+	}
+}
+
+// largeHARSizes are the HAR sizes BenchmarkLoadLargeHAR generates; 1 GB is
+// added when TOKENS_CONTRACT_BENCH_1GB is set (make bench-large does).
+func largeHARSizes() []int64 {
+	sizes := []int64{10 << 20, 100 << 20}
+	if os.Getenv("TOKENS_CONTRACT_BENCH_1GB") != "" {
+		sizes = append(sizes, 1<<30)
+	}
+	return sizes
+}
+
+// writeLargeHAR writes a HAR file of about size bytes into dir, where one
+// entry in a hundred is a token list page and the others are ~10 KB
+// responses of another endpoint, and returns its path.
+func writeLargeHAR(b *testing.B, dir string, size int64) string {
+	b.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("large-%dMB.har", size>>20))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(`{"log":{"version":"1.2","creator":{"name":"bench","version":"1"},"entries":[`)
+	token := entryJSON(fmt.Sprintf(`{"size":-1,"mimeType":"application/json","text":%q}`, tokenPage()))
+	other := otherEntry(strings.Repeat("console.log('synthetic bench payload');\n", 250))
+	var n int64
+	for i := 0; n < size; i++ {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		e := other
+		if i%100 == 0 {
+			e = token
+		}
+		w.WriteString(e)
+		n += int64(len(e)) + 1
+	}
+	w.WriteString("]}}\n")
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// peakRSS returns the process's peak resident set size in bytes (Linux's
+// VmHWM), or 0 where it is not available.
+func peakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// BenchmarkLoadLargeHAR reads and checks generated HAR files of 10 MB and
+// 100 MB (and 1 GB, see largeHARSizes) as "check" does: streamed, with only
+// the contract's exchanges kept. It reports MB/s and the peak RSS of the
+// process (peak-RSS-MB, reset before each size where Linux allows), which
+// stays flat as the file grows. Its baseline in the same run, "scan", only
+// tokenizes the same file (jsontext, skipping the top-level value): the
+// ratio of the two is what reading entries and checking costs over reading
+// the JSON at all.
+func BenchmarkLoadLargeHAR(b *testing.B) {
+	c := newChecker(b)
+	dir := b.TempDir()
+	for _, size := range largeHARSizes() {
+		path := writeLargeHAR(b, dir, size)
+		info, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("%dMB", size>>20), func(b *testing.B) {
+			runtime.GC()
+			_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // reset VmHWM
+			b.SetBytes(info.Size())
+			b.ReportAllocs()
+			for b.Loop() {
+				rec, err := (&recording.Loader{Keep: c.Handles}).Load(context.Background(), path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res := c.CheckSequence(context.Background(), rec.Exchanges)
+				if res[0].Skipped || len(res[0].Findings) != 0 {
+					b.Fatalf("the first token page: skipped %v, findings %v", res[0].Skipped, res[0].Findings)
+				}
+			}
+			b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MB")
+		})
+		b.Run(fmt.Sprintf("%dMB/scan", size>>20), func(b *testing.B) {
+			b.SetBytes(info.Size())
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				err = jsontext.NewDecoder(bufio.NewReaderSize(f, 64<<10)).SkipValue()
+				f.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
