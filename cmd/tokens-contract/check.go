@@ -23,10 +23,19 @@ func checkCommand() command {
 const checkDescription = `Checks every exchange in the given recordings against the contract and reports
 drift: what changed, where, and whether it breaks consumers.
 
-PATH is a recording file or a directory of them: go-vcr v4 cassettes (*.yaml,
-*.yml; the project's own format) and HAR 1.2 files (*.har, *.json). The
-exchanges of one file form one run, over which cross-page invariants are
-checked. Unreadable files are reported (exit 2); the others are still checked.
+PATH is a recording file, a directory of them, or - for standard input:
+go-vcr v4 cassettes (*.yaml, *.yml; the project's own format), HAR 1.2 files
+(*.har, *.json) and NDJSON of HAR entries (*.ndjson, *.jsonl). Files of any
+size are read as a stream, one at a time; in a directory, files that are not
+recordings (reports saved beside them) are skipped with a note. The exchanges
+of one file form one run, over which cross-page invariants are checked.
+Unreadable inputs (including anything that is not a regular file, such as a
+FIFO) are reported (exit 2); the others are still checked. See
+"go doc github.com/b2b-contract/s2s-tokens/contract/recording".
+
+On a terminal, progress is shown on standard error. The first SIGINT or
+SIGTERM stops the run and reports what was checked; a second one quits at once
+(exit 130).
 
 --baseline FILE reads the accepted-drift ledger (see the package doc of
 contract/baseline): a finding that an unexpired entry matches is reported as

@@ -6,11 +6,64 @@
 //
 // A recording is a go-vcr v4 cassette (format version 2) with an extra
 // top-level "provenance" mapping, the project's own format (FormatCassette),
-// or an HTTP Archive 1.2 file as browsers and proxies export (FormatHAR).
-// LoadPaths, LoadFile and ParseRecording read either, choosing by the file's
-// ending or first byte; EncodeCassette and EncodeHAR write them. Loading
-// errors are *LoadError values naming the file and what is wrong, and never
-// quote the file's content.
+// an HTTP Archive 1.2 file as browsers and proxies export (FormatHAR), or
+// NDJSON: HAR entry objects one after another, as gateways and proxies
+// export them (FormatNDJSON, read only). EncodeCassette and EncodeHAR write
+// the first two.
+//
+// # Reading
+//
+// A Loader reads inputs (LoadPaths, LoadFile and ParseRecording are its
+// zero value without cancellation):
+//
+//   - Format: by the ending (.har is HAR; .ndjson and .jsonl are NDJSON;
+//     .yaml and .yml are cassettes), else by the content: JSON whose top
+//     level has "log" is HAR, "request" or "response" is NDJSON; anything
+//     not starting with "{" is a cassette. A UTF-8 byte-order mark is
+//     ignored in every format.
+//   - Paths: a file; "-", standard input; or a directory, walked for files
+//     ending .yaml, .yml, .har, .json, .ndjson and .jsonl in name order,
+//     where the content decides what is a recording: a HAR has
+//     "log.entries", a cassette "version" or "interactions", NDJSON starts
+//     with an entry. Other files there (the tool's own JSON and SARIF
+//     reports, a baseline or overlay) are skipped and told to
+//     Loader.Skipped; named explicitly, such a file is an error
+//     (ErrNotRecording).
+//   - Anything that is not a regular file after following symbolic links (a
+//     FIFO, a device, a socket) is refused before it is opened
+//     (ErrNotRegular): opening a FIFO would block.
+//   - Cancellation: every read checks the context; a cancelled one stops
+//     loading at once with "loading stopped" and the cause. A read from a
+//     terminal or pipe that is waiting for data cannot be interrupted by
+//     the context (the CLI's second signal ends the process then).
+//   - Streaming: HAR files are walked token by token to "log.entries", and
+//     HAR and NDJSON entries are read one at a time, so memory holds one
+//     entry's JSON (at most MaxEntrySize, an input error naming the entry
+//     beyond) plus the exchanges kept; files have no size limit.
+//     Loader.Each hands over one recording before reading the next. The
+//     cross-page invariants need every exchange of a run together, so a
+//     recording keeps the exchanges Loader.Keep accepts (a Checker's
+//     Handles: the contract's operations) whole; of the others only source,
+//     method, URL path and status are kept, for reports to list them as
+//     skipped, and their headers, query and bodies are dropped as they are
+//     read. Cassettes, the project's own small format, are read whole (at
+//     most MaxCassetteSize).
+//   - Bodies: HAR content with encoding "base64" is decoded; a body still
+//     gzip-compressed (Content-Encoding gzip and the gzip magic number, as
+//     some exporters keep it) is decompressed, bounded by
+//     contract.DefaultMaxBody; a missing content.text marks the body not
+//     recorded (body-not-recorded); exporters' "_" fields are ignored.
+//   - Truncation needs evidence. A body that is complete JSON is never
+//     truncated: a content.size that disagrees with it (exporters write the
+//     base64 text's length, or 0) gives an info note,
+//     contract.IDContentSizeMismatch, in Recording.Notes. Otherwise a plain
+//     text (neither base64 nor compressed) shorter than content.size is
+//     truncated, and the checker finds JSON that ends early whatever the
+//     size says. A content.size of -1 means unknown (HAR's convention for
+//     sizes); any other negative size is an input error naming the entry.
+//
+// Loading errors are *LoadError values naming the input and what is wrong,
+// and never quote the content.
 //
 // # Redaction
 //

@@ -181,10 +181,11 @@ func harQuery(raw string) []harNameValue {
 	return out
 }
 
-// Encode renders rec in its own Format: a cassette or a HAR file.
+// Encode renders rec in its own Format: a cassette or a HAR file (NDJSON
+// input is written as one HAR file).
 func Encode(rec *Recording) ([]byte, error) {
 	switch rec.Format {
-	case FormatHAR:
+	case FormatHAR, FormatNDJSON:
 		return EncodeHAR(rec)
 	case FormatCassette, "":
 		return EncodeCassette(rec)

@@ -34,7 +34,7 @@ const (
 type Recording struct {
 	// Path is the file the recording was read from.
 	Path string
-	// Format is FormatCassette or FormatHAR.
+	// Format is FormatCassette, FormatHAR or FormatNDJSON.
 	Format string
 	// Provenance is where and when the exchanges were recorded, for
 	// cassettes that carry it.
