@@ -209,7 +209,7 @@ func FuzzParseRecording(f *testing.F) {
 	f.Add(`{"log":{"entries":[{"request":{"method":"GET","url":"/backend/tokens"},"response":{"status":200,"content":{"text":"e30=","encoding":"base64","size":99}}}]}}`)
 	c := newChecker(f)
 	f.Fuzz(func(t *testing.T, data string) {
-		for _, name := range []string{"f.yaml", "f.har", "f"} {
+		for _, name := range []string{"f.yaml", "f.har", "f.ndjson", "f"} {
 			rec, err := recording.ParseRecording(name, []byte(data))
 			if err != nil {
 				continue
