@@ -77,3 +77,30 @@ func BenchmarkCheckCorpusSecondOpinion(b *testing.B) {
 		c.CheckSequence(context.Background(), exs)
 	}
 }
+
+// BenchmarkNew is building a Checker from the embedded spec: reading the
+// spec's table and libopenapi's model. Schemas compile on first use, so
+// BenchmarkNewAndFirstCheck adds the check of one list page, which compiles
+// the one schema it needs.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := contract.New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewAndFirstCheck is New and one check of a 250-token page: what a
+// check process pays before its first verdict.
+func BenchmarkNewAndFirstCheck(b *testing.B) {
+	ex := benchCorpus(b)[0]
+	for b.Loop() {
+		c, err := contract.New()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := c.Check(ex); len(r.Findings) != 0 {
+			b.Fatalf("unexpected finding %s", r.Findings[0].ID)
+		}
+	}
+}
