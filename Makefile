@@ -46,8 +46,18 @@ bench: ## Run every benchmark
 bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% token calls): MB/s and peak RSS (needs ~1 GB in TMPDIR)
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'LoadLargeHAR' -benchtime 1x -timeout 30m ./contract/recording/
 
-bench-contract: ## CheckCorpus against DecodeCorpus with GOMAXPROCS=2 (goal: a ratio of at most 2.0)
-	GOMAXPROCS=2 $(GO) test -run '^$$' -bench 'CheckCorpus$$|DecodeCorpus$$' -benchtime 20x -count 5 ./contract/
+bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0)
+	@uptime
+	$(GO) test -c -o $(BENCHOUT)/contract.test ./contract/
+	@rm -f $(BENCHOUT)/bench-contract.txt; cd contract && for i in $$(seq $(ROUNDS)); do for p in 2 1; do \
+	  GOMAXPROCS=$$p $(BENCHOUT)/contract.test -test.run '^$$' -test.bench 'CheckCorpus$$|DecodeCorpus$$' -test.benchtime 10x \
+	    | sed "s/^\(Benchmark[A-Za-z]*\)\(-[0-9]*\)\{0,1\} /\1-procs$$p /"; \
+	done; done | tee $(BENCHOUT)/bench-contract.txt
+	@f=$(BENCHOUT)/bench-contract.txt; \
+	awk -v c=$$($(median) $$f BenchmarkCheckCorpus-procs2 ns/op) -v d=$$($(median) $$f BenchmarkDecodeCorpus-procs2 ns/op) \
+	  'BEGIN {printf "GOMAXPROCS=2 wall medians: check %.0f ns, decode %.0f ns; ratio %.2f (goal <= 1.5)\n", c, d, c/d}'; \
+	awk -v c=$$($(median) $$f BenchmarkCheckCorpus-procs1 cpu-ns/op) -v d=$$($(median) $$f BenchmarkDecodeCorpus-procs1 cpu-ns/op) \
+	  'BEGIN {printf "GOMAXPROCS=1 CPU medians: check %.0f ns, decode %.0f ns per corpus (200 pages); per page %.2f ms vs %.2f ms; ratio %.2f (goal <= 2.0)\n", c, d, c/2e8, d/2e8, c/d}'
 
 fuzz: ## Run every fuzz target of the module for FUZZTIME each (default 30s)
 	@set -e; for pkg in $$($(GO) list ./...); do \
@@ -129,13 +139,33 @@ sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) wit
 action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
 	GO="$(GO)" bash scripts/action_test.sh
 
-.PHONY: bench-transport production-rules
-bench-transport: ## contract/watch: a request through the transport at sample rate 0 and 1 against the bare one (goals 1.01 and 1.05), and checks per second per core
-	GOMAXPROCS=2 $(GO) test -run '^$$' -bench 'RoundTrip' -benchmem -benchtime 2000x -count 3 ./contract/watch/ | tee $${TMPDIR:-/tmp}/bench-transport.txt
-	GOMAXPROCS=1 $(GO) test -run '^$$' -bench 'CheckPage250' -benchmem -benchtime 50x ./contract/watch/ | tee -a $${TMPDIR:-/tmp}/bench-transport.txt
-	@awk '/^BenchmarkRoundTrip\/bare/ {b += $$3; nb++} /^BenchmarkRoundTrip\/rate0/ {r0 += $$3; n0++} /^BenchmarkRoundTrip\/rate1/ {r1 += $$3; n1++} \
-	  /^BenchmarkCheckPage250/ {c = $$3} END { if (nb && n0 && n1) printf "ratio rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", (r0/n0)/(b/nb), (r1/n1)/(b/nb); \
-	  if (c) printf "checks of a 250-token page per second per core: %.0f\n", 1e9/c }' $${TMPDIR:-/tmp}/bench-transport.txt
+.PHONY: bench-transport bench-startup production-rules
+# Benchmarks on a shared machine: each runs in ROUNDS interleaved rounds from
+# one test binary, and the ratios are of medians. The load average is printed.
+ROUNDS ?= 5
+BENCHOUT ?= $${TMPDIR:-/tmp}
+median = scripts/benchmedian.sh
+
+bench-transport: ## contract/watch: a request through the transport at sample rate 0 and 1 against the bare one, ROUNDS interleaved rounds (goals 1.01 and 1.05), and checks per second per core
+	@uptime
+	$(GO) test -c -o $(BENCHOUT)/watch.test ./contract/watch/
+	@rm -f $(BENCHOUT)/bench-transport.txt; cd contract/watch && for i in $$(seq $(ROUNDS)); do \
+	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'RoundTrip' -test.benchmem -test.benchtime 2000x; \
+	  GOMAXPROCS=1 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'CheckPage250|ShapeOf' -test.benchmem -test.benchtime 50x; \
+	done | tee $(BENCHOUT)/bench-transport.txt
+	@f=$(BENCHOUT)/bench-transport.txt; for u in ns/op cpu-ns/op allocs/op; do \
+	  b=$$($(median) $$f BenchmarkRoundTrip/bare $$u); r0=$$($(median) $$f BenchmarkRoundTrip/rate0 $$u); r1=$$($(median) $$f BenchmarkRoundTrip/rate1 $$u); \
+	  awk -v b=$$b -v r0=$$r0 -v r1=$$r1 -v u=$$u 'BEGIN {printf "%s medians: bare %s, rate0 %s, rate1 %s", u, b, r0, r1; \
+	    if (u == "allocs/op") printf "; extra allocations at rate 0: %d (goal <= 2)\n", r0-b; \
+	    else printf "; ratios rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", r0/b, r1/b}'; \
+	done; c=$$($(median) $$f BenchmarkCheckPage250 cpu-ns/op); \
+	awk -v c=$$c 'BEGIN {printf "checks of a 250-token page per second per core (CPU, GOMAXPROCS=1): %.0f\n", 1e9/c}'
+
+bench-startup: ## Whole process, side by side: CPU of one `check` on a small HAR against a minimal libopenapi-validator program (goal: check/minimal <= 1); see go doc ./internal/benchproc
+	@uptime
+	$(GO) test -run '^$$' -bench 'Startup' -benchtime 20x -count $(ROUNDS) ./internal/benchproc/ | tee $(BENCHOUT)/bench-startup.txt
+	@f=$(BENCHOUT)/bench-startup.txt; awk -v c=$$($(median) $$f BenchmarkStartup check-cpu-ms/op) -v m=$$($(median) $$f BenchmarkStartup minimal-cpu-ms/op) -v r=$$($(median) $$f BenchmarkStartup check/minimal) \
+	  'BEGIN {printf "medians: check %.1f ms CPU, minimal %.1f ms CPU; check/minimal %.3f (goal <= 1)\n", c, m, r}'
 
 PROMETHEUS_EXAMPLE := examples/production/prometheus
 production-rules: ## Check the production example's Prometheus config and alerting rules, and run their unit tests (needs promtool)

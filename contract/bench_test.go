@@ -8,6 +8,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/benchproc"
 )
 
 // benchCorpus is 200 recorded exchanges, each a full 250-token page of one
@@ -34,13 +35,16 @@ func corpusBytes(exs []*contract.Exchange) int64 {
 
 // BenchmarkCheckCorpus is the checker with its default options over the
 // corpus, as one run (cross-page invariants included). Compare it with
-// BenchmarkDecodeCorpus: the goal is a ratio of at most 2.0 with
-// GOMAXPROCS=2.
+// BenchmarkDecodeCorpus (`make bench-contract`): the goals are a ratio of
+// wall times of at most 1.5 with GOMAXPROCS=2, and of CPU (cpu-ns/op) of at
+// most 2.0 with GOMAXPROCS=1, the CPU a page costs the production
+// transport.
 func BenchmarkCheckCorpus(b *testing.B) {
 	exs := benchCorpus(b)
 	c := newChecker(b)
 	b.SetBytes(corpusBytes(exs))
-	b.ResetTimer()
+	cpu, _ := benchproc.CPUTime()
+	defer benchproc.ReportCPU(b, cpu)
 	for b.Loop() {
 		results := c.CheckSequence(context.Background(), exs)
 		for _, r := range results {
@@ -56,7 +60,8 @@ func BenchmarkCheckCorpus(b *testing.B) {
 func BenchmarkDecodeCorpus(b *testing.B) {
 	exs := benchCorpus(b)
 	b.SetBytes(corpusBytes(exs))
-	b.ResetTimer()
+	cpu, _ := benchproc.CPUTime()
+	defer benchproc.ReportCPU(b, cpu)
 	for b.Loop() {
 		for _, ex := range exs {
 			var page tokensapi.TokenList
@@ -75,5 +80,32 @@ func BenchmarkCheckCorpusSecondOpinion(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		c.CheckSequence(context.Background(), exs)
+	}
+}
+
+// BenchmarkNew is building a Checker from the embedded spec: reading the
+// spec's table and libopenapi's model. Schemas compile on first use, so
+// BenchmarkNewAndFirstCheck adds the check of one list page, which compiles
+// the one schema it needs.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := contract.New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNewAndFirstCheck is New and one check of a 250-token page: what a
+// check process pays before its first verdict.
+func BenchmarkNewAndFirstCheck(b *testing.B) {
+	ex := benchCorpus(b)[0]
+	for b.Loop() {
+		c, err := contract.New()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r := c.Check(ex); len(r.Findings) != 0 {
+			b.Fatalf("unexpected finding %s", r.Findings[0].ID)
+		}
 	}
 }

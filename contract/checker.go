@@ -114,8 +114,12 @@ func WithSecondOpinion(on bool) Option {
 	return func(s *settings) { s.secondOpinion = on }
 }
 
-// New builds a Checker from the embedded spec (or the one WithSpec gives). Every response schema is
-// compiled here, once.
+// New builds a Checker from the embedded spec (or the one WithSpec gives).
+// It reads the spec and prepares every operation; each response schema is
+// compiled on its first use, once, so building a Checker is cheap and a
+// check pays only for the schemas it needs. A schema that cannot be compiled
+// (possible only WithSpec) is a schema-mismatch finding on every body checked
+// against it.
 func New(opts ...Option) (*Checker, error) {
 	s := settings{now: time.Now, workers: runtime.GOMAXPROCS(0), maxBody: DefaultMaxBody}
 	for _, o := range opts {

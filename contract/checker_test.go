@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 func findingIDs(r contract.Result) []string {
@@ -293,5 +294,44 @@ func TestWithSpec(t *testing.T) {
 				t.Errorf("New = %v, want an error naming %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// Schemas compile on first use: a schema the validator cannot compile (here,
+// an invalid regular expression in a spec given WithSpec) does not stop New,
+// and every body checked against it gets a schema-mismatch finding that says
+// so, while the other layers still run.
+func TestSchemaThatCannotCompile(t *testing.T) {
+	spec := string(openapi.YAML())
+	const anchor = "          description: The name given to the token when it was created.\n"
+	if !strings.Contains(spec, anchor) {
+		t.Fatal("the embedded spec no longer describes a token's name as this test expects")
+	}
+	broken := strings.Replace(spec, anchor, anchor+"          pattern: '(unclosed'\n", 1)
+	c, err := contract.New(contract.WithSpec("broken-pattern.yaml", []byte(broken)))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	for range 2 { // the failed compilation is remembered, not retried or lost
+		r := c.Check(list("", 200, listBody(3, 10, 0), 1))
+		if len(r.Findings) != 1 || r.Findings[0].ID != contract.IDSchemaMismatch || r.Findings[0].Path != "$" ||
+			!strings.Contains(r.Findings[0].Message, "200 response schema cannot be compiled") {
+			t.Fatalf("findings = %+v", r.Findings)
+		}
+	}
+}
+
+// A fresh Checker compiles each schema once even when its first checks
+// arrive at the same time (run with -race).
+func TestFirstChecksConcurrent(t *testing.T) {
+	c := newChecker(t)
+	exs := make([]*contract.Exchange, 16)
+	for i := range exs {
+		exs[i] = list("", 200, listBody(30, 10, 0), i)
+	}
+	for _, r := range c.CheckSequence(context.Background(), exs) {
+		if len(r.Findings) != 0 {
+			t.Errorf("%s: findings %+v", r.Source, r.Findings)
+		}
 	}
 }

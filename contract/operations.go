@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -44,7 +45,9 @@ type responseSpec struct {
 	status     int
 	mediaTypes []string
 	schema     *base.Schema
-	compiled   *jsonschema.Schema
+	// compiled compiles schema on first use, once, safely under concurrent
+	// checks; a Checker that never sees this status never compiles it.
+	compiled func() (*jsonschema.Schema, error)
 	// reducible is true when strict mode may run on one representative per
 	// distinct item shape of each array: no polymorphism sits under an array,
 	// so strict mode's verdict on an item depends only on its keys.
@@ -70,9 +73,10 @@ var parsers = map[string]func(*http.Response) (any, error){
 	},
 }
 
-// buildOperations prepares every operation of the model: it compiles each
-// response schema once (compiling lazily would race under concurrent
-// checks), and checks that the generated client knows the operation. The
+// buildOperations prepares every operation of the model: it sets up each
+// response schema to be compiled on first use (sync.OnceValues: once, and
+// safe under concurrent checks), and checks that the generated client knows
+// the operation. The
 // model is libopenapi's reading of the spec; every operation must match the
 // spec's table (package openapi's reading of the same document) by
 // operationId, method, path and documented statuses, and the table may hold
@@ -145,12 +149,7 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 				if rs.schema == nil {
 					return nil, fmt.Errorf("operation %s: response %d has no application/json schema", o.id, status)
 				}
-				compiled, err := schema_validation.CompileSchemaForValidation(rs.schema,
-					schema_validation.SchemaValidationPurposeResponseBody, opts, specVersion)
-				if err != nil {
-					return nil, fmt.Errorf("operation %s: compiling the %d response schema: %w", o.id, status, err)
-				}
-				rs.compiled = compiled.CompiledSchema
+				rs.compiled = compileOnce(rs.schema, opts)
 				rs.reducible = !polymorphicUnderArray(rs.schema, false, 0)
 				o.responses[status] = rs
 				statuses = append(statuses, status)
@@ -183,6 +182,19 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 		return nil, fmt.Errorf("the spec has no operations")
 	}
 	return ops, nil
+}
+
+// compileOnce returns a function that compiles schema for response
+// validation on its first call and returns the same result on every call.
+func compileOnce(schema *base.Schema, opts *config.ValidationOptions) func() (*jsonschema.Schema, error) {
+	return sync.OnceValues(func() (*jsonschema.Schema, error) {
+		compiled, err := schema_validation.CompileSchemaForValidation(schema,
+			schema_validation.SchemaValidationPurposeResponseBody, opts, specVersion)
+		if err != nil {
+			return nil, err
+		}
+		return compiled.CompiledSchema, nil
+	})
 }
 
 // parseSunset reads an x-sunset value: an RFC 3339 date-time or a date.

@@ -23,7 +23,17 @@ import (
 // from its messages, which can quote the failing value (an email, a token).
 func (s *check) schema() {
 	before := len(s.findings)
-	if err := s.rs.compiled.Validate(s.tree); err != nil {
+	compiled, err := s.rs.compiled()
+	if err != nil {
+		// Only a spec given with WithSpec can get here: the embedded one
+		// compiles in the package's tests.
+		s.add(IDSchemaMismatch, "$", "the contract's %d response schema cannot be compiled, so the body was not validated against it: %s",
+			s.rs.status, shorten(err.Error(), 200))
+		s.schemaOK = false
+		s.strict()
+		return
+	}
+	if err := compiled.Validate(s.tree); err != nil {
 		var ve *jsonschema.ValidationError
 		if errors.As(err, &ve) {
 			s.schemaError(ve)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/benchproc"
 )
 
 // page250 is one 250-token list page from the fake, with its headers.
@@ -23,7 +24,11 @@ func page250(b *testing.B) (http.Header, []byte) {
 
 // BenchmarkRoundTrip is the caller-visible cost of one request for a
 // 250-token page over loopback HTTP: bare, and through the Transport at
-// sample rates 0 and 1. `make bench-transport` prints the ratios.
+// sample rates 0 and 1. ns/op is the caller's wall time; cpu-ns/op is the
+// CPU of the whole process per request (client, server and the Transport's
+// worker), which is what the caller pays on a machine with no idle core.
+// `make bench-transport` runs it in interleaved rounds and prints the
+// ratios of the medians.
 func BenchmarkRoundTrip(b *testing.B) {
 	header, body := page250(b)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,9 +58,11 @@ func BenchmarkRoundTrip(b *testing.B) {
 		}
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
+		cpu, _ := benchproc.CPUTime()
 		for b.Loop() {
 			once()
 		}
+		benchproc.ReportCPU(b, cpu)
 	}
 	bare := &http.Transport{MaxIdleConnsPerHost: 4}
 	defer bare.CloseIdleConnections()
@@ -87,10 +94,26 @@ func BenchmarkCheckPage250(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
+	cpu, _ := benchproc.CPUTime()
+	defer benchproc.ReportCPU(b, cpu)
 	for b.Loop() {
 		shapeOf(body, bodyComplete, &sc)
 		if res := c.Check(ex); len(res.Findings) != 0 {
 			b.Fatalf("findings on a conforming page: %v", res.Findings)
 		}
 	}
+}
+
+// BenchmarkShapeOf is the fingerprint every unsampled response pays for on
+// a worker at sample rate 0 (first-of-kind sampling), on a 250-token page.
+func BenchmarkShapeOf(b *testing.B) {
+	_, body := page250(b)
+	var sc shapeScratch
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	cpu, _ := benchproc.CPUTime()
+	for b.Loop() {
+		shapeOf(body, bodyComplete, &sc)
+	}
+	benchproc.ReportCPU(b, cpu)
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,15 +191,17 @@ type Transport struct {
 	workers sync.WaitGroup
 	once    sync.Once
 
-	kindsMu sync.Mutex
-	kinds   map[kindKey]struct{}
+	kindsMu   sync.Mutex
+	kinds     map[kindKey]struct{}
+	kindsFull atomic.Bool // len(kinds) has reached MaxKinds
 
 	pagesMu   sync.Mutex
 	pages     *contract.PageTracker
 	lastPage  time.Time
 	inst      *instruments
 	logs      *logSink
-	bufs      sync.Pool
+	bufs      sync.Pool    // *bytes.Buffer
+	xs        sync.Pool    // *exchange
 	processed atomic.Int64 // exchanges taken off the queue, for tests
 }
 
@@ -249,6 +252,7 @@ func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
 		t.logs = newLogSink(s.logger, s.logInterval, s.now)
 	}
 	t.bufs.New = func() any { return new(bytes.Buffer) }
+	t.xs.New = func() any { return &exchange{t: t} }
 	t.workers.Add(s.workers)
 	for range s.workers {
 		go t.work()
@@ -266,20 +270,22 @@ const (
 	reasonKind   reason = "new-shape" // the first of its kind
 )
 
-// exchange is one response on its way through the Transport.
+// exchange is one response on its way through the Transport. Exchanges are
+// pooled: the caller's path fills one without allocating (its headers are
+// copied into maps and a value slice kept from earlier use), and the worker
+// returns it to the pool when the check is done.
 type exchange struct {
 	t      *Transport
-	ctx    context.Context
-	span   trace.Span
+	ctx    context.Context // the request's; the worker detaches it from cancellation
+	span   trace.Span      // set by the worker
 	method string
-	req    *http.Request // read on the caller's goroutine only
-	resp   *http.Response
 	reason reason
 
 	// Filled when the body is done, on the caller's goroutine.
-	url        string
+	url        url.URL // a shallow copy: String() runs on the worker
 	reqHeader  http.Header
 	respHeader http.Header
+	values     []string // backing store of both headers' values
 	status     int
 	body       *bytes.Buffer
 	bodyState  bodyState
@@ -319,6 +325,9 @@ func (w wrapped) RoundTrip(req *http.Request) (*http.Response, error) {
 	return w.t.roundTrip(w.base, req)
 }
 
+// roundTrip is the caller's path. It decides from the headers alone whether
+// the exchange can be checked at all; when it can, it tees the body into a
+// pooled buffer, and finish queues it without blocking.
 func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.Response, error) {
 	resp, err := base.RoundTrip(req)
 	if err != nil || resp == nil {
@@ -326,24 +335,34 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 	}
 	ctx := req.Context()
 	t.inst.seen.Add(ctx, 1)
-	x := &exchange{t: t, ctx: context.WithoutCancel(ctx), span: trace.SpanFromContext(ctx), method: req.Method, req: req, resp: resp}
+	why := reasonNone
 	if sig := signal(resp); sig != "" {
-		x.reason = reasonSignal
-		if x.span.IsRecording() {
-			x.span.AddEvent("tokens_contract.signal", trace.WithAttributes(attrSignal.String(sig), attrStatus.Int(resp.StatusCode)))
+		why = reasonSignal
+		if span := trace.SpanFromContext(ctx); span.IsRecording() {
+			span.AddEvent("tokens_contract.signal", trace.WithAttributes(attrSignal.String(sig), attrStatus.Int(resp.StatusCode)))
 		}
 	} else if t.s.rate > 0 && t.s.random() < t.s.rate {
-		x.reason = reasonRate
+		why = reasonRate
 	}
+	if why == reasonNone && t.kindsFull.Load() {
+		return resp, nil // not sampled, and no new kind can be remembered: nothing to check
+	}
+	if len(t.queue) == cap(t.queue) {
+		// No worker could take it now: drop it before teeing anything.
+		t.inst.dropped.Add(ctx, 1, metric.WithAttributeSet(dropQueueFull))
+		return resp, nil
+	}
+	x := t.xs.Get().(*exchange)
+	x.ctx, x.method, x.reason = ctx, req.Method, why
 	if resp.Body == nil || resp.Body == http.NoBody {
-		x.finish(bodyComplete)
+		x.finish(req, resp, bodyComplete)
 		return resp, nil
 	}
 	x.body = t.bufs.Get().(*bytes.Buffer)
 	if resp.ContentLength > 0 && resp.ContentLength <= t.s.maxBody {
 		x.body.Grow(int(resp.ContentLength))
 	}
-	resp.Body = &teeBody{rc: resp.Body, x: x, max: t.s.maxBody}
+	resp.Body = &teeBody{rc: resp.Body, x: x, req: req, resp: resp, max: t.s.maxBody}
 	return resp, nil
 }
 
@@ -359,27 +378,42 @@ func signal(resp *http.Response) string {
 		return "status"
 	}
 	for _, v := range h.Values("Link") {
-		l := strings.ToLower(v)
-		if strings.Contains(l, "deprecation") || strings.Contains(l, "sunset") {
+		if containsFold(v, "deprecation") || containsFold(v, "sunset") {
 			return "link"
 		}
 	}
 	return ""
 }
 
-// teeBody copies what the caller reads into the exchange's buffer.
+// containsFold reports whether s contains the lower-case ASCII word sub in
+// any case, without allocating.
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// teeBody copies what the caller reads into the exchange's buffer. It is
+// not pooled: the caller may call it after the exchange is gone.
 type teeBody struct {
 	rc   io.ReadCloser
-	x    *exchange
+	x    *exchange // nil once finished
+	req  *http.Request
+	resp *http.Response
 	max  int64
 	n    int64
 	over bool
-	done bool
 }
 
 func (b *teeBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
-	if n > 0 && !b.done {
+	if b.x == nil {
+		return n, err
+	}
+	if n > 0 {
 		b.n += int64(n)
 		if !b.over {
 			if b.n > b.max {
@@ -390,12 +424,11 @@ func (b *teeBody) Read(p []byte) (int, error) {
 			}
 		}
 	}
-	if err == io.EOF && !b.done {
-		b.done = true
+	if err == io.EOF {
 		if b.over {
-			b.x.finish(bodyOverCap)
+			b.done(bodyOverCap)
 		} else {
-			b.x.finish(bodyComplete)
+			b.done(bodyComplete)
 		}
 	}
 	return n, err
@@ -403,23 +436,28 @@ func (b *teeBody) Read(p []byte) (int, error) {
 
 func (b *teeBody) Close() error {
 	err := b.rc.Close()
-	if !b.done {
-		b.done = true
-		b.x.finish(bodyUnread)
+	if b.x != nil {
+		b.done(bodyUnread)
 	}
 	return err
 }
 
+func (b *teeBody) done(state bodyState) {
+	x, req, resp := b.x, b.req, b.resp
+	b.x, b.req, b.resp = nil, nil, nil
+	x.finish(req, resp, state)
+}
+
 // finish copies what the check needs off the caller's objects and queues the
-// exchange. It runs on the caller's goroutine, once.
-func (x *exchange) finish(state bodyState) {
+// exchange without blocking. It runs on the caller's goroutine, once.
+func (x *exchange) finish(req *http.Request, resp *http.Response, state bodyState) {
 	t := x.t
 	x.bodyState = state
-	x.status = x.resp.StatusCode
-	x.url = x.req.URL.String()
-	x.reqHeader = x.req.Header.Clone()
-	x.respHeader = x.resp.Header.Clone()
-	x.req, x.resp = nil, nil
+	x.status = resp.StatusCode
+	x.url = *req.URL
+	x.values = x.values[:0]
+	x.reqHeader = copyHeader(x.reqHeader, req.Header, &x.values)
+	x.respHeader = copyHeader(x.respHeader, resp.Header, &x.values)
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {
@@ -435,7 +473,24 @@ func (x *exchange) finish(state bodyState) {
 	}
 }
 
-// release returns the exchange's buffer to the pool.
+// copyHeader copies src into dst (a map kept from an earlier exchange, or
+// nil), appending the values to *values, and returns dst. Once the pooled
+// exchange has seen headers this size it allocates nothing.
+func copyHeader(dst, src http.Header, values *[]string) http.Header {
+	if dst == nil {
+		dst = make(http.Header, len(src))
+	} else {
+		clear(dst)
+	}
+	for k, vs := range src {
+		start := len(*values)
+		*values = append(*values, vs...)
+		dst[k] = (*values)[start:len(*values):len(*values)]
+	}
+	return dst
+}
+
+// release returns the exchange and its buffer to their pools.
 func (t *Transport) release(x *exchange) {
 	if x.body != nil {
 		if int64(x.body.Cap()) <= min(t.s.maxBody, 1<<20) { // keep the pool from pinning huge buffers
@@ -444,6 +499,12 @@ func (t *Transport) release(x *exchange) {
 		}
 		x.body = nil
 	}
+	if len(x.values) > 256 { // nor huge headers
+		return
+	}
+	clear(x.values)
+	x.ctx, x.span, x.url = nil, nil, url.URL{}
+	t.xs.Put(x)
 }
 
 // Close stops accepting exchanges, waits for the workers to check what is

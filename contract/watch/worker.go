@@ -3,12 +3,15 @@ package watch
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"encoding/binary"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 )
@@ -46,16 +49,20 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 		}
 	}
 	if x.reason == reasonNone {
-		if !t.firstOfKind(kindKey{x.method, pathOf(x.url), x.status, shapeOf(body, x.bodyState, sc)}) {
+		if !t.firstOfKind(kindKey{x.method, x.url.EscapedPath(), x.status, shapeOf(body, x.bodyState, sc)}) {
 			return
 		}
 		x.reason = reasonKind
 	}
+	// Only an exchange that is checked pays for these: the request may be
+	// cancelled by now, and the metrics and sinks still want its values.
+	x.ctx = context.WithoutCancel(x.ctx)
+	x.span = trace.SpanFromContext(x.ctx)
 	t.inst.sampled.Add(x.ctx, 1, metric.WithAttributeSet(sampledSet(x.reason)))
 
 	ex := &contract.Exchange{
 		Source:   Source,
-		Request:  contract.Request{Method: x.method, URL: x.url, Header: x.reqHeader},
+		Request:  contract.Request{Method: x.method, URL: x.url.String(), Header: x.reqHeader},
 		Response: contract.Response{Status: x.status, Header: x.respHeader, Body: body},
 	}
 	if x.bodyState != bodyComplete {
@@ -108,22 +115,10 @@ func (t *Transport) firstOfKind(k kindKey) bool {
 		return false
 	}
 	t.kinds[k] = struct{}{}
+	if len(t.kinds) >= MaxKinds {
+		t.kindsFull.Store(true)
+	}
 	return true
-}
-
-// pathOf returns the path of a URL string without its query.
-func pathOf(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		if j := strings.IndexByte(rest, '/'); j >= 0 {
-			return rest[j:]
-		}
-		return "/"
-	}
-	return u
 }
 
 // decode undoes a gzip Content-Encoding (net/http undoes it itself unless the
@@ -179,13 +174,7 @@ func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 			lastName = parent
 		case '"':
 			start := i + 1
-			i++
-			for i < len(body) && body[i] != '"' {
-				if body[i] == '\\' {
-					i++
-				}
-				i++
-			}
+			i = stringEnd(body, start)
 			name := body[start:min(i, len(body))]
 			j := i + 1
 			for j < len(body) && isSpace(body[j]) {
@@ -202,11 +191,7 @@ func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 			if j < len(body) {
 				kind = kindOf(body[j])
 			}
-			h := fnvAdd(fnvAdd(fnvOffset, uint64(len(sc.path))), parent)
-			for _, b := range name {
-				h = fnvByte(h, b)
-			}
-			lastName = fnvByte(fnvByte(h, 0), kind)
+			lastName = mix(nameHash(name) + mix(parent^uint64(len(sc.path))<<8^uint64(kind)))
 			if !slices.Contains(sc.seen, lastName) {
 				sc.seen = append(sc.seen, lastName)
 			}
@@ -214,26 +199,59 @@ func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 		}
 	}
 	slices.Sort(sc.seen)
-	h := uint64(fnvOffset)
+	h := uint64(len(sc.seen))
 	for _, v := range sc.seen {
-		h = fnvAdd(h, v)
+		h = mix(h + v)
 	}
 	return h | 1
 }
 
-// FNV-1a, inline so that fingerprinting allocates nothing.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnvByte(h uint64, b byte) uint64 { return (h ^ uint64(b)) * fnvPrime }
-
-func fnvAdd(h, v uint64) uint64 {
-	for k := range 8 {
-		h = fnvByte(h, byte(v>>(8*k)))
+// nameHash hashes a member name eight bytes at a time (names are short).
+func nameHash(name []byte) uint64 {
+	h := uint64(len(name)) * 0x9e3779b97f4a7c15
+	for len(name) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(name)) * 0xff51afd7ed558ccd
+		h ^= h >> 32
+		name = name[8:]
 	}
-	return h
+	var tail uint64
+	for i, c := range name {
+		tail |= uint64(c) << (8 * i)
+	}
+	return mix(h ^ tail)
+}
+
+// mix is SplitMix64's finalizer: every bit of x affects every bit of the
+// result, at the cost of two multiplications.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// stringEnd returns the index of the quote that closes the JSON string whose
+// text starts at start (len(body) if none does). It jumps from quote to
+// quote with bytes.IndexByte, and a quote preceded by an odd number of
+// backslashes is escaped.
+func stringEnd(body []byte, start int) int {
+	for i := start; i < len(body); {
+		q := bytes.IndexByte(body[i:], '"')
+		if q < 0 {
+			return len(body)
+		}
+		i += q
+		k := i
+		for k > start && body[k-1] == '\\' {
+			k--
+		}
+		if (i-k)%2 == 0 {
+			return i
+		}
+		i++
+	}
+	return len(body)
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
