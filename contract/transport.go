@@ -45,7 +45,7 @@ func (s *check) transport() bool {
 		return false
 	case err != nil || !slices.Contains(rs.mediaTypes, mt):
 		s.add(IDUndeclaredContentType, "header Content-Type", "the %d response is %s; the contract declares %s",
-			status, shorten(ct, 80), strings.Join(rs.mediaTypes, ", "))
+			status, s.cut(ct, 80), strings.Join(rs.mediaTypes, ", "))
 		return false
 	}
 
@@ -123,12 +123,4 @@ func pointerToPath(err error) string {
 		return jsonPath(slices.Collect(semErr.JSONPointer.Tokens()))
 	}
 	return "$"
-}
-
-// shorten cuts s to at most n bytes, for header values repeated in messages.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
