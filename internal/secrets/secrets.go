@@ -156,6 +156,20 @@ var (
 	paramValue = regexp.MustCompile(`(?i)\b(` + alternation() + `)=[^&\s"'<>]*`)
 )
 
+// Params calls f for every name=value pair of s (a URL, a query string, a
+// form body, free text) whose name is sensitive, with the name and the
+// value as they appear (still URL-encoded), and puts what f returns in the
+// value's place.
+func Params(s string, f func(name, value string) string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	return paramValue.ReplaceAllStringFunc(s, func(m string) string {
+		name, value, _ := strings.Cut(m, "=")
+		return name + "=" + f(name, value)
+	})
+}
+
 // alternation is the sensitive names as a regular expression alternation,
 // longest first.
 func alternation() string {
