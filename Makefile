@@ -34,11 +34,15 @@ lint: ## gofmt check, go vet, and staticcheck (pinned in go.mod) on the whole mo
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
 
+# TEST_TIMEOUT bounds each package's test binary in `make test`: a hung test
+# fails the run in minutes instead of Go's default 10 minutes per package.
+TEST_TIMEOUT ?= 5m
+
 test: ## Run every test with the race detector (needs cgo and a C compiler: gcc or clang)
 	@cc=$$($(GO) env CC); \
 	command -v "$${cc%% *}" >/dev/null 2>&1 || { echo "make test: the race detector (-race) needs cgo and a C compiler, and the compiler '$$cc' (go env CC) is not installed: install one (Debian/Ubuntu: apt-get install gcc), or run 'go test ./...' without -race" >&2; exit 1; }; \
 	[ "$$($(GO) env CGO_ENABLED)" = 1 ] || { echo "make test: the race detector (-race) needs cgo, but CGO_ENABLED is $$($(GO) env CGO_ENABLED): set CGO_ENABLED=1" >&2; exit 1; }
-	$(GO) test -race ./...
+	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
 
 bench: ## Run every benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // DeprecationNotice is what a response said about the retirement of the
@@ -102,7 +103,13 @@ func adviceFor(advice string, sunset time.Time) string {
 	return strings.Join(kept, " ")
 }
 
-// logDeprecation is the default handler: one warning on the client's logger.
+// maxLoggedURL bounds a Link target in the default deprecation warning.
+const maxLoggedURL = 200
+
+// logDeprecation is the default handler: one warning on the client's
+// logger. Link targets and malformed values are scrubbed of the client's
+// auth token, JWTs, emails and secret parameters (in raw and encoded forms)
+// before they are cut and logged.
 func (c *Client) logDeprecation(n DeprecationNotice) {
 	attrs := []slog.Attr{slog.String("operation", n.Operation), slog.Bool("deprecated", n.Deprecated)}
 	if !n.DeprecatedAt.IsZero() {
@@ -111,11 +118,23 @@ func (c *Client) logDeprecation(n DeprecationNotice) {
 	if !n.Sunset.IsZero() {
 		attrs = append(attrs, slog.Time("sunset", n.Sunset))
 	}
+	// Link targets and malformed values are the server's text: they may
+	// carry the auth token or an email, so they are logged scrubbed.
+	sc := secrets.NewScrubber(c.known()...)
 	for _, l := range n.Links {
-		attrs = append(attrs, slog.String(l.Rel+"Link", l.URL))
+		attrs = append(attrs, slog.String(l.Rel+"Link", secrets.Cut(sc, l.URL, maxLoggedURL)))
 	}
 	if len(n.Errors) > 0 {
-		attrs = append(attrs, slog.String("malformed", errors.Join(n.Errors...).Error()))
+		msgs := make([]string, len(n.Errors))
+		for i, err := range n.Errors {
+			var ve *headers.ValueError
+			if errors.As(err, &ve) {
+				msgs[i] = ve.Redacted(sc.String)
+			} else {
+				msgs[i] = sc.String(err.Error())
+			}
+		}
+		attrs = append(attrs, slog.String("malformed", strings.Join(msgs, "; ")))
 	}
 	attrs = append(attrs, slog.String("advice", n.Advice))
 	c.logger.LogAttrs(context.Background(), slog.LevelWarn,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Sentinel errors. A call's error matches them with errors.Is; most come
@@ -81,8 +82,10 @@ type APIError struct {
 	Attempts int
 	// Body is a redacted excerpt of the body, at most ExcerptLimit bytes.
 	Body string
-	// Response is the last response, its body consumed and closed, and its
-	// request's authToken header removed.
+	// Response is a copy of the last response, its body consumed and closed:
+	// its Header and Trailer are redacted clones (credential headers such as
+	// Set-Cookie dropped, every other value scrubbed of the client's secrets,
+	// JWTs and emails) and its request's credential headers are removed.
 	Response *http.Response
 
 	reason       string  // why a 2xx was rejected
@@ -171,10 +174,10 @@ func (c *Client) newAPIError(op *operation, ex *exchange, reason string, cause e
 	e := &APIError{
 		Operation:  op.String(),
 		StatusCode: ex.resp.StatusCode,
-		RequestID:  cleanMessage(ex.resp.Header.Get(headers.RequestID)),
+		RequestID:  cleanMessage(ex.resp.Header.Get(headers.RequestID), ex.known...),
 		Attempts:   ex.attempts,
 		Body:       excerpt(ex.body, ex.known...),
-		Response:   ex.resp,
+		Response:   safeResponse(ex.resp, ex.scrubber()),
 		reason:     reason,
 		cause:      cause,
 	}
@@ -207,6 +210,18 @@ func (c *Client) newAPIError(op *operation, ex *exchange, reason string, cause e
 		e.readEnvelope(ex.body, ex.known)
 	}
 	return e
+}
+
+// safeResponse returns a shallow copy of resp whose Header and Trailer are
+// safe to log (safeHeader).
+func safeResponse(resp *http.Response, sc *secrets.Scrubber) *http.Response {
+	if resp == nil {
+		return nil
+	}
+	cp := *resp
+	cp.Header = safeHeader(resp.Header, sc)
+	cp.Trailer = safeHeader(resp.Trailer, sc)
+	return &cp
 }
 
 // readEnvelope fills Code, Message, ErrMsg and FieldErrors from a B2B error
@@ -246,7 +261,7 @@ func (e *APIError) readEnvelope(body []byte, known []string) {
 				parts = append(parts, name+": "+msg)
 			}
 		}
-		e.ErrMsg = cleanMessage(strings.Join(parts, "; "))
+		e.ErrMsg = cleanMessage(strings.Join(parts, "; "), known...)
 	}
 }
 

@@ -24,6 +24,7 @@ func FuzzResponse(f *testing.F) {
 	f.Add(200, "application/json", "", "")
 	f.Add(429, "application/problem+json", `{"password":"`, `"}`)
 	f.Add(404, "", strings.Repeat("y", 4090), "")
+	f.Add(int(200), "text/html; x=eyJhbGciOiJIUzI1NiJ9", "", "")
 
 	c, err := New(WithAuthToken(synthetic.RandomHex(16)))
 	if err != nil {

@@ -87,7 +87,7 @@ func (c *Client) decodePage(ex *exchange) (*Page, error) {
 		return nil, c.newAPIError(opList, ex, "", nil)
 	}
 	if !isJSON(ex.resp.Header) {
-		return nil, c.newAPIError(opList, ex, "the body is not JSON ("+contentType(ex.resp.Header)+")", nil)
+		return nil, c.newAPIError(opList, ex, "the body is not JSON ("+contentType(ex.resp.Header, ex.scrubber())+")", nil)
 	}
 	var body listBody
 	if err := json.Unmarshal(ex.body, &body); err != nil {
@@ -98,7 +98,7 @@ func (c *Client) decodePage(ex *exchange) (*Page, error) {
 	}
 	p := &Page{
 		Tokens:    make([]Token, len(*body.Data)),
-		RequestID: cleanMessage(ex.resp.Header.Get(headers.RequestID)),
+		RequestID: cleanMessage(ex.resp.Header.Get(headers.RequestID), ex.known...),
 	}
 	for i, t := range *body.Data {
 		p.Tokens[i] = tokenFromAPI(t)

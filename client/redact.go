@@ -1,11 +1,13 @@
 package client
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	redactpkg "github.com/b2b-contract/s2s-tokens/client/redact"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Bounds of what an APIError keeps from a response body.
@@ -24,6 +26,36 @@ var partialWordRE = regexp.MustCompile(`[^\s"',:;{}\[\]<>()=&]+$`)
 
 // redact removes secrets and personal data from s; see redact.String.
 func redact(s string, known ...string) string { return redactpkg.String(s, known...) }
+
+// scrubber returns the exchange's Scrubber, built once from its known values
+// (the client's auth token, a Create password).
+func (ex *exchange) scrubber() *secrets.Scrubber {
+	if ex.sc == nil {
+		ex.sc = secrets.NewScrubber(ex.known...)
+	}
+	return ex.sc
+}
+
+// safeHeader returns a copy of h that is safe to log: the credential headers
+// of the secrets policy (Set-Cookie, authToken, ...) are dropped and every
+// other value is scrubbed with sc.
+func safeHeader(h http.Header, sc *secrets.Scrubber) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := make(http.Header, len(h))
+	for name, vs := range h {
+		if secrets.IsCredentialHeader(name) {
+			continue
+		}
+		cp := make([]string, len(vs))
+		for i, v := range vs {
+			cp[i] = sc.String(v)
+		}
+		out[name] = cp
+	}
+	return out
+}
 
 // excerpt returns a redacted copy of at most ExcerptLimit bytes of body,
 // with control characters (other than newline and tab) replaced, for

@@ -14,6 +14,8 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/openapi"
+
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // operation is one of the spec's operations, as package openapi's table
@@ -83,6 +85,7 @@ type exchange struct {
 	attempts int       // requests sent by the call so far
 	at       time.Time // when the response arrived, for HTTP-date waits
 	known    []string  // secret values to redact from anything derived from the body
+	sc       *secrets.Scrubber
 }
 
 // known returns the secret values that must be redacted from what the
@@ -215,7 +218,7 @@ func (c *Client) attempt(op *operation, req *http.Request, known []string, n int
 		// net/http removes Content-Encoding when it decompresses. Still
 		// here, it means a transport that does not, and the cap would
 		// apply to compressed bytes.
-		return nil, c.newAPIError(op, ex, fmt.Sprintf("the body has Content-Encoding %q, which the transport did not decode", truncate(ce, 32)), nil)
+		return nil, c.newAPIError(op, ex, fmt.Sprintf("the body has Content-Encoding %q, which the transport did not decode", secrets.Cut(ex.scrubber(), ce, 32)), nil)
 	}
 	if resp.ContentLength > c.maxBody {
 		e := c.newAPIError(op, ex, fmt.Sprintf("Content-Length %d is over the %d-byte cap", resp.ContentLength, c.maxBody), nil)
@@ -256,11 +259,12 @@ func isJSON(h http.Header) bool {
 	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
-// contentType names a response's content type for an error message.
-func contentType(h http.Header) string {
+// contentType names a response's content type for an error message,
+// scrubbed with sc before it is cut to 64 bytes.
+func contentType(h http.Header, sc *secrets.Scrubber) string {
 	ct := h.Get("Content-Type")
 	if ct == "" {
 		return "no Content-Type"
 	}
-	return fmt.Sprintf("Content-Type %q", truncate(ct, 64))
+	return fmt.Sprintf("Content-Type %q", secrets.Cut(sc, ct, 64))
 }

@@ -39,7 +39,7 @@ func (c *Client) Delete(ctx context.Context, id int) error {
 		return c.newAPIError(opDelete, ex, "", nil)
 	}
 	if !isJSON(ex.resp.Header) {
-		return c.newAPIError(opDelete, ex, "the body is not JSON ("+contentType(ex.resp.Header)+")", nil)
+		return c.newAPIError(opDelete, ex, "the body is not JSON ("+contentType(ex.resp.Header, ex.scrubber())+")", nil)
 	}
 	var res tokensapi.DeleteTokenResult
 	if err := json.Unmarshal(ex.body, &res); err != nil {
@@ -107,7 +107,7 @@ func (c *Client) Create(ctx context.Context, r CreateRequest) (*CreatedToken, er
 		return nil, c.newAPIError(opCreate, ex, "", nil)
 	}
 	if !isJSON(ex.resp.Header) {
-		return nil, c.newAPIError(opCreate, ex, "the body is not JSON ("+contentType(ex.resp.Header)+")", nil)
+		return nil, c.newAPIError(opCreate, ex, "the body is not JSON ("+contentType(ex.resp.Header, ex.scrubber())+")", nil)
 	}
 	var res tokensapi.CreateTokenResult
 	if err := json.Unmarshal(ex.body, &res); err != nil {

@@ -26,7 +26,11 @@
 // No finding ever carries a token, an email or a credential: messages are
 // built from the schema's own names and from counts, and a final pass removes
 // any value the exchange holds under a sensitive name, any JWT-shaped string
-// and any email address.
+// and any email address, in raw and encoded forms (package secrets).
+//
+// A finding's Path is bounded: a path longer than MaxPathLen bytes (a body
+// nested thousands deep) keeps its first and last segments with
+// PathElision between them, in every report format.
 package contract
 
 import (
@@ -45,6 +49,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/strict"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -237,6 +242,7 @@ type check struct {
 	findings []Finding
 	secrets  []string
 	scanned  bool
+	sc       *secrets.Scrubber // built from secrets, once (scrubber)
 }
 
 func (s *check) add(id, path, format string, args ...any) {

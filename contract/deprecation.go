@@ -34,12 +34,12 @@ func (s *check) deprecation() {
 			n.Sunset.Format(time.DateOnly), sunsetDistance(n.Sunset, s.c.now()))
 	}
 	for _, l := range n.Links {
-		s.add(IDDeprecationLink, "header Link", "the response links to a %s notice: %s", l.Rel, shorten(l.URL, 200))
+		s.add(IDDeprecationLink, "header Link", "the response links to a %s notice: %s", l.Rel, s.cut(l.URL, 200))
 	}
 	for _, err := range errs {
 		var ve *headers.ValueError
 		if errors.As(err, &ve) {
-			s.add(IDMalformedDeprecation, "header "+ve.Header, "%s", ve.Error())
+			s.add(IDMalformedDeprecation, "header "+ve.Header, "%s", ve.Redacted(s.scrubber().String))
 		}
 	}
 }

@@ -158,7 +158,7 @@ func (r *PageTracker) Observe(res *Result) {
 	fs = collapse(fs)
 	// Cross-page messages hold ids, positions and sources only; the generic
 	// scrub still runs as a last line of defence.
-	scrubFindings(fs, nil)
+	scrubFindings(fs, secrets.NewScrubber())
 	res.Findings = append(res.Findings, fs...)
 	sortFindings(res.Findings)
 }

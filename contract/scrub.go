@@ -69,22 +69,71 @@ func collectSecrets(v any, set map[string]bool, depth int) {
 	}
 }
 
-// scrubAll removes secrets from every finding of the exchange.
+// scrubAll removes secrets from every finding of the exchange, with one
+// Scrubber built from the exchange's secret values: scrubbing costs time
+// linear in the findings' text, however many secrets the exchange holds.
 func (s *check) scrubAll(fs []Finding) {
-	scrubFindings(fs, s.secretValues())
+	scrubFindings(fs, s.scrubber())
 }
 
-func scrubFindings(fs []Finding, secrets []string) {
+// scrubber returns the exchange's one Scrubber, built from secretValues on
+// first use.
+func (s *check) scrubber() *secrets.Scrubber {
+	if s.sc == nil {
+		s.sc = secrets.NewScrubber(s.secretValues()...)
+	}
+	return s.sc
+}
+
+// cut scrubs text with the exchange's secrets, then cuts it to n bytes: a
+// secret straddling the cut is removed whole.
+func (s *check) cut(text string, n int) string {
+	return secrets.Cut(s.scrubber(), text, n)
+}
+
+// scrubFindings scrubs each finding's message and path with sc, then bounds
+// the path (MaxPathLen): the one place every finding passes before it
+// leaves the checker.
+func scrubFindings(fs []Finding, sc *secrets.Scrubber) {
 	for i := range fs {
-		fs[i].Message = Scrub(fs[i].Message, secrets)
-		fs[i].Path = Scrub(fs[i].Path, secrets)
+		fs[i].Message = sc.String(fs[i].Message)
+		fs[i].Path = boundPath(sc.String(fs[i].Path))
 	}
 }
 
-// Scrub removes from text every listed secret, every JWT-shaped string,
-// every email address and every value of a secret-named member, by the
-// module's one secrets policy (the redactor the client uses too). Reports
-// use it as a last line of defence on anything they print.
+// MaxPathLen bounds a finding's Path, in bytes (plus the elision marker): a
+// path deeper than that keeps its head and its tail, cut at segment
+// boundaries, joined by PathElision.
+const MaxPathLen = 256
+
+// PathElision stands for the segments a bounded path leaves out.
+const PathElision = "…"
+
+// boundPath keeps at most MaxPathLen bytes of path: the segments that fit in
+// the first and the last half, with PathElision between.
+func boundPath(path string) string {
+	if len(path) <= MaxPathLen {
+		return path
+	}
+	half := MaxPathLen / 2
+	head := path[:half]
+	if i := strings.LastIndexAny(head, ".["); i > 0 {
+		head = head[:i]
+	}
+	tail := path[len(path)-half:]
+	if i := strings.IndexAny(tail, ".["); i >= 0 {
+		tail = tail[i:]
+	}
+	return head + PathElision + tail
+}
+
+// Scrub removes from text every listed secret (in raw and encoded forms),
+// every JWT-shaped string, every email address and every value of a
+// secret-named member or parameter, also where an encoding hides them, by
+// the module's one secrets policy (secrets.Text, the redactor the client
+// uses too). Reports use it as a last line of defence on anything they
+// print. A caller that scrubs many texts with the same secrets builds one
+// secrets.Scrubber instead.
 func Scrub(text string, known []string) string {
 	return secrets.Text(text, known...)
 }

@@ -49,7 +49,7 @@ func (s *check) secondOpinion() {
 	case kinErr == nil && !s.schemaOK:
 		s.add(IDValidatorsDisagree, "$", "libopenapi-validator rejects the body (%s) but kin-openapi accepts it", s.schemaIDs())
 	case kinErr != nil && s.schemaOK:
-		s.add(IDValidatorsDisagree, "$", "kin-openapi rejects the body (%s) but libopenapi-validator accepts it", kinSummary(kinErr))
+		s.add(IDValidatorsDisagree, "$", "kin-openapi rejects the body (%s) but libopenapi-validator accepts it", kinSummary(kinErr, s.cut))
 	}
 }
 
@@ -72,8 +72,9 @@ func (s *check) schemaIDs() string {
 	return strings.Join(ids, "; ")
 }
 
-// kinSummary describes kin-openapi's errors by schema keyword and location.
-func kinSummary(err error) string {
+// kinSummary describes kin-openapi's errors by schema keyword and location;
+// cut scrubs and bounds the reasons it quotes.
+func kinSummary(err error, cut func(string, int) string) string {
 	var parts []string
 	var walk func(error)
 	walk = func(err error) {
@@ -91,7 +92,7 @@ func kinSummary(err error) string {
 		}
 		var re *openapi3filter.ResponseError
 		if errors.As(err, &re) && re.Reason != "" {
-			parts = append(parts, "response "+shorten(re.Reason, 80))
+			parts = append(parts, "response "+cut(re.Reason, 80))
 			return
 		}
 		parts = append(parts, "a validation error")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -29,14 +30,32 @@ func newCanaries() canaries {
 	token := b64.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." +
 		b64.EncodeToString([]byte(fmt.Sprintf(`{"email":%q,"store_hash":%q,"db":"default","n":"%s"}`, email, store, synthetic.RandomHex(8)))) + "." +
 		b64.EncodeToString([]byte(synthetic.RandomHex(32)))
-	return canaries{token: token, email: email, auth: "auth-" + synthetic.RandomHex(20), password: "pw-" + synthetic.RandomHex(12), storeHash: store}
+	return canaries{token: token, email: email, auth: "Auth-" + strings.ToUpper(synthetic.RandomHex(20)), password: "pw-" + synthetic.RandomHex(12), storeHash: store}
 }
 
-// all lists every value that must not leak, with the JWT's segments.
+// all lists every value that must not leak, with the JWT's segments and
+// the encoded forms of the auth value and the email.
 func (c canaries) all() []string {
 	out := []string{c.token, c.email, c.auth, c.password}
 	out = append(out, strings.Split(c.token, ".")...)
+	for _, v := range []string{c.auth, c.email} {
+		out = append(out, encodedForms(v)...)
+	}
 	return out
+}
+
+// encodedForms are the ways a server hides a value from a plain search:
+// base64 and base64url, URL-encoded, HTML entities, JSON escapes and
+// lower case.
+func encodedForms(v string) []string {
+	return []string{
+		base64.StdEncoding.EncodeToString([]byte(v)),
+		base64.RawURLEncoding.EncodeToString([]byte(v)),
+		url.QueryEscape(v),
+		strings.NewReplacer("@", "&#64;", "-", "&#45;").Replace(v),
+		strings.NewReplacer("@", `\u0040`, "-", `\u002d`).Replace(v),
+		strings.ToLower(v),
+	}
 }
 
 // leakExchanges plants the canaries in healthy and broken exchanges, and in
@@ -67,7 +86,7 @@ func leakExchanges(c canaries) []*contract.Exchange {
 		return ex
 	}
 	raw, _ := json.Marshal(page(item(nil)))
-	return []*contract.Exchange{
+	exs := []*contract.Exchange{
 		mk(200, page(item(nil)), nil),
 		mk(200, page(item(func(o obj) obj { return o.set("email", c.token) })), nil),                                       // a token where an email goes
 		mk(200, page(item(func(o obj) obj { return o.set("eventChannel", c.email) })), nil),                                // an email as enum value
@@ -99,6 +118,23 @@ func leakExchanges(c canaries) []*contract.Exchange {
 			obj{{"code", 200}, {"data", obj{{"name", "n"}, {"token", c.token}}}, {"meta", obj{{"message", "SUCCESS"}}}}, 1),
 			obj{{"storeHash", c.storeHash}, {"email", c.email}, {"password", c.password}, {"name", "n"}}),
 	}
+	// The encoded forms, in the quoted headers and in undeclared member
+	// names, which findings quote.
+	forms := append(encodedForms(c.auth), encodedForms(c.email)...)
+	for i, form := range forms {
+		exs = append(exs,
+			mk(200, "<html>x</html>", func(ex *contract.Exchange) {
+				ex.Response.Header.Set("Content-Type", "text/html; x="+form)
+			}),
+			mk(200, page(item(nil)), func(ex *contract.Exchange) {
+				ex.Response.Header.Set("Deprecation", form)
+				ex.Response.Header.Set("Sunset", "soon "+form)
+				ex.Response.Header.Set("Link", "<https://x.example/n?v="+form+">; rel=deprecation, <"+form+">; rel=sunset")
+			}),
+			mk(200, page(item(func(o obj) obj { return append(o, kv{form, i}) })), nil),
+		)
+	}
+	return exs
 }
 
 // TestNoSecretInAnyOutput plants canaries and asserts that neither the

@@ -45,7 +45,7 @@ func (s *check) transport() bool {
 		return false
 	case err != nil || !slices.Contains(rs.mediaTypes, mt):
 		s.add(IDUndeclaredContentType, "header Content-Type", "the %d response is %s; the contract declares %s",
-			status, shorten(ct, 80), strings.Join(rs.mediaTypes, ", "))
+			status, s.cut(ct, 80), strings.Join(rs.mediaTypes, ", "))
 		return false
 	}
 
@@ -103,12 +103,29 @@ func (s *check) decode(body []byte) (any, bool) {
 		return tree, true
 	}
 	var synErr *jsontext.SyntacticError
+	var semErr *jsonv2.SemanticError
+	if errors.As(lenientErr, &semErr) && errors.Is(lenientErr, strconv.ErrRange) {
+		// Valid JSON whose number no float64 holds (1e400, an id of 100,000
+		// digits): say so, rather than call the body not JSON.
+		s.add(IDBodyNotJSON, pointerToPath(lenientErr), "the body is JSON, but a number (%d characters) is out of range: "+
+			"it does not fit a 64-bit float, so Go, JavaScript and most decoders reject it", numberLen(body, semErr.ByteOffset))
+		return nil, false
+	}
 	if errors.As(lenientErr, &synErr) {
 		s.add(IDBodyNotJSON, pointerToPath(lenientErr), "the body is not JSON: syntax error at byte %d", synErr.ByteOffset)
 	} else {
 		s.add(IDBodyNotJSON, "$", "the body cannot be decoded as JSON")
 	}
 	return nil, false
+}
+
+// numberLen is the length of the JSON number literal at body[off:].
+func numberLen(body []byte, off int64) int {
+	n := 0
+	for i := off; i >= 0 && i < int64(len(body)) && strings.IndexByte("0123456789+-.eE", body[i]) >= 0; i++ {
+		n++
+	}
+	return n
 }
 
 // pointerToPath turns the JSON pointer an encoding/json/v2 error carries into
@@ -123,12 +140,4 @@ func pointerToPath(err error) string {
 		return jsonPath(slices.Collect(semErr.JSONPointer.Tokens()))
 	}
 	return "$"
-}
-
-// shorten cuts s to at most n bytes, for header values repeated in messages.
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -91,6 +91,14 @@
 // admitted request with Options.FailStatus (500 or 503) in the error
 // envelope; Options.Scenario injects a named drift (see Scenarios), which only
 // list responses show. Options.Now replaces the clock, for tests.
+//
+// # Serving
+//
+// NewHTTPServer wraps a Server in an *http.Server with every connection
+// timeout set (header read, whole-request read, write and keep-alive idle;
+// DefaultTimeouts, the values `tokens-contract fake` uses): a client that
+// sends its body slowly is cut off, and an idle keep-alive connection is
+// closed.
 package fake
 
 import (

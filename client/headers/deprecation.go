@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/dunglas/httpsfv"
+
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Header names this package reads.
@@ -33,25 +35,47 @@ const (
 // maxQuoted bounds how much of a malformed value an error repeats.
 const maxQuoted = 64
 
+// maxKept bounds the raw value a ValueError keeps for Redacted.
+const maxKept = 4096
+
 // ValueError reports a header whose value could not be parsed.
 type ValueError struct {
 	// Header is the header's canonical name.
 	Header string
-	// Value is the offending value, cut to a short prefix.
+	// Value is the offending value with JWTs, emails and secret parameters
+	// removed (the module's secrets policy), then cut to a short prefix.
 	Value string
-	// Reason says what is wrong and, where it helps, what was expected.
+	// Reason says what is wrong and, where it helps, what was expected,
+	// scrubbed the same way.
 	Reason string
+
+	raw, rawReason string // as received (bounded), for Redacted
 }
 
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("%s header %q: %s", e.Header, e.Value, e.Reason)
 }
 
-func valueError(header, value, reason string) *ValueError {
-	if len(value) > maxQuoted {
-		value = value[:maxQuoted] + "…"
+// Redacted is Error with the value and the reason also scrubbed by scrub
+// (a caller's removal of the secrets it knows, such as its auth token)
+// before the value is cut: a known secret straddling the cut cannot leave
+// its prefix behind. A nil scrub makes it Error.
+func (e *ValueError) Redacted(scrub func(string) string) string {
+	if scrub == nil {
+		return e.Error()
 	}
-	return &ValueError{Header: header, Value: value, Reason: reason}
+	return fmt.Sprintf("%s header %q: %s", e.Header, secrets.Cut(secrets.NewScrubber(), scrub(e.raw), maxQuoted), scrub(e.rawReason))
+}
+
+func valueError(header, value, reason string) *ValueError {
+	if len(value) > maxKept {
+		value = value[:maxKept]
+	}
+	sc := secrets.NewScrubber()
+	return &ValueError{
+		Header: header, Value: secrets.Cut(sc, value, maxQuoted), Reason: sc.String(reason),
+		raw: value, rawReason: reason,
+	}
 }
 
 // DeprecationLink is a Link header target with a deprecation or sunset

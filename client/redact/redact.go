@@ -17,8 +17,10 @@ const Marker = secrets.Marker
 // password, values a caller collected from the exchange), JWT-shaped strings,
 // email addresses, and the values of JSON members and form fields whose names
 // say they hold a credential or personal data (token, authToken, password,
-// email, ...). Known values shorter than four bytes are ignored: they would
-// mask ordinary text, and are not credentials.
+// email, ...), in raw and encoded forms (base64, URL-encoded, HTML entities,
+// JSON escapes, lower-case; see secrets.Scrubber). Known values shorter than
+// four bytes are ignored: they would mask ordinary text, and are not
+// credentials.
 func String(s string, known ...string) string {
 	return secrets.Text(s, known...)
 }

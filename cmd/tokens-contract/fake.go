@@ -141,11 +141,8 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 		}
 		defer os.Remove(*readyFile)
 	}
-	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(env.stderr, "tokens-contract fake: ", 0),
-	}
+	srv := fake.NewHTTPServer(s, fake.DefaultTimeouts.WithLatency(*latency))
+	srv.ErrorLog = log.New(env.stderr, "tokens-contract fake: ", 0)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	user := "no backend user, every create answers 400"

@@ -18,6 +18,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Recording formats.
@@ -190,10 +191,7 @@ func yamlErrorText(err error) string {
 	if i := strings.Index(msg, "`"); i >= 0 {
 		msg = msg[:i] + "(value omitted)"
 	}
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
-	return msg
+	return secrets.Cut(secrets.NewScrubber(), msg, 200)
 }
 
 // decodeContentEncoding decodes a body still carrying its Content-Encoding

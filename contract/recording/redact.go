@@ -67,7 +67,12 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //     address;
 //   - query parameters of the URL, and pairs of a form body
 //     (application/x-www-form-urlencoded): decoded, then as JSON members of
-//     the same name would be, or as text;
+//     the same name would be, or as text; so are the secret parameters of a
+//     URL inside any other string, and the members of JSON nested in a
+//     string;
+//   - everything learnt, in encoded forms too (base64, URL-encoded, HTML
+//     entities, JSON escapes, lower-case), and JWTs and emails hidden in an
+//     encoded run (package secrets' Scrubber.Encoded);
 //   - headers: the credential headers of the secrets policy (authToken,
 //     X-Auth-Token, Authorization, Proxy-Authorization, Cookie, Set-Cookie,
 //     X-Store-Hash, ...) and any header whose name or value holds the auth
@@ -95,7 +100,8 @@ type Redactor struct {
 
 	learning bool
 	replacer *strings.Replacer
-	known    []string // the replacer's old strings
+	known    []string          // the replacer's old strings
+	encoded  *secrets.Scrubber // the known values in encoded forms, and what encodings hide
 }
 
 // NewRedactor returns a Redactor for the exchanges of one run made with
@@ -354,6 +360,13 @@ func (r *Redactor) value(s string, k kind) string {
 		}
 		return r.secret(s)
 	}
+	// JSON nested in a string (an event payload kept as text) is walked as
+	// JSON, so its secret members are replaced by kind too.
+	if t := strings.TrimSpace(s); len(t) > 1 && (t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
+		if out, stop := rewriteJSON([]byte(s), r.value); stop == len(s) {
+			return r.text(string(out))
+		}
+	}
 	return r.text(s)
 }
 
@@ -495,6 +508,18 @@ func (r *Redactor) buildReplacer() {
 		args = append(args, k, pairs[k])
 	}
 	r.replacer = strings.NewReplacer(args...)
+	secretsOnly := make([]string, 0, len(olds)+1)
+	secretsOnly = append(secretsOnly, olds...)
+	if r.auth != "" {
+		secretsOnly = append(secretsOnly, r.auth)
+	}
+	r.encoded = secrets.NewScrubber(secretsOnly...).Keeping(r.isStandIn)
+}
+
+// isStandIn reports whether s is a replacement the Redactor made (or any
+// synthetic JWT): the encoded pass leaves those alone.
+func (r *Redactor) isStandIn(s string) bool {
+	return r.produced[s] || synthetic.IsJWT(s)
 }
 
 // Text scrubs free text by the rules Redact applies to text outside JSON
@@ -511,6 +536,18 @@ func (r *Redactor) text(s string) string {
 	if !r.learning && r.replacer != nil {
 		s = r.replacer.Replace(s)
 	}
+	// A URL or form text inside a string: its secret parameters are
+	// redacted by kind, as the request URL's are.
+	s = secrets.Params(s, func(name, v string) string {
+		dec, err := url.QueryUnescape(v)
+		if err != nil {
+			return secrets.Marker
+		}
+		if nv := r.value(dec, kindOf(name)); nv != dec {
+			return url.QueryEscape(nv)
+		}
+		return v
+	})
 	// The cheap tests first: most strings hold no dot, no "eyJ", no "@".
 	if strings.Count(s, ".") >= 2 {
 		s = secrets.JWTCandidate.ReplaceAllStringFunc(s, func(m string) string {
@@ -528,15 +565,21 @@ func (r *Redactor) text(s string) string {
 			return secrets.Marker
 		})
 	}
-	if !strings.Contains(s, "@") {
-		return s
+	if strings.Contains(s, "@") {
+		s = secrets.EmailAddress.ReplaceAllStringFunc(s, func(m string) string {
+			if r.produced[m] {
+				return m
+			}
+			return r.email(m)
+		})
 	}
-	return secrets.EmailAddress.ReplaceAllStringFunc(s, func(m string) string {
-		if r.produced[m] {
-			return m
-		}
-		return r.email(m)
-	})
+	// Last, what an encoding hides: the learnt values in their encoded
+	// forms (base64, URL-encoded, HTML entities, JSON escapes, lower-case),
+	// and JWTs and emails inside encoded runs.
+	if !r.learning && r.encoded != nil {
+		s = r.encoded.Encoded(s)
+	}
+	return s
 }
 
 // isJWT is the checker's own definition (secrets.IsJWT): a token the

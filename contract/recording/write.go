@@ -6,11 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // ErrLeak is returned by WriteToDir when the encoded recording still
@@ -62,14 +62,13 @@ func WriteToDir(dir string, rec *Recording, secrets []string) (string, error) {
 }
 
 // CheckEncoded is the last check before encoded recording bytes reach the
-// disk: it returns ErrLeak if data holds any of secrets (Redactor.Secrets) or
-// a JWT that is not synthetic (leakscan), else nil.
-func CheckEncoded(data []byte, secrets []string) error {
-	text := string(data)
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			return ErrLeak
-		}
+// disk: it returns ErrLeak if data holds any of known (Redactor.Secrets),
+// raw or in an encoded form (base64, URL-encoded, HTML entities, JSON
+// escapes, lower-case, or inside a run that decodes to it; see
+// secrets.Scrubber), or a JWT that is not synthetic (leakscan), else nil.
+func CheckEncoded(data []byte, known []string) error {
+	if secrets.NewScrubber(known...).Holds(string(data)) {
+		return ErrLeak
 	}
 	if len(leakscan.Scan(data)) > 0 {
 		return ErrLeak

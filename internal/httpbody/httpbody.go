@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // ErrUnsupported is returned for a Content-Encoding Decode does not know
@@ -48,10 +50,9 @@ func Decode(enc string, body []byte, limit int) ([]byte, error) {
 	case "deflate":
 		r, err = zlib.NewReader(bytes.NewReader(body))
 	default:
-		if len(e) > 40 {
-			e = e[:40] + "…"
-		}
-		return nil, fmt.Errorf("%w %q", ErrUnsupported, e)
+		// The value as sent (not lower-cased, which would hide a secret
+		// from a case-sensitive scrub), scrubbed before it is cut.
+		return nil, fmt.Errorf("%w %q", ErrUnsupported, secrets.Cut(secrets.NewScrubber(), strings.TrimSpace(enc), 40))
 	}
 	if err != nil {
 		return nil, ErrCorrupt

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/internal/httpbody"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 func gz(b []byte) []byte {
@@ -68,5 +69,18 @@ func TestDecode(t *testing.T) {
 func TestIsGzip(t *testing.T) {
 	if !httpbody.IsGzip(gz(nil)) || httpbody.IsGzip([]byte("{}")) || httpbody.IsGzip(nil) {
 		t.Error("IsGzip is wrong")
+	}
+}
+
+// TestUnsupportedEncodingErrorKeepsNoSecret: the error quotes the value as
+// sent, scrubbed before it is cut, never a lower-cased prefix of a token.
+func TestUnsupportedEncodingErrorKeepsNoSecret(t *testing.T) {
+	jwt := synthetic.Token(synthetic.Email(), "st"+synthetic.RandomHex(3))
+	_, err := httpbody.Decode("br-"+strings.Repeat("z", 30)+" "+jwt, []byte("x"), 10)
+	if !errors.Is(err, httpbody.ErrUnsupported) {
+		t.Fatalf("err = %v, want ErrUnsupported", err)
+	}
+	if strings.Contains(strings.ToLower(err.Error()), "eyj") {
+		t.Error("the error keeps a prefix of the JWT")
 	}
 }

@@ -7,7 +7,12 @@
 // the leak scanner (internal/leakscan). A name or pattern added here reaches
 // all of them.
 //
-// Text applies the policy to free text; KindOf and IsCredentialHeader let a
+// Text and a Scrubber apply the policy to free text: known values in raw and
+// encoded forms (base64, URL-encoded, HTML entities, JSON escapes,
+// lower-cased), JWTs, emails and the values of secret members and
+// parameters, also inside encoded runs, which they decode first. Text that
+// is cut for display is scrubbed first and cut after (Cut), so a secret
+// straddling the cut cannot leak its prefix. KindOf and IsCredentialHeader let a
 // structured redactor decide what a member or header holds.
 package secrets
 
@@ -16,6 +21,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Marker replaces every value a redactor removes without a stand-in.
@@ -143,9 +149,26 @@ var (
 	// memberValue matches a JSON member with a sensitive name and its string
 	// value (terminated, or cut off by the end of the text).
 	memberValue = regexp.MustCompile(`(?i)("(?:` + alternation() + `)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`)
+	// escapedMemberValue matches the same in JSON nested in a JSON string,
+	// whose quotes are escaped (\"token\": \"…\").
+	escapedMemberValue = regexp.MustCompile(`(?i)(\\"(?:` + alternation() + `)\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*(?:\\"|\\?$)`)
 	// paramValue matches the same in a query string or form body.
 	paramValue = regexp.MustCompile(`(?i)\b(` + alternation() + `)=[^&\s"'<>]*`)
 )
+
+// Params calls f for every name=value pair of s (a URL, a query string, a
+// form body, free text) whose name is sensitive, with the name and the
+// value as they appear (still URL-encoded), and puts what f returns in the
+// value's place.
+func Params(s string, f func(name, value string) string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	return paramValue.ReplaceAllStringFunc(s, func(m string) string {
+		name, value, _ := strings.Cut(m, "=")
+		return name + "=" + f(name, value)
+	})
+}
 
 // alternation is the sensitive names as a regular expression alternation,
 // longest first.
@@ -158,29 +181,33 @@ func alternation() string {
 	return strings.Join(ns, "|")
 }
 
-// Text removes from s the literal values in known (an auth token, values a
-// caller collected from an exchange), the values of JSON members and form
-// fields with sensitive names, JWTs and fragments of them, compact tokens and
-// email addresses, each replaced by Marker. Known values shorter than four
-// bytes are ignored: they would mask ordinary text, and are not credentials.
+// Text removes from s the values in known (an auth token, values a caller
+// collected from an exchange), the values of JSON members and form fields
+// with sensitive names, JWTs and fragments of them, compact tokens and email
+// addresses, in raw and encoded forms, each replaced by Marker: it is
+// NewScrubber(known...).String(s). Known values shorter than MinKnown bytes
+// are ignored: they would mask ordinary text, and are not credentials. A
+// caller that scrubs many texts with the same values builds one Scrubber.
 //
 // It errs on the side of removing too much: what remains is for a human to
 // recognise the kind of text, not to parse.
 func Text(s string, known ...string) string {
-	for _, k := range known {
-		if len(k) >= 4 {
-			s = strings.ReplaceAll(s, k, Marker)
-		}
+	return NewScrubber(known...).String(s)
+}
+
+// Cut scrubs s with sc, then cuts it to at most n bytes at a rune boundary,
+// adding "…" when it cut. Scrubbing first means that a secret straddling the
+// cut is removed whole instead of leaking its prefix; what is left at the
+// cut is a marker or ordinary text.
+func Cut(sc *Scrubber, s string, n int) string {
+	if sc != nil {
+		s = sc.String(s)
 	}
-	s = memberValue.ReplaceAllString(s, `$1"`+Marker+`"`)
-	s = paramValue.ReplaceAllString(s, `$1=`+Marker)
-	s = JWTFragment.ReplaceAllString(s, Marker)
-	s = CompactToken.ReplaceAllString(s, Marker)
-	s = JWTCandidate.ReplaceAllStringFunc(s, func(m string) string {
-		if LooksLikeJWT(m) {
-			return Marker
-		}
-		return m
-	})
-	return EmailAddress.ReplaceAllString(s, Marker)
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
