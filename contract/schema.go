@@ -28,7 +28,7 @@ func (s *check) schema() {
 		// Only a spec given with WithSpec can get here: the embedded one
 		// compiles in the package's tests.
 		s.add(IDSchemaMismatch, "$", "the contract's %d response schema cannot be compiled, so the body was not validated against it: %s",
-			s.rs.status, shorten(err.Error(), 200))
+			s.rs.status, s.cut(err.Error(), 200))
 		s.schemaOK = false
 		s.strict()
 		return
