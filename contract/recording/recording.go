@@ -299,7 +299,8 @@ type harFile struct {
 }
 
 type harEntry struct {
-	Request struct {
+	StartedDateTime string `json:"startedDateTime"`
+	Request         struct {
 		Method   string      `json:"method"`
 		URL      string      `json:"url"`
 		Headers  []harHeader `json:"headers"`
@@ -351,10 +352,15 @@ func ParseHAR(name string, data []byte) (*Recording, error) {
 		if e.Response.Status != 0 && (e.Response.Status < 100 || e.Response.Status > 599) {
 			return nil, fmt.Errorf("%s: response status %d is not an HTTP status", where, e.Response.Status)
 		}
+		started, err := harTime(e.StartedDateTime)
+		if err != nil {
+			return nil, fmt.Errorf("%s: startedDateTime %w", where, err)
+		}
 		ex := &contract.Exchange{
-			Source:   name + "#" + strconv.Itoa(i),
-			Request:  contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
-			Response: contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
+			Source:     name + "#" + strconv.Itoa(i),
+			RecordedAt: started,
+			Request:    contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
+			Response:   contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
 		}
 		if e.Request.PostData != nil {
 			ex.Request.Body = []byte(e.Request.PostData.Text)
@@ -464,4 +470,18 @@ func nonNilHeader(h http.Header) http.Header {
 		return http.Header{}
 	}
 	return h
+}
+
+// harTime parses an entry's startedDateTime, an ISO 8601 date-time (with or
+// without a colon in the zone offset); empty is the zero time (unknown).
+func harTime(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("is not an ISO 8601 date-time such as 2026-11-26T09:00:00.000Z")
 }
