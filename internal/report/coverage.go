@@ -11,6 +11,7 @@ import (
 	sarif "github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/ghannot"
 )
 
 // coverageRow is one line of the coverage table: one documented behaviour
@@ -241,4 +242,25 @@ func sarifCoverageProperties(in Input, props *sarif.PropertyBag) {
 	if e := evidenceOf(in); e != nil {
 		props.Add("evidence", e)
 	}
+}
+
+// writeCoverageGitHub writes the coverage headline and the evidence span as
+// notices (an error when the coverage is below the floor).
+func writeCoverageGitHub(b *bufio.Writer, in Input) {
+	if e := evidenceOf(in); e != nil {
+		fmt.Fprintf(b, "::notice title=%s::%s\n", ghannot.Property("evidence"),
+			ghannot.Data(fmt.Sprintf("oldest %s, newest %s, in %s", stamp(e.Oldest), stamp(e.Newest), plural(len(e.Recordings), "recording"))))
+	}
+	if in.Coverage == nil {
+		return
+	}
+	level := "notice"
+	if belowFloor(in) {
+		level = "error"
+	}
+	msg := "coverage " + coverageHeadline(in)
+	if un := in.Coverage.Uncovered(); len(un) > 0 {
+		msg += ". Not seen: " + strings.Join(un, "; ")
+	}
+	fmt.Fprintf(b, "::%s title=%s::%s\n", level, ghannot.Property("coverage"), ghannot.Data(msg))
 }

@@ -340,6 +340,7 @@ func writeGitHub(w io.Writer, in Input) error {
 		}
 		fmt.Fprintf(b, "::error %s::%s\n", props, ghannot.Data(m))
 	}
+	writeCoverageGitHub(b, in)
 	s := Summarize(in)
 	fmt.Fprintf(b, "::notice title=%s::%s\n", ghannot.Property(in.Tool), ghannot.Data(fmt.Sprintf(
 		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
