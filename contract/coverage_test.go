@@ -393,3 +393,31 @@ func TestAgesAndStaleness(t *testing.T) {
 		t.Errorf("span %v to %v, want %v to %v", oldest, newest, old, recent)
 	}
 }
+
+func TestShapes(t *testing.T) {
+	c, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fieldErrors := envelope(422, obj{{"user-9@example.com", []any{"bad"}}}, "Validation Error")
+	got := c.Shapes([]*contract.Exchange{
+		list("", 422, fieldErrors, 1),
+		list("", 503, "<html>down</html>", 2),
+		exchange(http.MethodGet, "", "/elsewhere", 200, obj{{"x", 1}}, 3),
+		nil,
+	})
+	want := []string{
+		"get-backend-tokens 422 $ object",
+		"get-backend-tokens 422 $.code number",
+		"get-backend-tokens 422 $.data object",
+		"get-backend-tokens 422 $.data.errMsg object",
+		"get-backend-tokens 422 $.data.errMsg[*] array",
+		"get-backend-tokens 422 $.data.errMsg[*][*] string",
+		"get-backend-tokens 422 $.meta object",
+		"get-backend-tokens 422 $.meta.message string",
+		"get-backend-tokens 503 (no JSON body)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("shapes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -62,6 +62,7 @@ func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
+		shapeCommand(),
 		proxyCommand(),
 		fakeCommand(),
 		specCommand(),
