@@ -421,3 +421,27 @@ func TestShapes(t *testing.T) {
 		t.Errorf("shapes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Coverage beside the checker: what one list page showed of the spec.
+func ExampleNewCoverage() {
+	c, err := contract.New()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cv, err := contract.NewCoverage(c)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ex := list("limit=250", 200, listBody(3, 250, 0), 1)
+	cv.Observe(ex, c.Check(ex))
+	r := cv.Report()
+	for _, line := range r.Uncovered()[:3] {
+		fmt.Println(line)
+	}
+	// Output:
+	// delete-auth-backend: status 200, 400 (assumed), 401 (assumed), 403 (assumed), 404, 413 (assumed), 422 (assumed), 429 (assumed), 500 (assumed), 503 (assumed) never seen
+	// post-auth-backend: status 200, 400, 401 (assumed), 403 (assumed), 413 (assumed), 422 (assumed), 429 (assumed), 500 (assumed), 503 (assumed) never seen
+	// get-backend-tokens: status 400 (assumed), 401 (assumed), 403 (assumed), 413 (assumed), 422 (assumed), 429 (assumed), 500 (assumed), 503 (assumed) never seen
+}

@@ -106,12 +106,16 @@ func writeCoverageText(b *bufio.Writer, in Input) {
 		return
 	}
 	fmt.Fprintf(b, "\nCOVERAGE %s\n", coverageHeadline(in))
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  operation\tkind\titem\tseen\tcovered\tnote\n")
 	for _, r := range coverageRows(in.Coverage) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", r.op, r.kind, terminalSafe(r.item), r.seen, mark(r.covered), r.note)
 	}
 	_ = tw.Flush()
+	for line := range strings.Lines(table.String()) {
+		b.WriteString(strings.TrimRight(line, " \n") + "\n")
+	}
 }
 
 func writeCoverageMarkdown(b *bufio.Writer, in Input) {
