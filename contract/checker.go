@@ -23,6 +23,11 @@
 // kin-openapi can give a second opinion (WithSecondOpinion); where the two
 // validators disagree, that is a finding of its own.
 //
+// Beside the checker, a Coverage (NewCoverage) observes checked exchanges and
+// says how much of the spec they showed; Age and StaleFindings say how old
+// the evidence is (recording-stale); Checker.Shapes gives the key shape of
+// exchanges, to tell whether a new recording differs from an old one.
+//
 // No finding ever carries a token, an email or a credential: messages are
 // built from the schema's own names and from counts, and a final pass removes
 // any value the exchange holds under a sensitive name, any JWT-shaped string
@@ -302,7 +307,7 @@ func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Re
 }
 
 // layerOrder sorts findings by the layer of their rule.
-var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5, LayerBaseline: 6}
+var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5, LayerBaseline: 6, LayerEvidence: 7}
 
 // finish collapses repeated findings, removes secrets, and sorts.
 func (s *check) finish() []Finding {

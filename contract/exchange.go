@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -14,6 +15,9 @@ type Exchange struct {
 	// Source names where the exchange came from; it is copied into every
 	// finding ("file.yaml#2", "live GET /backend/tokens?limit=250").
 	Source string
+	// RecordedAt is when the exchange was made, where the recording says
+	// (a HAR entry's startedDateTime); zero when it does not.
+	RecordedAt time.Time
 	// Request is what was sent.
 	Request Request
 	// Response is what came back.

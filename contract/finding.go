@@ -112,6 +112,9 @@ const (
 	// LayerBaseline holds the rules about the accepted-drift baseline
 	// (package contract/baseline), not about an exchange.
 	LayerBaseline Layer = "baseline"
+	// LayerEvidence holds the rules about the recordings themselves (their
+	// age), not about an exchange.
+	LayerEvidence Layer = "evidence"
 )
 
 // Rule describes one finding id: its severity, its layer, and what a user
@@ -164,6 +167,7 @@ const (
 	IDRateLimited          = "rate-limited"
 	IDBaselineExpired      = "baseline-expired"
 	IDBaselineUnused       = "baseline-entry-unused"
+	IDRecordingStale       = "recording-stale"
 )
 
 var rules = map[string]Rule{}
@@ -280,6 +284,9 @@ func init() {
 	rule(IDBaselineUnused, Info, LayerBaseline,
 		"An entry of the accepted-drift baseline matched no finding in this run.",
 		"If the vendor fixed the drift, delete the entry so the baseline shrinks; if this run simply did not exercise it, keep it.")
+	rule(IDRecordingStale, Info, LayerEvidence,
+		"A recording's newest evidence is older than --max-age, or the recording is undated.",
+		"Re-record against the live endpoint (tokens-contract live --record DIR) and commit the new recording; a green check on old evidence says little about today's endpoint.")
 }
 
 // Rules returns every rule, sorted by layer order, then id.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
@@ -49,14 +48,25 @@ reasons before it loads.
 such as a published release (openapi/releases/vX.Y.Z/b2b-s2s-tokens.yaml).
 --suggest-overlay FILE writes an OpenAPI Overlay 1.0.0 document with one action
 per finding the spec could absorb (see the package doc of contract/overlay);
-"tokens-contract spec --overlay FILE" applies it.
+"tokens-contract spec --overlay FILE" applies it. With --coverage it also
+gets one action per response the spec marks x-contract-source: assumed that
+the evidence shows conforming, marking it observed.
+
+--coverage adds what the evidence showed of the spec, per operation:
+statuses, property paths (present, absent, null), enum values, paging cases
+and response headers; --min-coverage PERCENT fails the run (exit 1) when the
+share of those behaviours seen is below PERCENT (what it counts: go doc
+contract.Coverage). Every report shows the oldest and newest evidence and the
+spec version each recording was made under; --max-age DURATION (such as 720h)
+adds a recording-stale finding (info) for each recording older than that, or
+undated.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error or an unreadable input (a recording, the baseline, the spec).`
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -66,10 +76,15 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
 	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
 	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
+	var ef evidenceFlags
+	ef.register(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	failOn, err := rf.validate()
+	if err == nil {
+		err = ef.validate()
+	}
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
@@ -103,11 +118,19 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		},
 		Stdin: env.stdin,
 	}
+	var cv *contract.Coverage
+	if ef.coverage {
+		if cv, err = contract.NewCoverage(checker); err != nil {
+			fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
+			return exitcode.Usage
+		}
+	}
 	var (
 		recs    []*recording.Recording // kept only for --suggest-overlay
 		sources []string
 		results [][]contract.Result
 		notes   []contract.Finding
+		ages    []contract.Age
 	)
 	loadErrs := loader.Each(ctx, fs.Args(), func(rec *recording.Recording) {
 		res := checker.CheckSequence(ctx, rec.Exchanges)
@@ -115,6 +138,12 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		sources = append(sources, rec.Path)
 		results = append(results, res)
 		notes = append(notes, rec.Notes...)
+		ages = append(ages, recordingAge(rec, checker.SpecVersion()))
+		if cv != nil {
+			for j, ex := range rec.Exchanges {
+				cv.Observe(ex, res[j])
+			}
+		}
 		if *suggest != "" {
 			recs = append(recs, rec)
 		}
@@ -123,7 +152,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	for _, err := range loadErrs {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 	}
-	now := time.Now()
+	now := env.now()
 	applied := ledger.Apply(results, now)
 	if *writeBaseline != "" {
 		if err := fileutil.WriteFile(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, 30)), 0o644); err != nil {
@@ -132,13 +161,22 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		}
 		fmt.Fprintf(env.stderr, "tokens-contract check: drafted %s: write a reason for every entry and confirm its expires date\n", *writeBaseline)
 	}
+	var cov *contract.CoverageReport
+	if cv != nil {
+		rep := cv.Report()
+		cov = &rep
+	}
 	if *suggest != "" {
-		if code := suggestOverlay(env, *suggest, checker, recs, results); code != exitcode.OK {
+		if code := suggestOverlay(env, *suggest, checker, recs, results, cov); code != exitcode.OK {
 			return code
 		}
 	}
+	extra := append(applied.Findings, notes...)
+	if ef.maxAge > 0 {
+		extra = append(extra, contract.StaleFindings(ages, now, ef.maxAge)...)
+	}
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
-		Errors: loadErrs, FailOn: failOn, Extra: append(applied.Findings, notes...)}
+		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages}
 	for i, name := range sources {
 		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i]})
 	}
@@ -148,7 +186,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 // suggestOverlay writes the overlay that would absorb the run's drift, and
 // prints its warnings (an action that accepts a breaking change, drift that
 // could not be turned into an action) on standard error.
-func suggestOverlay(env *environment, path string, checker *contract.Checker, recs []*recording.Recording, results [][]contract.Result) int {
+func suggestOverlay(env *environment, path string, checker *contract.Checker, recs []*recording.Recording, results [][]contract.Result, cov *contract.CoverageReport) int {
 	var evidence []overlay.Evidence
 	for i, rec := range recs {
 		for j, res := range results[i] {
@@ -161,6 +199,9 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 	}
 	name, spec := checker.Spec()
 	sug, err := overlay.Suggest(spec, "tokens-contract: suggested changes to "+filepath.Base(name), evidence)
+	if err == nil && cov != nil {
+		sug.Document.Actions = append(sug.Document.Actions, overlay.ConfirmAssumed(*cov)...)
+	}
 	if err == nil {
 		var doc []byte
 		if doc, err = sug.YAML(); err == nil {

@@ -61,6 +61,9 @@ a cassette that tokens-contract check reads, with every secret replaced before
 anything reaches the disk: tokens by synthetic JWTs, emails by example.test
 addresses, store hashes by fake ones, auth and cookie headers dropped.
 
+--coverage reports what the run showed of the spec, as check --coverage does;
+--min-coverage PERCENT fails the run below that share (go doc contract.Coverage).
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error, a rejected token, or a run that could not complete.`,
 		live.DefaultMax429, envAuthToken, envBaseURL, base, maxLimit)
@@ -69,7 +72,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
+			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
@@ -80,6 +83,8 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
+	var ef evidenceFlags
+	ef.registerCoverage(fs)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -88,6 +93,9 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		return exitcode.Usage
 	}
 	failOn, err := rf.validate()
+	if err == nil {
+		err = ef.validate()
+	}
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -138,6 +146,17 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	for _, e := range out.Errors {
 		in.Errors = append(in.Errors, errors.New(contract.Scrub(e.Error(), []string{token})))
+	}
+	if ef.coverage {
+		cv, err := contract.NewCoverage(checker)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		for i := 0; i < len(out.Exchanges) && i < len(out.Results); i++ {
+			cv.Observe(out.Exchanges[i], out.Results[i])
+		}
+		rep := cv.Report()
+		in.Coverage, in.MinCoverage = &rep, ef.minCoverage
 	}
 	recordFailed := false
 	if *record != "" {

@@ -353,7 +353,7 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
 			rec := filepath.Join(dir, "rec")
-			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec}
+			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec, "--coverage"}
 			for _, f := range report.Formats {
 				args = append(args, "--report", f+"="+filepath.Join(dir, "report."+f))
 			}
@@ -378,7 +378,7 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 			}
 			liveOut := stdout.String()
 			env, stdout, stderr = testEnv(nil)
-			checkCode := run(context.Background(), env, []string{"check", "--format", format, rec})
+			checkCode := run(context.Background(), env, []string{"check", "--format", format, "--coverage", "--max-age", "1h", rec})
 			assertNoCanary(t, "check's stdout", []byte(stdout.String()), secrets)
 			assertNoCanary(t, "check's stderr", []byte(stderr.String()), secrets)
 			// Even with this much redacted, the recording gives the checker the

@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 )
@@ -45,6 +46,16 @@ type environment struct {
 	getenv func(string) string
 	// buildInfo replaces debug.ReadBuildInfo when set (tests).
 	buildInfo func() (*debug.BuildInfo, bool)
+	// clock replaces time.Now when set (tests of --max-age).
+	clock func() time.Time
+}
+
+// now is the environment's clock.
+func (e *environment) now() time.Time {
+	if e.clock != nil {
+		return e.clock()
+	}
+	return time.Now()
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
@@ -53,6 +64,7 @@ func commands() []command {
 	return []command{
 		checkCommand(),
 		liveCommand(),
+		shapeCommand(),
 		proxyCommand(),
 		fakeCommand(),
 		specCommand(),

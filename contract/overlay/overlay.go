@@ -25,6 +25,11 @@
 // how many exchanges showed it, when it was first and last seen (when the
 // recordings say), and the sources. No value from an exchange is ever written,
 // except an enum value that the secrets policy does not flag.
+//
+// ConfirmAssumed works from coverage (contract.Coverage) rather than
+// findings: a response the spec marks x-contract-source: assumed that the
+// evidence shows conforming gets an action that marks it observed (on the
+// components/responses entry it refers to, when it refers to one).
 package overlay
 
 import (

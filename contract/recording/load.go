@@ -480,7 +480,8 @@ type harEntry struct {
 
 // harEntryHead is what deciding to keep an entry needs.
 type harEntryHead struct {
-	Request struct {
+	StartedDateTime string `json:"startedDateTime"`
+	Request         struct {
 		Method string `json:"method"`
 		URL    string `json:"url"`
 	} `json:"request"`
@@ -511,18 +512,25 @@ func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *con
 	if s := head.Response.Status; s != 0 && (s < 100 || s > 599) {
 		return nil, nil, fmt.Errorf("response status %d is not an HTTP status", s)
 	}
+	started, err := harTime(head.StartedDateTime)
+	if err != nil {
+		return nil, nil, fmt.Errorf("startedDateTime %w", err)
+	}
 	source := name + "#" + strconv.Itoa(i)
 	if l.Keep != nil && !l.Keep(head.Request.Method, head.Request.URL) {
-		return skippedExchange(source, head.Request.Method, u, head.Response.Status), nil, nil
+		ex := skippedExchange(source, head.Request.Method, u, head.Response.Status)
+		ex.RecordedAt = started
+		return ex, nil, nil
 	}
 	var e harEntry
 	if err := jsonv2.Unmarshal(raw, &e); err != nil {
 		return nil, nil, errors.New(jsonErrorText(err))
 	}
 	ex := &contract.Exchange{
-		Source:   source,
-		Request:  contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
-		Response: contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
+		Source:     source,
+		RecordedAt: started,
+		Request:    contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
+		Response:   contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
 	}
 	if e.Request.PostData != nil {
 		ex.Request.Body = []byte(e.Request.PostData.Text)

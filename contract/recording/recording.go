@@ -314,3 +314,17 @@ func nonNilHeader(h http.Header) http.Header {
 	}
 	return h
 }
+
+// harTime parses an entry's startedDateTime, an ISO 8601 date-time (with or
+// without a colon in the zone offset); empty is the zero time (unknown).
+func harTime(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999Z0700"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, errors.New("is not an ISO 8601 date-time such as 2026-11-26T09:00:00.000Z")
+}

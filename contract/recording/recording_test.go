@@ -223,3 +223,39 @@ func FuzzParseRecording(f *testing.F) {
 		}
 	})
 }
+
+func TestHAREntriesAreDated(t *testing.T) {
+	entry := func(started string) string {
+		return `{"startedDateTime":` + started + `,"request":{"method":"GET","url":"https://x.test/api/io/backend/tokens","headers":[]},` +
+			`"response":{"status":200,"headers":[],"content":{"text":"{}"}}}`
+	}
+	tests := []struct {
+		name    string
+		started string
+		want    time.Time
+		err     string
+	}{
+		{"UTC with milliseconds", `"2026-11-26T09:00:00.000Z"`, time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), ""},
+		{"an offset", `"2026-11-26T10:00:00+01:00"`, time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), ""},
+		{"an offset without a colon", `"2026-11-26T10:00:00.5+0100"`, time.Date(2026, 11, 26, 9, 0, 0, 5e8, time.UTC), ""},
+		{"absent", `""`, time.Time{}, ""},
+		{"not a date", `"yesterday"`, time.Time{}, "entry 0: startedDateTime is not an ISO 8601 date-time"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := recording.ParseHAR("d.har", []byte(`{"log":{"version":"1.2","entries":[`+entry(tt.started)+`]}}`))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.Exchanges[0].RecordedAt; !got.Equal(tt.want) {
+				t.Errorf("RecordedAt %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -68,6 +68,10 @@
 //     when the body is closed, as otelhttp's client span does, has ended by
 //     then; wrap the outer, application span's transport instead).
 //   - WithSink, for anything else.
+//   - WithCoverage: the Transport's Coverage method then says what the
+//     checked exchanges showed of the spec (statuses, properties, enum
+//     values, paging cases, headers; see contract.Coverage), so a team can
+//     see what its own traffic covers.
 //
 // No attribute, log line or event carries a value from the exchange: only
 // finding ids, severities, operation ids, JSON paths, the rule summary and

@@ -60,6 +60,7 @@ type settings struct {
 	mp          metric.MeterProvider
 	pageWindow  time.Duration
 	sinks       []Sink
+	coverage    bool
 	random      func() float64
 	now         func() time.Time
 }
@@ -167,6 +168,16 @@ func WithPageWindow(d time.Duration) Option {
 	}
 }
 
+// WithCoverage makes the Transport keep a contract.Coverage of the
+// exchanges it checks (the sampled ones, not every one that passes through),
+// which Coverage returns. Each checked body is decoded once more for it.
+func WithCoverage() Option {
+	return func(s *settings) error {
+		s.coverage = true
+		return nil
+	}
+}
+
 // WithSink adds a sink that receives every result, findings or not.
 func WithSink(sink Sink) Option {
 	return func(s *settings) error {
@@ -199,6 +210,7 @@ type Transport struct {
 	pages     *contract.PageTracker
 	lastPage  time.Time
 	inst      *instruments
+	coverage  *contract.Coverage // nil unless WithCoverage
 	logs      *logSink
 	bufs      sync.Pool    // *bytes.Buffer
 	xs        sync.Pool    // *exchange
@@ -247,6 +259,11 @@ func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
 		queue: make(chan *exchange, s.queue),
 		kinds: map[kindKey]struct{}{},
 		inst:  inst,
+	}
+	if s.coverage {
+		if t.coverage, err = contract.NewCoverage(s.checker); err != nil {
+			return nil, fmt.Errorf("watch: %w", err)
+		}
 	}
 	if s.logger != nil {
 		t.logs = newLogSink(s.logger, s.logInterval, s.now)
@@ -524,4 +541,14 @@ func (t *Transport) Close() error {
 		}
 	})
 	return nil
+}
+
+// Coverage returns what the exchanges checked so far showed of the spec
+// (see contract.Coverage), and false when the Transport was built without
+// WithCoverage.
+func (t *Transport) Coverage() (contract.CoverageReport, bool) {
+	if t.coverage == nil {
+		return contract.CoverageReport{}, false
+	}
+	return t.coverage.Report(), true
 }

@@ -81,6 +81,7 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	if t.s.pageWindow > 0 && !res.Skipped {
 		t.observePage(&res)
 	}
+	t.coverage.Observe(ex, res)
 	if !res.Skipped {
 		t.inst.checked.Add(x.ctx, 1, metric.WithAttributes(attrOperation.String(res.Operation)))
 	}

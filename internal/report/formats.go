@@ -52,6 +52,8 @@ func writeText(w io.Writer, in Input) error {
 			fmt.Fprintf(b, "    source: %s\n", terminalSafe(clean(f.Source)))
 		}
 	}
+	writeEvidenceText(b, in)
+	writeCoverageText(b, in)
 	if len(in.Errors) > 0 {
 		fmt.Fprintf(b, "\nUNREADABLE INPUTS (%d)\n", len(in.Errors))
 		for _, err := range sortedErrors(in.Errors) {
@@ -108,6 +110,10 @@ type jsonReport struct {
 	Findings    []contract.Finding `json:"findings"`
 	Errors      []jsonError        `json:"errors"`
 	Skipped     []jsonSkip         `json:"skipped"`
+	// Coverage is present with --coverage; MinCoverage with --min-coverage.
+	Coverage    *contract.CoverageReport `json:"coverage,omitempty"`
+	MinCoverage float64                  `json:"minCoverage,omitempty"`
+	Evidence    *evidence                `json:"evidence,omitempty"`
 }
 
 type jsonError struct {
@@ -124,6 +130,7 @@ func writeJSON(w io.Writer, in Input) error {
 	r := jsonReport{
 		Tool: in.Tool, SpecVersion: in.SpecVersion, FailOn: in.FailOn, ExitCode: ExitCode(in),
 		Summary: Summarize(in), Findings: []contract.Finding{}, Errors: []jsonError{}, Skipped: []jsonSkip{},
+		Coverage: in.Coverage, MinCoverage: in.MinCoverage, Evidence: evidenceOf(in),
 	}
 	for _, f := range append(findings(in), accepted(in)...) {
 		f.Path, f.Message, f.Source = clean(f.Path), clean(f.Message), clean(f.Source)
@@ -161,12 +168,18 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
 }
 
 type junitCase struct {
@@ -252,6 +265,9 @@ func writeJUnit(w io.Writer, in Input) error {
 		}
 		all.Suites = append(all.Suites, suite)
 	}
+	if suite, ok := junitCoverageSuite(in); ok {
+		all.Suites = append(all.Suites, suite)
+	}
 	if len(in.Errors) > 0 {
 		suite := junitSuite{Name: "unreadable inputs"}
 		for _, err := range sortedErrors(in.Errors) {
@@ -330,6 +346,7 @@ func writeGitHub(w io.Writer, in Input) error {
 		}
 		fmt.Fprintf(b, "::error %s::%s\n", props, ghannot.Data(m))
 	}
+	writeCoverageGitHub(b, in)
 	s := Summarize(in)
 	fmt.Fprintf(b, "::notice title=%s::%s\n", ghannot.Property(in.Tool), ghannot.Data(fmt.Sprintf(
 		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
@@ -389,6 +406,8 @@ func writeMarkdown(w io.Writer, in Input) error {
 				mdCode(clean(a.Ticket)), mdCode(a.Expires), mdCode(clean(fmt.Sprintf("%s:%d", a.File, a.Line))), mdCode(clean(f.Source)))
 		}
 	}
+	writeEvidenceMarkdown(b, in)
+	writeCoverageMarkdown(b, in)
 	if len(in.Errors) > 0 {
 		fmt.Fprintf(b, "\n### Unreadable inputs (%d)\n\n", len(in.Errors))
 		for _, err := range sortedErrors(in.Errors) {

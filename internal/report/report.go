@@ -47,6 +47,16 @@ type Input struct {
 	Extra []contract.Finding
 	// FailOn is the lowest severity that fails the run.
 	FailOn contract.Severity
+	// Coverage, when set, is what the evidence showed of the spec
+	// (contract.Coverage): every format shows it, as a table in text and
+	// Markdown, an object in JSON, properties in JUnit and SARIF.
+	Coverage *contract.CoverageReport
+	// MinCoverage, when above 0, is a floor in percent: a Coverage.Percent
+	// below it fails the run (exit 1).
+	MinCoverage float64
+	// Ages are the recordings' ages (contract.NewAge); every format shows
+	// the oldest and newest evidence and each recording's spec version.
+	Ages []contract.Age
 }
 
 // Summary counts what a report covers.
@@ -92,12 +102,12 @@ func Summarize(in Input) Summary {
 }
 
 // ExitCode is 2 when an input was unreadable, 1 when a finding is at or
-// above FailOn, else 0.
+// above FailOn or the coverage is below MinCoverage, else 0.
 func ExitCode(in Input) int {
 	if len(in.Errors) > 0 {
 		return exitcode.Usage
 	}
-	if failing(in) > 0 {
+	if failing(in) > 0 || belowFloor(in) {
 		return exitcode.Findings
 	}
 	return exitcode.OK
@@ -238,7 +248,10 @@ func verdict(in Input) string {
 	case exitcode.Usage:
 		return "ERROR: some inputs could not be read"
 	case exitcode.Findings:
-		return fmt.Sprintf("FAIL: %s at or above %s", plural(failing(in), "finding"), in.FailOn)
+		if n := failing(in); n > 0 || !belowFloor(in) {
+			return fmt.Sprintf("FAIL: %s at or above %s", plural(n, "finding"), in.FailOn)
+		}
+		return fmt.Sprintf("FAIL: coverage %.1f%% is below the floor of %g%%", in.Coverage.Percent, in.MinCoverage)
 	}
 	return fmt.Sprintf("PASS: nothing at or above %s", in.FailOn)
 }

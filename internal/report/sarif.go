@@ -95,6 +95,7 @@ func writeSARIF(w io.Writer, in Input) error {
 	props := sarif.NewPropertyBag()
 	props.Add("specVersion", in.SpecVersion)
 	props.Add("failOn", in.FailOn.String())
+	sarifCoverageProperties(in, props)
 	run.WithProperties(props)
 
 	log := sarif.NewReport()

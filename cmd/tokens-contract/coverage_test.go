@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/report"
+)
+
+// TestCheckCoverageInEveryFormat checks that --coverage reaches every format.
+func TestCheckCoverageInEveryFormat(t *testing.T) {
+	want := map[string]func(t *testing.T, out string){
+		"text":     contains("COVERAGE ", "get-backend-tokens", "eventChannel = admin", "EVIDENCE: oldest 2026-11-26T09:00:00Z"),
+		"markdown": contains("### Coverage: ", "| `get-backend-tokens` | status |", "### Evidence: oldest"),
+		"github":   contains("::notice title=coverage::coverage ", "::notice title=evidence::oldest 2026-11-26T09:00:00Z"),
+		"json": func(t *testing.T, out string) {
+			var rep struct {
+				Coverage *contract.CoverageReport `json:"coverage"`
+				Evidence *struct {
+					Oldest     time.Time      `json:"oldest"`
+					Recordings []contract.Age `json:"recordings"`
+				} `json:"evidence"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			if rep.Coverage == nil || rep.Coverage.Total == 0 || rep.Coverage.Covered == 0 || len(rep.Coverage.Operations) != 3 {
+				t.Errorf("json coverage: %+v", rep.Coverage)
+			}
+			if rep.Evidence == nil || len(rep.Evidence.Recordings) != 11 || rep.Evidence.Oldest.IsZero() {
+				t.Errorf("json evidence: %+v", rep.Evidence)
+			}
+		},
+		"junit": func(t *testing.T, out string) {
+			var suites struct {
+				Suites []struct {
+					Name       string `xml:"name,attr"`
+					Properties []struct {
+						Name  string `xml:"name,attr"`
+						Value string `xml:"value,attr"`
+					} `xml:"properties>property"`
+				} `xml:"testsuite"`
+			}
+			if err := xml.Unmarshal([]byte(out), &suites); err != nil {
+				t.Fatal(err)
+			}
+			props := map[string]string{}
+			for _, s := range suites.Suites {
+				if s.Name == "coverage" {
+					for _, p := range s.Properties {
+						props[p.Name] = p.Value
+					}
+				}
+			}
+			if props["coverage.percent"] == "" || props["evidence.oldest"] != "2026-11-26T09:00:00Z" || props["coverage.get-backend-tokens.status.200"] == "" {
+				t.Errorf("junit coverage properties: %v", props)
+			}
+		},
+		"sarif": contains(`"coverage": {`, `"percent":`, `"evidence": {`),
+	}
+	for _, format := range report.Formats {
+		check, ok := want[format]
+		if !ok {
+			t.Fatalf("no expectation for format %s", format)
+		}
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", "--coverage", "--format", format, recordingsDir)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			check(t, stdout)
+		})
+	}
+}
+
+func contains(subs ...string) func(t *testing.T, out string) {
+	return func(t *testing.T, out string) {
+		t.Helper()
+		for _, s := range subs {
+			if !strings.Contains(out, s) {
+				t.Errorf("output lacks %q:\n%s", s, out)
+			}
+		}
+	}
+}
+
+func TestCheckMinCoverage(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		out, err string
+	}{
+		{"below the floor fails", []string{"--coverage", "--min-coverage", "99"}, 1, "FAIL: coverage", ""},
+		{"above the floor passes", []string{"--coverage", "--min-coverage", "1"}, 0, "PASS", ""},
+		{"below the floor in JUnit", []string{"--coverage", "--min-coverage", "99.5", "--format", "junit"}, 1, `type="coverage-below-floor"`, ""},
+		{"not a percentage", []string{"--coverage", "--min-coverage", "101"}, 2, "", "--min-coverage 101 is not a percentage"},
+		{"negative", []string{"--coverage", "--min-coverage=-1"}, 2, "", "is not a percentage"},
+		{"not a number", []string{"--coverage", "--min-coverage", "most"}, 2, "", "invalid value"},
+		{"needs --coverage", []string{"--min-coverage", "10"}, 2, "", "--min-coverage needs --coverage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, append(append([]string{"check"}, tt.args...), recordingsDir)...)
+			if code != tt.wantCode || !strings.Contains(stdout, tt.out) || !strings.Contains(stderr, tt.err) {
+				t.Errorf("exit %d (want %d), stdout lacks %q or stderr lacks %q:\n%s\n%s", code, tt.wantCode, tt.out, tt.err, stdout, stderr)
+			}
+		})
+	}
+}
+
+func TestCheckMaxAge(t *testing.T) {
+	recorded := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) // the shipped recordings' date
+	tests := []struct {
+		name      string
+		now       time.Time
+		maxAge    string
+		wantCode  int
+		wantStale int
+		err       string
+	}{
+		{"fresh", recorded.Add(24 * time.Hour), "30d", 0, 0, ""},
+		{"stale", recorded.AddDate(0, 2, 0), "30d", 0, 11, ""},
+		{"a Go duration", recorded.Add(3 * time.Hour), "2h", 0, 11, ""},
+		{"not a duration", recorded, "soon", 2, 0, "is not a duration"},
+		{"not positive", recorded, "-1h", 2, 0, "is not a positive duration"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(nil)
+			env.clock = func() time.Time { return tt.now }
+			code := run(context.Background(), env, []string{"check", "--format", "json", "--max-age", tt.maxAge, recordingsDir})
+			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.err) {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr)
+			}
+			if tt.wantCode == 2 {
+				return
+			}
+			var rep struct {
+				Findings []contract.Finding `json:"findings"`
+			}
+			if err := json.Unmarshal([]byte(stdout.String()), &rep); err != nil {
+				t.Fatal(err)
+			}
+			stale := 0
+			for _, f := range rep.Findings {
+				if f.ID == contract.IDRecordingStale {
+					stale++
+					if f.Severity != contract.Info {
+						t.Errorf("recording-stale is %s, want info", f.Severity)
+					}
+				}
+			}
+			if stale != tt.wantStale {
+				t.Errorf("%d recording-stale findings, want %d", stale, tt.wantStale)
+			}
+		})
+	}
+}
+
+// TestCheckCoverageSuggestsMarkingAssumedObserved checks that with
+// --coverage, --suggest-overlay marks an assumed response that the evidence
+// shows conforming as observed, and that the spec then says so.
+func TestCheckCoverageSuggestsMarkingAssumedObserved(t *testing.T) {
+	dir := t.TempDir()
+	ov := dir + "/ov.yaml"
+	code, _, stderr := runCLI(t, "check", "--coverage", "--suggest-overlay", ov, recordingsDir+"/list-401-unauthorized.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	patched := dir + "/patched.yaml"
+	if code, _, stderr := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+		t.Fatalf("spec --overlay: exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "check", "--coverage", "--spec", patched, "--format", "json", recordingsDir+"/list-401-unauthorized.yaml")
+	if code != 0 {
+		t.Fatalf("re-check: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Coverage contract.CoverageReport `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range rep.Coverage.Operations {
+		for _, r := range o.Responses {
+			if r.Component == "Unauthorized" && r.Source != "observed" {
+				t.Errorf("%s %d: source %q after the overlay, want observed", o.Operation, r.Status, r.Source)
+			}
+		}
+	}
+}
