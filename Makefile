@@ -6,7 +6,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 
 .DEFAULT_GOAL := help
 # Every target is a command, not a file: one list, in the order of this file.
-.PHONY: help generate check-generated tidy-check lint test bench bench-contract fuzz contract \
+.PHONY: help build generate check-generated tidy-check lint test bench bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
 	contract-live lint-workflows release snapshot action-test sarif-validate
 
@@ -54,8 +54,25 @@ fuzz: ## Run every fuzz target of the module for FUZZTIME each (default 30s)
 	  done; \
 	done
 
-contract: ## The main job: check the recordings shipped in contract/testdata/recordings and print the report
-	$(GO) run ./cmd/tokens-contract check $(CONTRACT_ARGS) contract/testdata/recordings
+# The binary is built first and then run: `go run` turns every exit code of
+# the program into 1 ("exit status 2"), so findings and an unreadable input
+# looked alike. GNU make itself exits 2 whenever a recipe fails, whatever the
+# code; the recipe therefore says which code the tool returned and what it
+# means, and make's own "Error N" line carries it too. A CI step that branches
+# on the code runs bin/tokens-contract itself after `make build`.
+TOKENS_CONTRACT := bin/tokens-contract
+
+build: ## Build the CLI into bin/tokens-contract
+	$(GO) build -o $(TOKENS_CONTRACT) ./cmd/tokens-contract
+
+contract: build ## The main job: check the recordings shipped in contract/testdata/recordings and print the report; says the tool's exit code (1 findings, 2 unreadable input)
+	@$(TOKENS_CONTRACT) check $(CONTRACT_ARGS) contract/testdata/recordings; code=$$?; \
+	case $$code in \
+	  0) ;; \
+	  1) echo "make contract: tokens-contract exited 1: findings at or above --fail-on" >&2 ;; \
+	  2) echo "make contract: tokens-contract exited 2: a usage error or an input it could not read" >&2 ;; \
+	  *) echo "make contract: tokens-contract exited $$code" >&2 ;; \
+	esac; exit $$code
 
 FAKE_ADDR ?= 127.0.0.1:8080
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
