@@ -57,7 +57,8 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
 	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
 	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	failOn, err := rf.validate()
@@ -65,12 +66,12 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		fmt.Fprintln(env.stderr, "tokens-contract check: no PATH given (a recording file or a directory of them)")
 		fs.Usage()
 		return exitcode.Usage
 	}
-	recs, loadErrs := recording.LoadPaths(fs.Args())
+	recs, loadErrs := recording.LoadPaths(args)
 	for _, err := range loadErrs {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 	}

@@ -36,7 +36,14 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad report spec", []string{"check", "--report", "junit", recordingsDir}, 2, "", "want FORMAT=FILE"},
 		{"no path", []string{"check"}, 2, "", "no PATH given"},
 		{"missing file, others still checked", []string{"check", "nope.yaml", recordingsDir + "/delete-200.yaml"}, 2, "delete-200.yaml", "nope.yaml: no such file or directory"},
+		{"flags after the path", []string{"check", driftDir + "/deprecation-header.yaml", "--fail-on", "deprecation"}, 1, "DEPRECATION (1)", ""},
+		{"flags between paths", []string{"check", driftDir + "/field-added-item.yaml", "--fail-on=breaking", recordingsDir + "/delete-200.yaml"}, 0, "2 runs", ""},
+		{"single-dash flag after the path", []string{"check", driftDir + "/field-added-item.yaml", "-fail-on", "breaking"}, 0, "unknown-field", ""},
+		{"unknown flag after the path", []string{"check", recordingsDir, "--strict"}, 2, "", "flag provided but not defined: -strict"},
+		{"flag after the path lacks its value", []string{"check", recordingsDir, "--format"}, 2, "", "flag needs an argument: -format"},
+		{"-- ends the flags", []string{"check", "--", "--format"}, 2, "", "--format: no such file"},
 		{"help", []string{"check", "-h"}, 0, "", "Usage: tokens-contract check"},
+		{"help after the path", []string{"check", recordingsDir, "--help"}, 0, "", "Usage: tokens-contract check"},
 		{"unknown command", []string{"verify"}, 2, "", `unknown command "verify"`},
 	}
 	for _, tt := range tests {

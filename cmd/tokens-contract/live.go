@@ -80,7 +80,8 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	usageError := func(format string, a ...any) int {
@@ -92,9 +93,9 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		return usageError("%v", err)
 	}
 	switch {
-	case fs.NArg() > 0:
+	case len(args) > 0:
 		// Never echo the argument: it may be a token pasted in the wrong place.
-		return usageError("live takes no arguments (got %d); the token comes from %s", fs.NArg(), envAuthToken)
+		return usageError("live takes no arguments (got %d); the token comes from %s", len(args), envAuthToken)
 	case *budget < 1 || *budget > live.MaxBudget:
 		return usageError("--budget is %d; want 1 to %d", *budget, live.MaxBudget)
 	case *timeout <= 0:
@@ -154,7 +155,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 			}
 		}
 	}
-	code := rf.emit(env, in)
+	code = rf.emit(env, in)
 	if recordFailed {
 		code = exitcode.Usage
 	}
