@@ -109,8 +109,58 @@ func TestCheckWritesReportFiles(t *testing.T) {
 	if b, _ := os.ReadFile(md); !strings.Contains(string(b), "token-not-jwt") {
 		t.Error("markdown file lacks the finding")
 	}
-	code, _, stderr = runCLI(t, "check", "--report", "json="+filepath.Join(dir, "missing", "r.json"), driftDir+"/token-masked.yaml")
-	if code != 2 || !strings.Contains(stderr, "missing/r.json") {
-		t.Errorf("an unwritable report file: exit %d, stderr %s", code, stderr)
+}
+
+func TestCheckReportFolderIsCreated(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "reports", "nightly", "r.json")
+	code, _, stderr := runCLI(t, "check", driftDir+"/token-masked.yaml", "--report", "json="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	var rep struct{ ExitCode int }
+	if raw, err := os.ReadFile(out); err != nil || json.Unmarshal(raw, &rep) != nil || rep.ExitCode != 1 {
+		t.Errorf("report file: %v %+v", err, rep)
+	}
+}
+
+// A report that cannot be written stops the run before anything is printed
+// on stdout, and names the file and the reason.
+func TestCheckUnwritableReportFailsFirst(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	existing := filepath.Join(dir, "kept.json")
+	if err := os.WriteFile(existing, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, file, stderr string
+	}{
+		{"folder is a file", filepath.Join(blocker, "r.json"), "not a directory"},
+		{"file is a folder", dir, "it is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", driftDir+"/token-masked.yaml",
+				"--report", "json="+existing, "--report", "junit="+tt.file)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if stdout != "" {
+				t.Errorf("something was printed before the error:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, "--report "+tt.file+": ") || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr does not name the file and the reason %q: %s", tt.stderr, stderr)
+			}
+			if b, _ := os.ReadFile(existing); string(b) != "old" {
+				t.Errorf("a report file was written although the run did not start: %q", b)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the check left files behind: %v", entries)
 	}
 }
