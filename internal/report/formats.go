@@ -176,14 +176,14 @@ func runLine(run Source) string {
 }
 
 type jsonReport struct {
-	Tool        string             `json:"tool"`
-	SpecVersion string             `json:"specVersion"`
-	FailOn      contract.Severity  `json:"failOn"`
-	ExitCode    int                `json:"exitCode"`
-	Summary     Summary            `json:"summary"`
-	Findings    []item             `json:"findings"`
-	Errors      []jsonError        `json:"errors"`
-	Skipped     []jsonSkip         `json:"skipped"`
+	Tool        string            `json:"tool"`
+	SpecVersion string            `json:"specVersion"`
+	FailOn      contract.Severity `json:"failOn"`
+	ExitCode    int               `json:"exitCode"`
+	Summary     Summary           `json:"summary"`
+	Findings    []item            `json:"findings"`
+	Errors      []jsonError       `json:"errors"`
+	Skipped     []jsonSkip        `json:"skipped"`
 }
 
 // jsonError is an unreadable input (kind "unreadable-input", path the
