@@ -47,7 +47,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never] [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -107,7 +107,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		}
 	}
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
-		Errors: loadErrs, FailOn: failOn, Extra: applied.Findings}
+		Errors: loadErrs, FailOn: failOn, Extra: applied.Findings, Color: rf.color(env)}
 	for i, r := range recs {
 		in.Sources = append(in.Sources, report.Source{Name: r.Path, Results: results[i]})
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -57,6 +58,41 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+// TestCheckColor: colour only when asked or on a terminal, never in a pipe
+// (the tests' stdout is a buffer) and never with NO_COLOR under auto.
+func TestCheckColor(t *testing.T) {
+	file := driftDir + "/field-added-item.yaml"
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		code    int
+		colored bool
+	}{
+		{"auto in a pipe", nil, []string{"check", file}, 1, false},
+		{"always", nil, []string{"check", file, "--color=always"}, 1, true},
+		{"always beats NO_COLOR", map[string]string{"NO_COLOR": "1"}, []string{"check", "--color", "always", file}, 1, true},
+		{"never", nil, []string{"check", file, "--color", "never"}, 1, false},
+		{"not for json", nil, []string{"check", file, "--color=always", "--format", "json"}, 1, false},
+		{"bad value", nil, []string{"check", file, "--color", "rainbow"}, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(tt.env)
+			code := run(context.Background(), env, tt.args)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			if got := strings.Contains(stdout.String(), "\x1b["); got != tt.colored {
+				t.Errorf("coloured %v, want %v:\n%q", got, tt.colored, stdout.String())
+			}
+			if tt.code == 2 && !strings.Contains(stderr.String(), `--color "rainbow" is not one of auto, always, never`) {
+				t.Errorf("stderr: %s", stderr)
 			}
 		})
 	}

@@ -61,15 +61,30 @@ a cassette that tokens-contract check reads, with every secret replaced before
 anything reaches the disk: tokens by synthetic JWTs, emails by example.test
 addresses, store hashes by fake ones, auth and cookie headers dropped.
 
+A rejected token (401, 403) and a request that got no response (it could
+not connect, resolve or finish in time) are run errors, not drift: the report
+lists them under RUN ERRORS and never calls such a run clean, and standard
+error says what happened.
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error, a rejected token, or a run that could not complete.`,
 		live.DefaultMax429, envAuthToken, envBaseURL, base, maxLimit)
 }
 
+// scrubbedError is an error whose message has had its secrets removed and
+// that still matches its original with errors.Is (live.ErrTokenRejected).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e scrubbedError) Error() string { return e.msg }
+func (e scrubbedError) Unwrap() error { return e.err }
+
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
+			"[--spec FILE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
@@ -133,12 +148,27 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	if err != nil {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
 	}
+	run := report.Source{Name: "live " + u.String(), Results: out.Results}
+	for _, e := range out.Errors {
+		run.Errors = append(run.Errors, scrubbedError{msg: contract.Scrub(e.Error(), []string{token}), err: e})
+	}
 	in := report.Input{
 		Tool: "tokens-contract live", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(), FailOn: failOn,
-		Sources: []report.Source{{Name: "live " + u.String(), Results: out.Results}},
+		Sources: []report.Source{run}, Color: rf.color(env),
 	}
-	for _, e := range out.Errors {
-		in.Errors = append(in.Errors, errors.New(contract.Scrub(e.Error(), []string{token})))
+	// Say plainly on stderr why the run is an error: the report's own
+	// verdict is at the end of stdout, which a pipe may hide.
+	for _, e := range run.Errors {
+		switch {
+		case errors.Is(e, live.ErrTokenRejected):
+			logf("the token was rejected, so nothing could be checked: %s", e)
+		case errors.Is(e, live.ErrNoResponse) && len(out.Exchanges) == 0:
+			logf("the first request got no response, so nothing was checked (is %s right, and reachable from here?): %s", u.String(), e)
+		case errors.Is(e, live.ErrNoResponse):
+			logf("a request got no response, so the run is incomplete: %s", e)
+		default:
+			logf("the run did not complete: %s", e)
+		}
 	}
 	recordFailed := false
 	if *record != "" {

@@ -8,7 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
@@ -21,11 +24,16 @@ type reportFlags struct {
 	format  string
 	failOn  string
 	reports multiFlag
+	colour  string
 }
+
+// colourModes are the values of --color.
+var colourModes = []string{"auto", "always", "never"}
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.format, "format", "text", "report format on stdout: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&r.failOn, "fail-on", "additive", "exit 1 when a finding is at or above this severity: breaking, additive or deprecation")
+	fs.StringVar(&r.colour, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, and a FILE that cannot be written stops the run before it starts")
 }
 
@@ -33,6 +41,9 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 func (r *reportFlags) validate() (contract.Severity, error) {
 	if !report.ValidFormat(r.format) {
 		return 0, fmt.Errorf("--format %q is not one of %s", r.format, strings.Join(report.Formats, ", "))
+	}
+	if !slices.Contains(colourModes, r.colour) {
+		return 0, fmt.Errorf("--color %q is not one of %s", r.colour, strings.Join(colourModes, ", "))
 	}
 	sev, err := contract.ParseSeverity(r.failOn)
 	if err != nil || sev == contract.Info {
@@ -83,6 +94,23 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// color reports whether the text report on stdout gets colours: --color
+// always or never as asked; auto when stdout is a terminal and NO_COLOR
+// (https://no-color.org) is unset or empty.
+func (r *reportFlags) color(env *environment) bool {
+	switch r.colour {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if env.getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := env.stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
 // emit writes the stdout report and every --report file, and returns the
 // exit code: the report's, or 2 when a report file cannot be written.
 func (r *reportFlags) emit(env *environment, in report.Input) int {
@@ -93,6 +121,8 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 	}
 	for _, spec := range r.reports {
 		format, file, _ := strings.Cut(spec, "=")
+		in := in
+		in.Color = false // a file is not a terminal
 		if err := writeReportFile(file, format, in); err != nil {
 			fmt.Fprintf(env.stderr, "%s: --report %s: %v\n", in.Tool, file, err)
 			code = exitcode.Usage
