@@ -133,7 +133,7 @@ downstream: ## The downstream example: go generate from `tokens-spec`, fail on d
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
-WORKFLOWS ?= examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml
+WORKFLOWS ?= .github/workflows/live-drift.yml examples/github-actions/nightly-live-reusable.yml examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml
 lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
 
