@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help build generate check-generated tidy-check lint test bench bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows release snapshot action-test sarif-validate
+	contract-live lint-workflows release snapshot action-test sarif-validate docker-lint
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -108,6 +108,14 @@ $(GORELEASER):
 snapshot: $(GORELEASER) ## goreleaser check, then a snapshot release build (Linux, macOS, Windows archives and checksums.txt) into dist/goreleaser/
 	$(GORELEASER) check
 	$(GORELEASER) release --snapshot --clean
+
+# The Dockerfile is linted, not built: CI has no Docker daemon. The linter is
+# BuildKit's own (the checks of `docker build --check`), in a module of its
+# own under internal/tools/dockerlint with BuildKit pinned in its go.mod, so
+# that BuildKit's dependencies stay out of this module's.
+DOCKERLINT := internal/tools/dockerlint
+docker-lint: ## Lint Dockerfile with BuildKit's build checks (no daemon needed), after testing the linter itself
+	cd $(DOCKERLINT) && $(GO) mod verify >/dev/null && $(GO) vet . && $(GO) test -count=1 . && $(GO) run . $(CURDIR)/Dockerfile
 
 DIST ?= dist
 
