@@ -143,7 +143,7 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 	for _, w := range sug.Warnings {
 		fmt.Fprintf(env.stderr, "tokens-contract check: --suggest-overlay: %s\n", contract.Scrub(w, nil))
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %d action(s); apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
-		path, len(sug.Document.Actions), path)
+	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %s; apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
+		path, plural(len(sug.Document.Actions), "action"), path)
 	return exitcode.OK
 }

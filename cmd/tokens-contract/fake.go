@@ -153,8 +153,8 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	if email != "" {
 		user = "creates accepted for the backend user in " + envFakeEmail
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract fake: serving %s (%d tokens, store %s, scenario %s, %d requests per %v, %s); stop with Ctrl-C\n",
-		baseURL, *seed, *storeHash, scenario, *rateLimit, *rateWindow, user)
+	fmt.Fprintf(env.stderr, "tokens-contract fake: serving %s (%s, store %s, scenario %s, %s per %v, %s); stop with Ctrl-C\n",
+		baseURL, plural(*seed, "token"), *storeHash, scenario, plural(*rateLimit, "request"), *rateWindow, user)
 
 	select {
 	case err := <-served:

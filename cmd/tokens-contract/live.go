@@ -181,7 +181,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 				logf("--record %s: %s", *record, contract.Scrub(err.Error(), r.Secrets()))
 				recordFailed = true
 			} else {
-				logf("recorded %d exchanges to %s (secrets replaced; re-check with: tokens-contract check %s)", len(out.Exchanges), path, path)
+				logf("recorded %s to %s (secrets replaced; re-check with: tokens-contract check %s)", plural(len(out.Exchanges), "exchange"), path, path)
 			}
 		}
 	}

@@ -169,7 +169,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
 			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json", "--record", dir})
 			liveReport := parseReport(t, stdout.String())
-			if !strings.Contains(stderr.String(), " exchanges to "+dir) {
+			if !strings.Contains(stderr.String(), "tokens-contract live: recorded ") || !strings.Contains(stderr.String(), " to "+dir) {
 				t.Errorf("stderr does not name the recording: %s", scrub(stderr.String(), map[string]string{"token": token}))
 			}
 			files, _ := filepath.Glob(filepath.Join(dir, "live-*.yaml"))

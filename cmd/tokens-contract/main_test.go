@@ -51,3 +51,14 @@ func TestParseFlagsInterleaved(t *testing.T) {
 		})
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 exchanges"}, {1, "1 exchange"}, {2, "2 exchanges"}, {250, "250 exchanges"}} {
+		if got := plural(tt.n, "exchange"); got != tt.want {
+			t.Errorf("plural(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

@@ -98,6 +98,6 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 		}
 		return exitcode.Usage
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract redact: wrote %s (%d exchanges)\n", *out, len(red.Exchanges))
+	fmt.Fprintf(env.stderr, "tokens-contract redact: wrote %s (%s)\n", *out, plural(len(red.Exchanges), "exchange"))
 	return exitcode.OK
 }

@@ -95,7 +95,7 @@ func patchedSpec(env *environment, path, format string) ([]byte, error) {
 		for _, w := range warnings {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: %s\n", w)
 		}
-		return nil, fmt.Errorf("--overlay %s: %d action(s) did not apply cleanly", path, len(warnings))
+		return nil, fmt.Errorf("--overlay %s: %s did not apply cleanly", path, plural(len(warnings), "action"))
 	}
 	if _, err := contract.New(contract.WithSpec(path+" applied to "+openapi.FileName, patched)); err != nil {
 		return nil, fmt.Errorf("--overlay %s: the patched spec is not usable: %w", path, err)

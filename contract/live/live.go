@@ -120,6 +120,14 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
+// plural is "1 request", "3 requests".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // Errors of a run, in Outcome.Errors; match them with errors.Is.
 var (
 	// ErrTokenRejected: the endpoint answered 401 or 403, so nothing else
@@ -481,7 +489,7 @@ func (p *prober) politeness(h http.Header) {
 		wait, why = rl.Window, "one window length"
 	}
 	p.wait = min(wait, p.cfg.MaxWait)
-	p.waitWhy = fmt.Sprintf("only %d requests are left in the store's shared rate-limit window (%s)", rl.Remaining, why)
+	p.waitWhy = fmt.Sprintf("only %s left in the store's shared rate-limit window (%s)", plural(rl.Remaining, "request"), why)
 }
 
 // retryAfter plans the wait before repeating a probe that got a 429.
