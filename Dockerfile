@@ -1,5 +1,6 @@
 # tokens-contract as a container image, for teams that run their tools as
-# images. It is linted only: the machine CI runs on has no Docker daemon.
+# images. CI lints it (make docker-lint: BuildKit's build checks) rather than
+# building it: the machine CI runs on has no Docker daemon.
 #
 #   docker build --build-arg VERSION=v1.2.0 -t tokens-contract:v1.2.0 .
 #   docker run --rm -v "$PWD/recordings:/work:ro" tokens-contract:v1.2.0 check /work

@@ -5,7 +5,9 @@
 # .goreleaser.yaml makes them, with GITHUB_OUTPUT and GITHUB_STEP_SUMMARY in
 # temporary files. Archives from `make snapshot` (dist/goreleaser) are used
 # when present; otherwise the archive is built here with go build, tar and
-# sha256sum in the same layout. Run by `make action-test`.
+# sha256sum in the same layout, unless ACTION_TEST_REQUIRE_SNAPSHOT=1 (as
+# .ci/run sets after `make snapshot`), which makes a missing snapshot a
+# failure. Run by `make action-test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -26,6 +28,8 @@ for f in dist/goreleaser/tokens-contract_*_"${os}_${arch}".tar.gz; do [ -e "$f" 
 if [ -n "$snapshot" ]; then
   echo "action_test: using the goreleaser snapshot $snapshot"
   cp "$snapshot" "$rel/$archive"
+elif [ "${ACTION_TEST_REQUIRE_SNAPSHOT:-}" = 1 ]; then
+  fail "ACTION_TEST_REQUIRE_SNAPSHOT=1 but dist/goreleaser holds no tokens-contract_*_${os}_${arch}.tar.gz: run make snapshot first"
 else
   echo "action_test: no goreleaser snapshot in dist/goreleaser; building $archive with go build"
   $GO build -o "$work/stage/tokens-contract" ./cmd/tokens-contract

@@ -66,7 +66,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never] [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -78,7 +78,8 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
 	var ef evidenceFlags
 	ef.register(fs)
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	failOn, err := rf.validate()
@@ -89,7 +90,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		fmt.Fprintln(env.stderr, "tokens-contract check: no PATH given (a recording file or a directory of them)")
 		fs.Usage()
 		return exitcode.Usage
@@ -132,7 +133,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		notes   []contract.Finding
 		ages    []contract.Age
 	)
-	loadErrs := loader.Each(ctx, fs.Args(), func(rec *recording.Recording) {
+	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
 		res := checker.CheckSequence(ctx, rec.Exchanges)
 		prog.checked(res)
 		sources = append(sources, rec.Path)
@@ -176,7 +177,8 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		extra = append(extra, contract.StaleFindings(ages, now, ef.maxAge)...)
 	}
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
-		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages}
+		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages,
+		Color: rf.color(env)}
 	for i, name := range sources {
 		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i]})
 	}
@@ -215,7 +217,7 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 	for _, w := range sug.Warnings {
 		fmt.Fprintf(env.stderr, "tokens-contract check: --suggest-overlay: %s\n", contract.Scrub(w, nil))
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %d action(s); apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
-		path, len(sug.Document.Actions), path)
+	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %s; apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
+		path, plural(len(sug.Document.Actions), "action"), path)
 	return exitcode.OK
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"os"
@@ -36,7 +37,14 @@ func TestCheckExitCodes(t *testing.T) {
 		{"bad report spec", []string{"check", "--report", "junit", recordingsDir}, 2, "", "want FORMAT=FILE"},
 		{"no path", []string{"check"}, 2, "", "no PATH given"},
 		{"missing file, others still checked", []string{"check", "nope.yaml", recordingsDir + "/delete-200.yaml"}, 2, "delete-200.yaml", "nope.yaml: no such file or directory"},
+		{"flags after the path", []string{"check", driftDir + "/deprecation-header.yaml", "--fail-on", "deprecation"}, 1, "DEPRECATION (1)", ""},
+		{"flags between paths", []string{"check", driftDir + "/field-added-item.yaml", "--fail-on=breaking", recordingsDir + "/delete-200.yaml"}, 0, "2 runs", ""},
+		{"single-dash flag after the path", []string{"check", driftDir + "/field-added-item.yaml", "-fail-on", "breaking"}, 0, "unknown-field", ""},
+		{"unknown flag after the path", []string{"check", recordingsDir, "--strict"}, 2, "", "flag provided but not defined: -strict"},
+		{"flag after the path lacks its value", []string{"check", recordingsDir, "--format"}, 2, "", "flag needs an argument: -format"},
+		{"-- ends the flags", []string{"check", "--", "--format"}, 2, "", "--format: no such file"},
 		{"help", []string{"check", "-h"}, 0, "", "Usage: tokens-contract check"},
+		{"help after the path", []string{"check", recordingsDir, "--help"}, 0, "", "Usage: tokens-contract check"},
 		{"unknown command", []string{"verify"}, 2, "", `unknown command "verify"`},
 	}
 	for _, tt := range tests {
@@ -50,6 +58,41 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 			if !strings.Contains(stderr, tt.stderr) {
 				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
+			}
+		})
+	}
+}
+
+// TestCheckColor: colour only when asked or on a terminal, never in a pipe
+// (the tests' stdout is a buffer) and never with NO_COLOR under auto.
+func TestCheckColor(t *testing.T) {
+	file := driftDir + "/field-added-item.yaml"
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		code    int
+		colored bool
+	}{
+		{"auto in a pipe", nil, []string{"check", file}, 1, false},
+		{"always", nil, []string{"check", file, "--color=always"}, 1, true},
+		{"always beats NO_COLOR", map[string]string{"NO_COLOR": "1"}, []string{"check", "--color", "always", file}, 1, true},
+		{"never", nil, []string{"check", file, "--color", "never"}, 1, false},
+		{"not for json", nil, []string{"check", file, "--color=always", "--format", "json"}, 1, false},
+		{"bad value", nil, []string{"check", file, "--color", "rainbow"}, 2, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, stdout, stderr := testEnv(tt.env)
+			code := run(context.Background(), env, tt.args)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, stderr)
+			}
+			if got := strings.Contains(stdout.String(), "\x1b["); got != tt.colored {
+				t.Errorf("coloured %v, want %v:\n%q", got, tt.colored, stdout.String())
+			}
+			if tt.code == 2 && !strings.Contains(stderr.String(), `--color "rainbow" is not one of auto, always, never`) {
+				t.Errorf("stderr: %s", stderr)
 			}
 		})
 	}
@@ -102,8 +145,58 @@ func TestCheckWritesReportFiles(t *testing.T) {
 	if b, _ := os.ReadFile(md); !strings.Contains(string(b), "token-not-jwt") {
 		t.Error("markdown file lacks the finding")
 	}
-	code, _, stderr = runCLI(t, "check", "--report", "json="+filepath.Join(dir, "missing", "r.json"), driftDir+"/token-masked.yaml")
-	if code != 2 || !strings.Contains(stderr, "missing/r.json") {
-		t.Errorf("an unwritable report file: exit %d, stderr %s", code, stderr)
+}
+
+func TestCheckReportFolderIsCreated(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "reports", "nightly", "r.json")
+	code, _, stderr := runCLI(t, "check", driftDir+"/token-masked.yaml", "--report", "json="+out)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	var rep struct{ ExitCode int }
+	if raw, err := os.ReadFile(out); err != nil || json.Unmarshal(raw, &rep) != nil || rep.ExitCode != 1 {
+		t.Errorf("report file: %v %+v", err, rep)
+	}
+}
+
+// A report that cannot be written stops the run before anything is printed
+// on stdout, and names the file and the reason.
+func TestCheckUnwritableReportFailsFirst(t *testing.T) {
+	dir := t.TempDir()
+	blocker := filepath.Join(dir, "file")
+	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	existing := filepath.Join(dir, "kept.json")
+	if err := os.WriteFile(existing, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, file, stderr string
+	}{
+		{"folder is a file", filepath.Join(blocker, "r.json"), "not a directory"},
+		{"file is a folder", dir, "it is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", driftDir+"/token-masked.yaml",
+				"--report", "json="+existing, "--report", "junit="+tt.file)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if stdout != "" {
+				t.Errorf("something was printed before the error:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, "--report "+tt.file+": ") || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr does not name the file and the reason %q: %s", tt.stderr, stderr)
+			}
+			if b, _ := os.ReadFile(existing); string(b) != "old" {
+				t.Errorf("a report file was written although the run did not start: %q", b)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the check left files behind: %v", entries)
 	}
 }

@@ -142,15 +142,24 @@ func TestCheckMaxAge(t *testing.T) {
 				return
 			}
 			var rep struct {
-				Findings []contract.Finding `json:"findings"`
+				Findings []struct {
+					contract.Finding
+					Count   int      `json:"count"`
+					Sources []string `json:"sources"`
+				} `json:"findings"`
 			}
 			if err := json.Unmarshal([]byte(stdout.String()), &rep); err != nil {
 				t.Fatal(err)
 			}
+			// Recordings stale by the same message are one finding with a
+			// count and the recordings as its sources.
 			stale := 0
 			for _, f := range rep.Findings {
 				if f.ID == contract.IDRecordingStale {
-					stale++
+					if len(f.Sources) != f.Count {
+						t.Errorf("recording-stale: count %d but %d sources", f.Count, len(f.Sources))
+					}
+					stale += f.Count
 					if f.Severity != contract.Info {
 						t.Errorf("recording-stale is %s, want info", f.Severity)
 					}

@@ -82,7 +82,8 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	rateWindow := fs.Duration("rate-window", fake.DefaultRateWindow, "the rate-limit window's `DURATION`")
 	storeHash := fs.String("store-hash", fake.DefaultStoreHash, "the store's `HASH`")
 	readyFile := fs.String("ready-file", "", "once listening, write the base URL to `FILE` (removed on exit)")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	usageError := func(format string, a ...any) int {
@@ -90,8 +91,8 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 		return exitcode.Usage
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageError("unexpected argument %q; fake takes flags only", fs.Arg(0))
+	case len(args) > 0:
+		return usageError("unexpected argument %q; fake takes flags only", args[0])
 	case *addr == "":
 		return usageError("--addr is required, for example --addr 127.0.0.1:8080 (or 127.0.0.1:0 for a free port)")
 	case *rateLimit < 1:
@@ -149,8 +150,8 @@ func runFake(ctx context.Context, env *environment, args []string) int {
 	if email != "" {
 		user = "creates accepted for the backend user in " + envFakeEmail
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract fake: serving %s (%d tokens, store %s, scenario %s, %d requests per %v, %s); stop with Ctrl-C\n",
-		baseURL, *seed, *storeHash, scenario, *rateLimit, *rateWindow, user)
+	fmt.Fprintf(env.stderr, "tokens-contract fake: serving %s (%s, store %s, scenario %s, %s per %v, %s); stop with Ctrl-C\n",
+		baseURL, plural(*seed, "token"), *storeHash, scenario, plural(*rateLimit, "request"), *rateWindow, user)
 
 	select {
 	case err := <-served:

@@ -64,15 +64,30 @@ addresses, store hashes by fake ones, auth and cookie headers dropped.
 --coverage reports what the run showed of the spec, as check --coverage does;
 --min-coverage PERCENT fails the run below that share (go doc contract.Coverage).
 
+A rejected token (401, 403) and a request that got no response (it could
+not connect, resolve or finish in time) are run errors, not drift: the report
+lists them under RUN ERRORS and never calls such a run clean, and standard
+error says what happened.
+
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error, a rejected token, or a run that could not complete.`,
 		live.DefaultMax429, envAuthToken, envBaseURL, base, maxLimit)
 }
 
+// scrubbedError is an error whose message has had its secrets removed and
+// that still matches its original with errors.Is (live.ErrTokenRejected).
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e scrubbedError) Error() string { return e.msg }
+func (e scrubbedError) Unwrap() error { return e.err }
+
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]...",
+			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
@@ -85,7 +100,8 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
 	var ef evidenceFlags
 	ef.registerCoverage(fs)
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	usageError := func(format string, a ...any) int {
@@ -100,9 +116,9 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 		return usageError("%v", err)
 	}
 	switch {
-	case fs.NArg() > 0:
+	case len(args) > 0:
 		// Never echo the argument: it may be a token pasted in the wrong place.
-		return usageError("live takes no arguments (got %d); the token comes from %s", fs.NArg(), envAuthToken)
+		return usageError("live takes no arguments (got %d); the token comes from %s", len(args), envAuthToken)
 	case *budget < 1 || *budget > live.MaxBudget:
 		return usageError("--budget is %d; want 1 to %d", *budget, live.MaxBudget)
 	case *timeout <= 0:
@@ -140,12 +156,27 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	if err != nil {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
 	}
+	run := report.Source{Name: "live " + u.String(), Results: out.Results}
+	for _, e := range out.Errors {
+		run.Errors = append(run.Errors, scrubbedError{msg: contract.Scrub(e.Error(), []string{token}), err: e})
+	}
 	in := report.Input{
 		Tool: "tokens-contract live", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(), FailOn: failOn,
-		Sources: []report.Source{{Name: "live " + u.String(), Results: out.Results}},
+		Sources: []report.Source{run}, Color: rf.color(env),
 	}
-	for _, e := range out.Errors {
-		in.Errors = append(in.Errors, errors.New(contract.Scrub(e.Error(), []string{token})))
+	// Say plainly on stderr why the run is an error: the report's own
+	// verdict is at the end of stdout, which a pipe may hide.
+	for _, e := range run.Errors {
+		switch {
+		case errors.Is(e, live.ErrTokenRejected):
+			logf("the token was rejected, so nothing could be checked: %s", e)
+		case errors.Is(e, live.ErrNoResponse) && len(out.Exchanges) == 0:
+			logf("the first request got no response, so nothing was checked (is %s right, and reachable from here?): %s", u.String(), e)
+		case errors.Is(e, live.ErrNoResponse):
+			logf("a request got no response, so the run is incomplete: %s", e)
+		default:
+			logf("the run did not complete: %s", e)
+		}
 	}
 	if ef.coverage {
 		cv, err := contract.NewCoverage(checker)
@@ -169,11 +200,11 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 				logf("--record %s: %s", *record, contract.Scrub(err.Error(), r.Secrets()))
 				recordFailed = true
 			} else {
-				logf("recorded %d exchanges to %s (secrets replaced; re-check with: tokens-contract check %s)", len(out.Exchanges), path, path)
+				logf("recorded %s to %s (secrets replaced; re-check with: tokens-contract check %s)", plural(len(out.Exchanges), "exchange"), path, path)
 			}
 		}
 	}
-	code := rf.emit(env, in)
+	code = rf.emit(env, in)
 	if recordFailed {
 		code = exitcode.Usage
 	}

@@ -35,6 +35,7 @@ type jsonReport struct {
 	} `json:"findings"`
 	Errors []struct {
 		Message string `json:"message"`
+		Kind    string `json:"kind"`
 	} `json:"errors"`
 }
 
@@ -168,7 +169,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
 			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json", "--record", dir})
 			liveReport := parseReport(t, stdout.String())
-			if !strings.Contains(stderr.String(), " exchanges to "+dir) {
+			if !strings.Contains(stderr.String(), "tokens-contract live: recorded ") || !strings.Contains(stderr.String(), " to "+dir) {
 				t.Errorf("stderr does not name the recording: %s", scrub(stderr.String(), map[string]string{"token": token}))
 			}
 			files, _ := filepath.Glob(filepath.Join(dir, "live-*.yaml"))
@@ -218,11 +219,43 @@ func TestLiveRejectedTokenIsAnError(t *testing.T) {
 		t.Errorf("exit %d, want %d: a rejected token checks nothing", code, exitcode.Usage)
 	}
 	r := parseReport(t, stdout.String())
-	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "rejected the token with 401") {
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "rejected the token with 401") || r.Errors[0].Kind != "run-error" {
 		t.Errorf("report errors %+v", r.Errors)
+	}
+	if !strings.Contains(stderr.String(), "tokens-contract live: the token was rejected, so nothing could be checked") {
+		t.Errorf("stderr does not say the token was rejected: %s", stderr.String())
 	}
 	if strings.Contains(stdout.String()+stderr.String(), wrong) {
 		t.Error("the output repeats the token")
+	}
+	// The text report names a run error, never an unreadable input.
+	env, stdout, _ = testEnv(map[string]string{envAuthToken: wrong})
+	run(context.Background(), env, []string{"live", "--base-url", base})
+	if out := stdout.String(); strings.Contains(out, "UNREADABLE") || !strings.Contains(out, "RUN ERRORS (1)") || !strings.Contains(out, "ERROR: a run could not complete") {
+		t.Errorf("text report:\n%s", out)
+	}
+}
+
+// A run whose first request cannot connect checked nothing: exit 2, a
+// message that says so, and a report that does not call it clean.
+func TestLiveNoResponseIsNotClean(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	env, stdout, stderr := testEnv(map[string]string{envAuthToken: "t-" + synthetic.RandomHex(16)})
+	code := run(context.Background(), env, []string{"live", "--base-url", base})
+	if code != exitcode.Usage {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if !strings.Contains(stderr.String(), "the first request got no response, so nothing was checked (is "+base+" right") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	out := stdout.String()
+	if strings.Contains(out, "clean") || !strings.Contains(out, "0 exchanges, did not complete (1 run error)") || !strings.Contains(out, "no response:") {
+		t.Errorf("text report:\n%s", out)
 	}
 }
 

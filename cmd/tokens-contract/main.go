@@ -9,7 +9,9 @@
 //	tokens-contract <command> [flags] [arguments]
 //
 // Run "tokens-contract help" for the list of commands, and
-// "tokens-contract <command> -h" for a command's flags.
+// "tokens-contract <command> -h" for a command's flags. Flags may come before
+// or after a command's arguments ("check rec/ --format json"); "--" ends
+// them. A flag is spelled -name or --name alike.
 //
 // Exit codes: 0 nothing at or above --fail-on was found; 1 findings at or above
 // it; 2 a usage error or unreadable input.
@@ -80,23 +82,49 @@ func newFlagSet(env *environment, name, synopsis, description string) *flag.Flag
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: tokens-contract %s\n\n%s\n\nFlags:\n", synopsis, description)
+		fmt.Fprintf(env.stderr, "Usage: tokens-contract %s\n\n%s\n\nFlags (before or after the arguments; -- ends them; -name and --name are the same):\n", synopsis, description)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parseFlags parses args with fs. It returns ok=false and the exit code to
-// use when parsing fails (exit 2) or help was asked for (exit 0).
-func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	switch err := fs.Parse(args); {
-	case err == nil:
-		return exitcode.OK, true
-	case errors.Is(err, flag.ErrHelp):
-		return exitcode.OK, false
-	default:
-		return exitcode.Usage, false
+// parseFlags parses args with fs, flags and arguments in any order
+// ("check rec/ --format json" as well as "check --format json rec/"): the
+// standard library stops at the first argument that is not a flag, so
+// parsing resumes after each one. "--" ends the flags; everything after it
+// is an argument, even when it starts with a dash. Both -name and --name are
+// accepted, as the flag package always has. It returns the arguments in
+// order, or ok=false and the exit code to use when parsing fails (exit 2) or
+// help was asked for (exit 0).
+func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+	positional = []string{}
+	for {
+		switch err := fs.Parse(args); {
+		case errors.Is(err, flag.ErrHelp):
+			return nil, exitcode.OK, false
+		case err != nil:
+			return nil, exitcode.Usage, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, exitcode.OK, true
+		}
+		// fs.Args is a suffix of args: the word before it is "--" when
+		// the flags were ended on purpose.
+		if i := len(args) - len(rest); i > 0 && args[i-1] == "--" {
+			return append(positional, rest...), exitcode.OK, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
+}
+
+// plural is "1 finding", "2 findings", "0 findings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func main() {
@@ -186,7 +214,8 @@ Commands:
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run "tokens-contract <command> -h" for a command's flags, and
+Run "tokens-contract <command> -h" for a command's flags (before or after
+the arguments; -- ends them), and
 "tokens-contract --version" for the versions of this build.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage error or unreadable input.
 `)

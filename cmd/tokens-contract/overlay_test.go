@@ -22,7 +22,7 @@ func TestSuggestApplyRecheck(t *testing.T) {
 	patched := filepath.Join(dir, "patched.yaml")
 
 	code, _, stderr := runCLI(t, "check", "--suggest-overlay", ov, rec)
-	if code != 1 || !strings.Contains(stderr, "wrote "+ov+": 1 action(s)") {
+	if code != 1 || !strings.Contains(stderr, "wrote "+ov+": 1 action;") {
 		t.Fatalf("suggest: exit %d, stderr %s", code, stderr)
 	}
 	if code, _, stderr := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {

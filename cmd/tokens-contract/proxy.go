@@ -68,7 +68,8 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	queue := fs.Int("queue", watch.DefaultQueueSize, "let `N` exchanges wait for a check; beyond that they are dropped and counted")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow a --listen address that is not loopback")
 	readyFile := fs.String("ready-file", "", "once listening, write the proxy's base URL to `FILE` (removed on exit)")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
 	usageError := func(format string, a ...any) int {
@@ -76,8 +77,8 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 		return exitcode.Usage
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usageError("unexpected argument %q; proxy takes flags only", fs.Arg(0))
+	case len(args) > 0:
+		return usageError("unexpected argument %q; proxy takes flags only", args[0])
 	case *listen == "":
 		return usageError("--listen is required, for example --listen 127.0.0.1:8081")
 	case !*allowRemote && !loopbackAddr(*listen):

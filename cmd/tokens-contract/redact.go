@@ -43,7 +43,8 @@ or not a recording, an OUT that exists or cannot be written.`
 func runRedact(_ context.Context, env *environment, args []string) int {
 	fset := newFlagSet(env, "redact", "redact -o OUT PATH", redactDescription)
 	out := fset.String("o", "", "write the redacted copy to `OUT` (a new file; - for standard output)")
-	if code, ok := parseFlags(fset, args); !ok {
+	args, code, ok := parseFlags(fset, args)
+	if !ok {
 		return code
 	}
 	switch {
@@ -51,12 +52,12 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stderr, "tokens-contract redact: -o OUT is required")
 		fset.Usage()
 		return exitcode.Usage
-	case fset.NArg() != 1:
-		fmt.Fprintf(env.stderr, "tokens-contract redact: want exactly one PATH (a HAR file or a cassette), got %d\n", fset.NArg())
+	case len(args) != 1:
+		fmt.Fprintf(env.stderr, "tokens-contract redact: want exactly one PATH (a HAR file or a cassette), got %d\n", len(args))
 		fset.Usage()
 		return exitcode.Usage
 	}
-	in := fset.Arg(0)
+	in := args[0]
 	if fi, err := os.Stat(in); err == nil && fi.IsDir() {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s is a directory; redact takes one recording file\n", in)
 		return exitcode.Usage
@@ -97,6 +98,6 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 		}
 		return exitcode.Usage
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract redact: wrote %s (%d exchanges)\n", *out, len(red.Exchanges))
+	fmt.Fprintf(env.stderr, "tokens-contract redact: wrote %s (%s)\n", *out, plural(len(red.Exchanges), "exchange"))
 	return exitcode.OK
 }

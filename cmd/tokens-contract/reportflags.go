@@ -1,13 +1,21 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/fileutil"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 )
 
@@ -16,18 +24,26 @@ type reportFlags struct {
 	format  string
 	failOn  string
 	reports multiFlag
+	colour  string
 }
+
+// colourModes are the values of --color.
+var colourModes = []string{"auto", "always", "never"}
 
 func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.format, "format", "text", "report format on stdout: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&r.failOn, "fail-on", "additive", "exit 1 when a finding is at or above this severity: breaking, additive or deprecation")
-	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=report.xml")
+	fs.StringVar(&r.colour, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, and a FILE that cannot be written stops the run before it starts")
 }
 
 // validate checks the flag values and returns the fail-on severity.
 func (r *reportFlags) validate() (contract.Severity, error) {
 	if !report.ValidFormat(r.format) {
 		return 0, fmt.Errorf("--format %q is not one of %s", r.format, strings.Join(report.Formats, ", "))
+	}
+	if !slices.Contains(colourModes, r.colour) {
+		return 0, fmt.Errorf("--color %q is not one of %s", r.colour, strings.Join(colourModes, ", "))
 	}
 	sev, err := contract.ParseSeverity(r.failOn)
 	if err != nil || sev == contract.Info {
@@ -38,8 +54,61 @@ func (r *reportFlags) validate() (contract.Severity, error) {
 		if !ok || file == "" || !report.ValidFormat(format) {
 			return 0, fmt.Errorf("--report %q: want FORMAT=FILE with FORMAT one of %s", spec, strings.Join(report.Formats, ", "))
 		}
+		if err := prepareReportFile(file); err != nil {
+			return 0, fmt.Errorf("--report %s: %w", file, err)
+		}
 	}
 	return sev, nil
+}
+
+// prepareReportFile makes sure a report can be written to path before the
+// run starts, so that a typo in a path costs nothing: it creates the
+// missing folders (as --record does) and opens the file for writing without
+// truncating it, removing it again if it did not exist.
+func prepareReportFile(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return errors.New("it is a directory")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	_, statErr := os.Lstat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return unwrapPath(err)
+	}
+	f.Close()
+	if errors.Is(statErr, fs.ErrNotExist) {
+		return os.Remove(path)
+	}
+	return nil
+}
+
+// unwrapPath drops the path from a *fs.PathError, which the caller names
+// already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// color reports whether the text report on stdout gets colours: --color
+// always or never as asked; auto when stdout is a terminal and NO_COLOR
+// (https://no-color.org) is unset or empty.
+func (r *reportFlags) color(env *environment) bool {
+	switch r.colour {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if env.getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := env.stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // emit writes the stdout report and every --report file, and returns the
@@ -52,6 +121,8 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 	}
 	for _, spec := range r.reports {
 		format, file, _ := strings.Cut(spec, "=")
+		in := in
+		in.Color = false // a file is not a terminal
 		if err := writeReportFile(file, format, in); err != nil {
 			fmt.Fprintf(env.stderr, "%s: --report %s: %v\n", in.Tool, file, err)
 			code = exitcode.Usage
@@ -60,17 +131,17 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 	return code
 }
 
-func writeReportFile(path, format string, in report.Input) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
+// writeReportFile writes the report atomically (a reader never sees half of
+// it), creating the missing folders.
+func writeReportFile(path, format string, in report.Input) error {
+	var b bytes.Buffer
+	if err := report.Write(&b, format, in); err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return report.Write(f, format, in)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return unwrapPath(fileutil.WriteFile(path, b.Bytes(), 0o644))
 }
 
 // multiFlag collects a repeatable string flag.

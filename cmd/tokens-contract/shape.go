@@ -31,10 +31,11 @@ func runShape(_ context.Context, env *environment, args []string) int {
 	var sf specFlag
 	sf.register(fs)
 	against := fs.String("against", "", "compare with the recordings at `OLD` (a file or a directory) instead of printing")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(args) == 0 {
 		fmt.Fprintln(env.stderr, "tokens-contract shape: no PATH given (a recording file or a directory of them)")
 		fs.Usage()
 		return exitcode.Usage
@@ -55,7 +56,7 @@ func runShape(_ context.Context, env *environment, args []string) int {
 		}
 		return checker.Shapes(exs), len(errs) == 0
 	}
-	shapes, ok := load(fs.Args())
+	shapes, ok := load(args)
 	if !ok {
 		return exitcode.Usage
 	}
@@ -69,7 +70,7 @@ func runShape(_ context.Context, env *environment, args []string) int {
 	if !ok {
 		return exitcode.Usage
 	}
-	code := exitcode.OK
+	code = exitcode.OK
 	for _, d := range diffSorted(old, shapes) {
 		fmt.Fprintln(env.stdout, contract.Scrub(d, nil))
 		code = exitcode.Findings

@@ -42,11 +42,12 @@ func runSpec(_ context.Context, env *environment, args []string) int {
 	overlayPath := fs.String("overlay", "", "apply the OpenAPI Overlay in `FILE` to the spec before printing it")
 	out := fs.String("o", "", "write the spec to `FILE` instead of standard output")
 	format := fs.String("format", "yaml", "output `format`: yaml (the embedded file, byte for byte) or json")
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "tokens-contract spec: unexpected argument %q (spec takes no arguments; use -o FILE to write a file)\n", fs.Arg(0))
+	if len(args) > 0 {
+		fmt.Fprintf(env.stderr, "tokens-contract spec: unexpected argument %q (spec takes no arguments; use -o FILE to write a file)\n", args[0])
 		return exitcode.Usage
 	}
 
@@ -94,7 +95,7 @@ func patchedSpec(env *environment, path, format string) ([]byte, error) {
 		for _, w := range warnings {
 			fmt.Fprintf(env.stderr, "tokens-contract spec: %s\n", w)
 		}
-		return nil, fmt.Errorf("--overlay %s: %d action(s) did not apply cleanly", path, len(warnings))
+		return nil, fmt.Errorf("--overlay %s: %s did not apply cleanly", path, plural(len(warnings), "action"))
 	}
 	if _, err := contract.New(contract.WithSpec(path+" applied to "+openapi.FileName, patched)); err != nil {
 		return nil, fmt.Errorf("--overlay %s: the patched spec is not usable: %w", path, err)

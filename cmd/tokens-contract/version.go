@@ -46,11 +46,12 @@ the module pins (which generated its client), and the Go toolchain.
 
 func runVersion(_ context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "version", "version", versionDescription)
-	if code, ok := parseFlags(fs, args); !ok {
+	args, code, ok := parseFlags(fs, args)
+	if !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.stderr, "tokens-contract version: unexpected argument %q (version takes no arguments)\n", fs.Arg(0))
+	if len(args) > 0 {
+		fmt.Fprintf(env.stderr, "tokens-contract version: unexpected argument %q (version takes no arguments)\n", args[0])
 		return exitcode.Usage
 	}
 	read := env.buildInfo

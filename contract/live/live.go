@@ -120,6 +120,26 @@ type Config struct {
 	Logf func(format string, args ...any)
 }
 
+// plural is "1 request", "3 requests".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Errors of a run, in Outcome.Errors; match them with errors.Is.
+var (
+	// ErrTokenRejected: the endpoint answered 401 or 403, so nothing else
+	// could be checked. It is not drift: the token is wrong or deleted.
+	ErrTokenRejected = errors.New("the endpoint rejected the token")
+	// ErrNoResponse: a request got no response (it could not connect, the
+	// name did not resolve, TLS failed, it timed out).
+	ErrNoResponse = errors.New("no response")
+	// ErrInterrupted: the run was cancelled (Ctrl-C, a deadline).
+	ErrInterrupted = errors.New("interrupted")
+)
+
 // Outcome is what a live run saw.
 type Outcome struct {
 	// BaseURL is the checked base URL (no user information, no query).
@@ -135,8 +155,9 @@ type Outcome struct {
 	// Stopped says why the probe plan ended early, if it did.
 	Stopped string
 	// Errors are why the run could not check what it meant to: a request
-	// that failed, credentials that were rejected, cancellation. Their
-	// messages hold no secret.
+	// that got no response (ErrNoResponse), credentials that were rejected
+	// (ErrTokenRejected), cancellation (ErrInterrupted). Their messages hold
+	// no secret.
 	Errors []error
 }
 
@@ -318,7 +339,7 @@ func (p *prober) probe(ctx context.Context, query string) (page, bool) {
 		if p.wait > 0 {
 			p.cfg.Logf("waiting %v before the next request: %s", p.wait.Round(time.Millisecond), p.waitWhy)
 			if err := p.cfg.Sleep(ctx, p.wait); err != nil {
-				p.fail(fmt.Errorf("live run interrupted while waiting: %w", err))
+				p.fail(fmt.Errorf("live run %w while waiting: %v", ErrInterrupted, err))
 				return page{}, false
 			}
 			p.wait = 0
@@ -341,7 +362,7 @@ func (p *prober) probe(ctx context.Context, query string) (page, bool) {
 			p.retryAfter(ex.Response.Header, in429)
 			continue
 		case status == http.StatusUnauthorized || status == http.StatusForbidden:
-			p.fail(fmt.Errorf("%s: the endpoint rejected the token with %d; check B2B_AUTH_TOKEN (nothing else could be checked)", ex.Source, status))
+			p.fail(fmt.Errorf("%s: %w with %d; check B2B_AUTH_TOKEN (nothing else could be checked)", ex.Source, ErrTokenRejected, status))
 			return page{}, false
 		case status < 200 || status > 299:
 			p.stop("%s answered %d", ex.Source, status)
@@ -372,7 +393,10 @@ func (p *prober) send(ctx context.Context, query string, attempt int) (*contract
 	p.sent++
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", source, p.describe(ctx, err))
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: %w: %v", source, ErrInterrupted, ctx.Err())
+		}
+		return nil, fmt.Errorf("%s: %w: %s", source, ErrNoResponse, p.describe(ctx, err))
 	}
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, int64(p.cfg.MaxBody)+1))
@@ -465,7 +489,7 @@ func (p *prober) politeness(h http.Header) {
 		wait, why = rl.Window, "one window length"
 	}
 	p.wait = min(wait, p.cfg.MaxWait)
-	p.waitWhy = fmt.Sprintf("only %d requests are left in the store's shared rate-limit window (%s)", rl.Remaining, why)
+	p.waitWhy = fmt.Sprintf("only %s left in the store's shared rate-limit window (%s)", plural(rl.Remaining, "request"), why)
 }
 
 // retryAfter plans the wait before repeating a probe that got a 429.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -385,8 +386,8 @@ func TestRunInterruptedWhileWaiting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Error(), "interrupted") {
-		t.Errorf("errors %v, want one saying interrupted", out.Errors)
+	if len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Error(), "interrupted") || !errors.Is(out.Errors[0], live.ErrInterrupted) {
+		t.Errorf("errors %v, want one saying interrupted (ErrInterrupted)", out.Errors)
 	}
 }
 
@@ -425,6 +426,9 @@ func TestRunRejectedToken(t *testing.T) {
 	if !strings.Contains(msg, "401") || strings.Contains(msg, wrong) {
 		t.Errorf("the error should name the status and not the token")
 	}
+	if !errors.Is(out.Errors[0], live.ErrTokenRejected) || errors.Is(out.Errors[0], live.ErrNoResponse) {
+		t.Errorf("a rejected token is not named as one: %v", out.Errors[0])
+	}
 	if !slices.Contains(ids(out), contract.IDCredentialsRejected+"/info") {
 		t.Errorf("findings %v lack credentials-rejected", ids(out))
 	}
@@ -439,8 +443,23 @@ func TestRunTransportError(t *testing.T) {
 	if len(out.Exchanges) != 0 || len(out.Errors) != 1 {
 		t.Fatalf("%d exchanges, %d errors; want 0 and 1", len(out.Exchanges), len(out.Errors))
 	}
-	if msg := out.Errors[0].Error(); !strings.HasPrefix(msg, "live GET /backend/tokens: ") || strings.Contains(msg, token) {
-		t.Errorf("error %q: want the source first and no token", msg)
+	if msg := out.Errors[0].Error(); !strings.HasPrefix(msg, "live GET /backend/tokens: no response: ") || strings.Contains(msg, token) {
+		t.Errorf("error %q: want the source first, what happened, and no token", msg)
+	}
+	if !errors.Is(out.Errors[0], live.ErrNoResponse) || errors.Is(out.Errors[0], live.ErrTokenRejected) {
+		t.Errorf("a request that could not connect is not ErrNoResponse: %v", out.Errors[0])
+	}
+}
+
+func TestRunForbiddenIsARejectedToken(t *testing.T) {
+	srv, _ := serveStub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"code":403,"data":{},"meta":{"message":"Forbidden"}}`))
+	})
+	out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: synthetic.RandomHex(16)})
+	if len(out.Errors) != 1 || !errors.Is(out.Errors[0], live.ErrTokenRejected) || !strings.Contains(out.Errors[0].Error(), "403") {
+		t.Errorf("errors %v, want one ErrTokenRejected naming 403", out.Errors)
 	}
 }
 

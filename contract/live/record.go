@@ -1,7 +1,6 @@
 package live
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
@@ -12,7 +11,7 @@ import (
 // recording with its provenance: when the run started, the host, the spec
 // version and the tool version.
 func NewRecording(out *Outcome, r *recording.Redactor) *recording.Recording {
-	note := fmt.Sprintf("tokens-contract live: %d requests", len(out.Exchanges))
+	note := "tokens-contract live: " + plural(len(out.Exchanges), "request")
 	if out.Stopped != "" {
 		note += "; stopped early: " + out.Stopped
 	}

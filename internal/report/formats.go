@@ -18,13 +18,10 @@ import (
 func writeText(w io.Writer, in Input) error {
 	b := bufio.NewWriter(w)
 	s := Summarize(in)
+	c := palette(in.Color)
 	fmt.Fprintf(b, "%s: contract %s, %s checked in %s", in.Tool, in.SpecVersion, plural(s.Exchanges, "exchange"), plural(s.Runs, "run"))
 	if s.Skipped > 0 {
 		fmt.Fprintf(b, " (%d skipped: not operations of the contract)", s.Skipped)
-	}
-	fmt.Fprintf(b, "\n%d breaking, %d additive, %d deprecation, %d info", s.Breaking, s.Additive, s.Deprecation, s.Info)
-	if s.Accepted > 0 {
-		fmt.Fprintf(b, " (%d more accepted by the baseline)", s.Accepted)
 	}
 	b.WriteString("\n")
 	if len(in.Sources) > 0 {
@@ -34,11 +31,12 @@ func writeText(w io.Writer, in Input) error {
 		}
 	}
 	for _, group := range bySeverity(findings(in)) {
-		fmt.Fprintf(b, "\n%s (%d)\n", strings.ToUpper(group[0].Severity.String()), len(group))
+		sev := group[0].Severity
+		fmt.Fprintf(b, "\n%s\n", c.severity(sev, fmt.Sprintf("%s (%d)", strings.ToUpper(sev.String()), len(group))))
 		for _, f := range group {
-			fmt.Fprintf(b, "  %s at %s\n", f.ID, terminalSafe(clean(f.Path)))
+			fmt.Fprintf(b, "  %s at %s%s\n", c.severity(sev, f.ID), terminalSafe(clean(f.Path)), timesText(f.Count))
 			fmt.Fprintf(b, "    %s\n", terminalSafe(clean(f.Message)))
-			fmt.Fprintf(b, "    source: %s\n", terminalSafe(clean(f.Source)))
+			fmt.Fprintf(b, "    %s\n", terminalSafe(sourcesText(f)))
 			if a := advice(f.ID); a != "" {
 				fmt.Fprintf(b, "    what to do: %s\n", a)
 			}
@@ -47,23 +45,64 @@ func writeText(w io.Writer, in Input) error {
 	if acc := accepted(in); len(acc) > 0 {
 		fmt.Fprintf(b, "\nACCEPTED BY THE BASELINE (%d)\n", len(acc))
 		for _, f := range acc {
-			fmt.Fprintf(b, "  %s (%s) at %s\n", f.ID, f.Severity, terminalSafe(clean(f.Path)))
+			fmt.Fprintf(b, "  %s (%s) at %s%s\n", f.ID, f.Severity, terminalSafe(clean(f.Path)), timesText(f.Count))
 			fmt.Fprintf(b, "    %s\n", terminalSafe(clean(acceptance(f.Accepted))))
-			fmt.Fprintf(b, "    source: %s\n", terminalSafe(clean(f.Source)))
+			fmt.Fprintf(b, "    %s\n", terminalSafe(sourcesText(f)))
 		}
 	}
 	writeEvidenceText(b, in)
 	writeCoverageText(b, in)
 	if len(in.Errors) > 0 {
-		fmt.Fprintf(b, "\nUNREADABLE INPUTS (%d)\n", len(in.Errors))
+		fmt.Fprintf(b, "\n%s\n", c.red(fmt.Sprintf("UNREADABLE INPUTS (%d)", len(in.Errors))))
 		for _, err := range sortedErrors(in.Errors) {
 			fmt.Fprintf(b, "  %s\n", terminalSafe(clean(err.Error())))
 		}
 	}
-	fmt.Fprintf(b, "\n%s\n", verdict(in))
+	if re := runErrors(in); len(re) > 0 {
+		fmt.Fprintf(b, "\n%s\n", c.red(fmt.Sprintf("RUN ERRORS (%d)", len(re))))
+		for _, e := range re {
+			fmt.Fprintf(b, "  %s: %s\n", terminalSafe(clean(e.run)), terminalSafe(clean(e.err.Error())))
+		}
+	}
+	// The summary comes last, where a short terminal still shows it.
+	fmt.Fprintf(b, "\n%d breaking, %d additive, %d deprecation, %d info", s.Breaking, s.Additive, s.Deprecation, s.Info)
+	if s.Accepted > 0 {
+		fmt.Fprintf(b, " (%d more accepted by the baseline)", s.Accepted)
+	}
+	fmt.Fprintf(b, " in %s of %s\n%s\n", plural(s.Exchanges, "exchange"), plural(s.Runs, "run"), c.verdict(ExitCode(in), verdict(in)))
 	return b.Flush()
 }
 
+// maxTextSources bounds the sources the text format lists for one finding.
+const maxTextSources = 5
+
+// timesText is " (in N exchanges)" for a finding seen more than once.
+func timesText(n int) string {
+	if n < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (in %d exchanges)", n)
+}
+
+// sourcesText is "source: X", or "sources: X, Y, … and N more".
+func sourcesText(f item) string {
+	if len(f.Sources) < 2 {
+		return "source: " + clean(f.Source)
+	}
+	shown := f.Sources
+	more := ""
+	if len(shown) > maxTextSources {
+		more = fmt.Sprintf(" and %d more", len(shown)-maxTextSources)
+		shown = shown[:maxTextSources]
+	}
+	parts := make([]string, len(shown))
+	for i, src := range shown {
+		parts[i] = clean(src)
+	}
+	return "sources: " + strings.Join(parts, ", ") + more
+}
+
+// plural is "1 finding", "2 findings".
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
@@ -71,19 +110,53 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// colors holds the ANSI escapes of the text format; all empty without
+// colour.
+type colors struct{ on bool }
+
+func palette(on bool) colors { return colors{on: on} }
+
+func (c colors) paint(code, s string) string {
+	if !c.on {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (c colors) red(s string) string { return c.paint("1;31", s) }
+
+func (c colors) severity(sev contract.Severity, s string) string {
+	switch sev {
+	case contract.Breaking:
+		return c.paint("1;31", s)
+	case contract.Additive:
+		return c.paint("33", s)
+	case contract.Deprecation:
+		return c.paint("35", s)
+	}
+	return c.paint("36", s)
+}
+
+func (c colors) verdict(code int, s string) string {
+	if code == exitcode.OK {
+		return c.paint("1;32", s)
+	}
+	return c.paint("1;31", s)
+}
+
 // runLine summarises one run: its exchanges and its findings by severity.
 func runLine(run Source) string {
 	checked, skipped := 0, 0
-	counts := map[contract.Severity]int{}
 	for _, res := range run.Results {
 		if res.Skipped {
 			skipped++
-			continue
+		} else {
+			checked++
 		}
-		checked++
-		for _, f := range res.Findings {
-			counts[f.Severity]++
-		}
+	}
+	counts := map[contract.Severity]int{}
+	for _, f := range findings(Input{Sources: []Source{run}}) {
+		counts[f.Severity]++
 	}
 	line := plural(checked, "exchange")
 	if skipped > 0 {
@@ -95,6 +168,9 @@ func runLine(run Source) string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[sev], sev))
 		}
 	}
+	if len(run.Errors) > 0 {
+		parts = append(parts, "did not complete ("+plural(len(run.Errors), "run error")+")")
+	}
 	if len(parts) == 0 {
 		return line + ", clean"
 	}
@@ -102,23 +178,27 @@ func runLine(run Source) string {
 }
 
 type jsonReport struct {
-	Tool        string             `json:"tool"`
-	SpecVersion string             `json:"specVersion"`
-	FailOn      contract.Severity  `json:"failOn"`
-	ExitCode    int                `json:"exitCode"`
-	Summary     Summary            `json:"summary"`
-	Findings    []contract.Finding `json:"findings"`
-	Errors      []jsonError        `json:"errors"`
-	Skipped     []jsonSkip         `json:"skipped"`
+	Tool        string            `json:"tool"`
+	SpecVersion string            `json:"specVersion"`
+	FailOn      contract.Severity `json:"failOn"`
+	ExitCode    int               `json:"exitCode"`
+	Summary     Summary           `json:"summary"`
+	Findings    []item            `json:"findings"`
+	Errors      []jsonError       `json:"errors"`
+	Skipped     []jsonSkip        `json:"skipped"`
 	// Coverage is present with --coverage; MinCoverage with --min-coverage.
 	Coverage    *contract.CoverageReport `json:"coverage,omitempty"`
 	MinCoverage float64                  `json:"minCoverage,omitempty"`
 	Evidence    *evidence                `json:"evidence,omitempty"`
 }
 
+// jsonError is an unreadable input (kind "unreadable-input", path the
+// file) or a run error (kind "run-error", run the run's name).
 type jsonError struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+	Kind    string `json:"kind"`
+	Run     string `json:"run,omitempty"`
 }
 
 type jsonSkip struct {
@@ -129,7 +209,7 @@ type jsonSkip struct {
 func writeJSON(w io.Writer, in Input) error {
 	r := jsonReport{
 		Tool: in.Tool, SpecVersion: in.SpecVersion, FailOn: in.FailOn, ExitCode: ExitCode(in),
-		Summary: Summarize(in), Findings: []contract.Finding{}, Errors: []jsonError{}, Skipped: []jsonSkip{},
+		Summary: Summarize(in), Findings: []item{}, Errors: []jsonError{}, Skipped: []jsonSkip{},
 		Coverage: in.Coverage, MinCoverage: in.MinCoverage, Evidence: evidenceOf(in),
 	}
 	for _, f := range append(findings(in), accepted(in)...) {
@@ -139,11 +219,19 @@ func writeJSON(w io.Writer, in Input) error {
 			a.Reason, a.Ticket, a.File = clean(a.Reason), clean(a.Ticket), clean(a.File)
 			f.Accepted = &a
 		}
+		sources := make([]string, len(f.Sources))
+		for i, src := range f.Sources {
+			sources[i] = clean(src)
+		}
+		f.Sources = sources
 		r.Findings = append(r.Findings, f)
 	}
 	for _, err := range sortedErrors(in.Errors) {
 		p, m := errorText(err)
-		r.Errors = append(r.Errors, jsonError{Path: p, Message: m})
+		r.Errors = append(r.Errors, jsonError{Path: p, Message: m, Kind: "unreadable-input"})
+	}
+	for _, e := range runErrors(in) {
+		r.Errors = append(r.Errors, jsonError{Message: clean(e.err.Error()), Kind: "run-error", Run: clean(e.run)})
 	}
 	for _, run := range in.Sources {
 		for _, res := range run.Results {
@@ -204,6 +292,7 @@ func writeJUnit(w io.Writer, in Input) error {
 	all := junitSuites{Name: in.Tool}
 	for _, run := range in.Sources {
 		suite := junitSuite{Name: clean(run.Name)}
+		seen := occurrences(run)
 		for _, res := range run.Results {
 			tc := junitCase{Name: clean(caseName(res)), Classname: clean(run.Name)}
 			if res.Skipped {
@@ -223,6 +312,9 @@ func writeJUnit(w io.Writer, in Input) error {
 					continue
 				}
 				line := fmt.Sprintf("[%s] %s at %s: %s", f.Severity, f.ID, clean(f.Path), clean(f.Message))
+				if n := seen[keyOf(0, res.Operation, f)]; n > 1 {
+					line += fmt.Sprintf(" (the same finding in %d exchanges of this run)", n)
+				}
 				if f.Severity >= in.FailOn {
 					if firstID == "" {
 						firstID = f.ID
@@ -234,7 +326,7 @@ func writeJUnit(w io.Writer, in Input) error {
 			}
 			if len(failing) > 0 {
 				tc.Failure = &junitMessage{
-					Message: fmt.Sprintf("%d findings at or above %s (first: %s)", len(failing), in.FailOn, firstID),
+					Message: fmt.Sprintf("%s at or above %s (first: %s)", plural(len(failing), "finding"), in.FailOn, firstID),
 					Type:    firstID,
 					Text:    strings.Join(failing, "\n"),
 				}
@@ -246,6 +338,12 @@ func writeJUnit(w io.Writer, in Input) error {
 			suite.Cases = append(suite.Cases, acceptedCases...)
 			suite.Tests += len(acceptedCases)
 			suite.Skipped += len(acceptedCases)
+		}
+		for _, err := range run.Errors {
+			suite.Cases = append(suite.Cases, junitCase{Name: clean(run.Name) + " (run)", Classname: clean(run.Name),
+				Error: &junitMessage{Message: clean(err.Error()), Type: "run-error"}})
+			suite.Tests++
+			suite.Errors++
 		}
 		all.Suites = append(all.Suites, suite)
 	}
@@ -327,7 +425,7 @@ func writeGitHub(w io.Writer, in Input) error {
 		if file := sourceFile(clean(f.Source)); file != "" {
 			props = "file=" + ghannot.Property(file) + lineProperty(f.Source) + "," + props
 		}
-		msg := fmt.Sprintf("%s at %s: %s [%s] What to do: %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), advice(f.ID))
+		msg := fmt.Sprintf("%s at %s: %s [%s] What to do: %s", f.ID, clean(f.Path), clean(f.Message), annotationSources(f), advice(f.ID))
 		fmt.Fprintf(b, "::%s %s::%s\n", level, props, ghannot.Data(msg))
 	}
 	for _, f := range accepted(in) {
@@ -335,8 +433,11 @@ func writeGitHub(w io.Writer, in Input) error {
 		if file := sourceFile(clean(f.Source)); file != "" {
 			props = "file=" + ghannot.Property(file) + "," + props
 		}
-		msg := fmt.Sprintf("%s at %s: %s [%s] %s", f.ID, clean(f.Path), clean(f.Message), clean(f.Source), clean(acceptance(f.Accepted)))
+		msg := fmt.Sprintf("%s at %s: %s [%s] %s", f.ID, clean(f.Path), clean(f.Message), annotationSources(f), clean(acceptance(f.Accepted)))
 		fmt.Fprintf(b, "::notice %s::%s\n", props, ghannot.Data(msg))
+	}
+	for _, e := range runErrors(in) {
+		fmt.Fprintf(b, "::error title=%s::%s\n", ghannot.Property("run error"), ghannot.Data(clean(e.run)+": "+clean(e.err.Error())))
 	}
 	for _, err := range sortedErrors(in.Errors) {
 		p, m := errorText(err)
@@ -352,6 +453,19 @@ func writeGitHub(w io.Writer, in Input) error {
 		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
 		plural(s.Exchanges, "exchange"), s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
 	return b.Flush()
+}
+
+// annotationSources is the source of a finding, or for one seen in several
+// exchanges "in N exchanges: " and its sources.
+func annotationSources(f item) string {
+	if len(f.Sources) < 2 {
+		return clean(f.Source)
+	}
+	parts := make([]string, len(f.Sources))
+	for i, src := range f.Sources {
+		parts[i] = clean(src)
+	}
+	return fmt.Sprintf("in %d exchanges: %s", f.Count, strings.Join(parts, ", "))
 }
 
 // lineProperty is ",line=N" for a source that names a line ("file#L12": a
@@ -378,14 +492,14 @@ func writeMarkdown(w io.Writer, in Input) error {
 	}
 	fmt.Fprintf(b, "## %s %s\n\n", icon, mdEscape(in.Tool))
 	fmt.Fprintf(b, "Contract **%s**, failing on **%s** and above. **%s**\n\n", mdEscape(in.SpecVersion), in.FailOn, mdEscape(verdict(in)))
-	fmt.Fprintf(b, "| runs | exchanges | skipped | breaking | additive | deprecation | info | accepted | unreadable |\n")
-	fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Runs, s.Exchanges, s.Skipped, s.Breaking, s.Additive, s.Deprecation, s.Info, s.Accepted, s.Unreadable)
+	fmt.Fprintf(b, "| runs | exchanges | skipped | breaking | additive | deprecation | info | accepted | unreadable | run errors |\n")
+	fmt.Fprintf(b, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(b, "| %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", s.Runs, s.Exchanges, s.Skipped, s.Breaking, s.Additive, s.Deprecation, s.Info, s.Accepted, s.Unreadable, s.RunErrors)
 	for _, group := range bySeverity(findings(in)) {
 		fmt.Fprintf(b, "\n### %s (%d)\n\n", strings.ToUpper(group[0].Severity.String()[:1])+group[0].Severity.String()[1:], len(group))
-		fmt.Fprintf(b, "| id | path | what changed | source |\n|---|---|---|---|\n")
+		fmt.Fprintf(b, "| id | path | what changed | exchanges | source |\n|---|---|---|---:|---|\n")
 		for _, f := range group {
-			fmt.Fprintf(b, "| `%s` | %s | %s | %s |\n", f.ID, mdCode(clean(f.Path)), mdCode(clean(f.Message)), mdCode(clean(f.Source)))
+			fmt.Fprintf(b, "| `%s` | %s | %s | %d | %s |\n", f.ID, mdCode(clean(f.Path)), mdCode(clean(f.Message)), f.Count, mdSources(f))
 		}
 		seen := map[string]bool{}
 		var tips []string
@@ -403,7 +517,13 @@ func writeMarkdown(w io.Writer, in Input) error {
 		for _, f := range acc {
 			a := f.Accepted
 			fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s | %s |\n", f.ID, mdCode(clean(f.Path)), mdCode(clean(a.Reason)),
-				mdCode(clean(a.Ticket)), mdCode(a.Expires), mdCode(clean(fmt.Sprintf("%s:%d", a.File, a.Line))), mdCode(clean(f.Source)))
+				mdCode(clean(a.Ticket)), mdCode(a.Expires), mdCode(clean(fmt.Sprintf("%s:%d", a.File, a.Line))), mdSources(f))
+		}
+	}
+	if re := runErrors(in); len(re) > 0 {
+		fmt.Fprintf(b, "\n### Run errors (%d)\n\n", len(re))
+		for _, e := range re {
+			fmt.Fprintf(b, "- %s: %s\n", mdCode(clean(e.run)), mdCode(clean(e.err.Error())))
 		}
 	}
 	writeEvidenceMarkdown(b, in)
@@ -415,6 +535,14 @@ func writeMarkdown(w io.Writer, in Input) error {
 		}
 	}
 	return b.Flush()
+}
+
+// mdSources is a finding's first source, and how many more there are.
+func mdSources(f item) string {
+	if len(f.Sources) < 2 {
+		return mdCode(clean(f.Source))
+	}
+	return fmt.Sprintf("%s and %d more", mdCode(clean(f.Sources[0])), len(f.Sources)-1)
 }
 
 func mdEscape(s string) string {

@@ -1,7 +1,47 @@
 // Package report renders the contract checker's results for people and for
 // CI: text grouped by severity, one JSON object, JUnit XML (one test case per
-// exchange), GitHub workflow annotations, and a Markdown summary for a job
-// page.
+// exchange), GitHub workflow annotations, a Markdown summary for a job page,
+// and SARIF for code scanning.
+//
+// # One finding, many exchanges
+//
+// The same finding seen in several exchanges of one run (one Sunset header
+// on every page of a live run, one undeclared field in every entry of a HAR
+// file) is reported once, with a count and the sources it came from. Two
+// findings are the same when they come from the same run (Source) and have
+// the same finding id, severity, JSON path, message, operation (the
+// exchange's operationId) and baseline acceptance. A message that names
+// something particular to one exchange therefore keeps that finding apart,
+// which errs on the side of showing more. Every format follows this:
+//
+//   - text and Markdown print the finding once with its count and sources;
+//   - JSON keeps every field a finding always had (id, severity, path,
+//     message, source: the first source) and adds "count" and "sources"
+//     (every source, in order);
+//   - GitHub annotations: one annotation per finding, naming the count;
+//   - SARIF: one result per finding, located at its first source, the other
+//     sources as relatedLocations, the count as the result property
+//     "count"; its partial fingerprint (id, path, file) is unchanged;
+//   - JUnit keeps one test case per exchange, since a test case is an
+//     exchange; a failure names how many exchanges of the run share it.
+//
+// The severity counts (Summary, the verdict) count findings so merged, not
+// exchanges.
+//
+// # Errors
+//
+// Input.Errors are inputs that could not be read (a broken recording);
+// Source.Errors are why a run could not do what it meant to (a live run
+// whose token was rejected, or whose request got no response). Both make the
+// exit code 2, and the reports name them apart: a run that could not
+// complete is never "clean".
+//
+// # Terminals
+//
+// With Input.Color the text format colours severity headings and the
+// verdict with ANSI escapes (the CLI sets it only for a terminal, and never
+// when NO_COLOR is set). The text report ends with the summary line, so a
+// short terminal still shows it.
 //
 // Every string a report prints passes through contract.Scrub, a last line of
 // defence after the checker's own: no format ever prints a token, an email or
@@ -28,6 +68,10 @@ type Source struct {
 	// Name names the run: the recording's path, or "live <base URL>".
 	Name    string
 	Results []contract.Result
+	// Errors are why the run could not check what it meant to (a live
+	// run's rejected token, a request that got no response). They make the
+	// exit code 2, and the run is never reported clean.
+	Errors []error
 }
 
 // Input is everything a report shows.
@@ -57,6 +101,8 @@ type Input struct {
 	// Ages are the recordings' ages (contract.NewAge); every format shows
 	// the oldest and newest evidence and each recording's spec version.
 	Ages []contract.Age
+	// Color asks the text format for ANSI colours (for a terminal).
+	Color bool
 }
 
 // Summary counts what a report covers.
@@ -72,11 +118,13 @@ type Summary struct {
 	// the severity counts and fail no run.
 	Accepted   int `json:"accepted"`
 	Unreadable int `json:"unreadable"`
+	// RunErrors counts the runs' errors (Source.Errors).
+	RunErrors int `json:"runErrors"`
 }
 
 // Summarize counts the findings of in by severity.
 func Summarize(in Input) Summary {
-	s := Summary{Runs: len(in.Sources), Unreadable: len(in.Errors), Accepted: len(accepted(in))}
+	s := Summary{Runs: len(in.Sources), Unreadable: len(in.Errors), Accepted: len(accepted(in)), RunErrors: len(runErrors(in))}
 	for _, f := range findings(in) {
 		switch f.Severity {
 		case contract.Breaking:
@@ -101,10 +149,11 @@ func Summarize(in Input) Summary {
 	return s
 }
 
-// ExitCode is 2 when an input was unreadable, 1 when a finding is at or
-// above FailOn or the coverage is below MinCoverage, else 0.
+// ExitCode is 2 when an input was unreadable or a run could not complete, 1
+// when a finding is at or above FailOn or the coverage is below MinCoverage,
+// else 0.
 func ExitCode(in Input) int {
-	if len(in.Errors) > 0 {
+	if len(in.Errors) > 0 || len(runErrors(in)) > 0 {
 		return exitcode.Usage
 	}
 	if failing(in) > 0 || belowFloor(in) {
@@ -123,32 +172,100 @@ func failing(in Input) int {
 	return n
 }
 
-// findings returns the findings that count: every finding of every
-// exchange and the run's extra findings, less those the baseline accepted.
-func findings(in Input) []contract.Finding {
-	var out []contract.Finding
-	for _, r := range in.Sources {
+// findings returns the findings that count, merged (see the package doc):
+// those of every exchange and the run's extra findings, less those the
+// baseline accepted.
+func findings(in Input) []item {
+	out, _ := aggregate(in)
+	return out
+}
+
+// accepted returns the findings the baseline accepted, merged.
+func accepted(in Input) []item {
+	_, acc := aggregate(in)
+	return acc
+}
+
+// item is a finding as a report shows it: the first occurrence, how many
+// exchanges of its run showed it, and their sources in order.
+type item struct {
+	contract.Finding
+	Count   int      `json:"count"`
+	Sources []string `json:"sources"`
+}
+
+// itemKey is what makes two findings the same (see the package doc).
+type itemKey struct {
+	run                      int
+	operation, id, path, msg string
+	severity                 contract.Severity
+	acceptance               string
+}
+
+// keyOf is the key of finding f of an exchange of operation in run.
+func keyOf(run int, operation string, f contract.Finding) itemKey {
+	k := itemKey{run: run, operation: operation, id: f.ID, path: f.Path, msg: f.Message, severity: f.Severity}
+	if a := f.Accepted; a != nil {
+		k.acceptance = fmt.Sprintf("%s:%d", a.File, a.Line)
+	}
+	return k
+}
+
+// occurrences counts how many exchanges of run show each finding.
+func occurrences(run Source) map[itemKey]int {
+	n := map[itemKey]int{}
+	for _, res := range run.Results {
+		for _, f := range res.Findings {
+			n[keyOf(0, res.Operation, f)]++
+		}
+	}
+	return n
+}
+
+// aggregate merges the findings of in: those that count and those the
+// baseline accepted, each in the order of their first occurrence.
+func aggregate(in Input) (counting, acc []item) {
+	index := map[itemKey]int{}
+	accIndex := map[itemKey]int{}
+	add := func(run int, operation string, f contract.Finding) {
+		k := keyOf(run, operation, f)
+		list, idx := &counting, index
+		if f.Accepted != nil {
+			list, idx = &acc, accIndex
+		}
+		if i, ok := idx[k]; ok {
+			(*list)[i].Count++
+			(*list)[i].Sources = append((*list)[i].Sources, f.Source)
+			return
+		}
+		idx[k] = len(*list)
+		*list = append(*list, item{Finding: f, Count: 1, Sources: []string{f.Source}})
+	}
+	for i, r := range in.Sources {
 		for _, res := range r.Results {
 			for _, f := range res.Findings {
-				if f.Accepted == nil {
-					out = append(out, f)
-				}
+				add(i, res.Operation, f)
 			}
 		}
 	}
-	return append(out, in.Extra...)
+	for _, f := range in.Extra {
+		add(-1, "", f)
+	}
+	return counting, acc
 }
 
-// accepted returns the findings the baseline accepted.
-func accepted(in Input) []contract.Finding {
-	var out []contract.Finding
+// runError is one error of one run.
+type runError struct {
+	run string
+	err error
+}
+
+// runErrors lists the runs' errors in run order.
+func runErrors(in Input) []runError {
+	var out []runError
 	for _, r := range in.Sources {
-		for _, res := range r.Results {
-			for _, f := range res.Findings {
-				if f.Accepted != nil {
-					out = append(out, f)
-				}
-			}
+		for _, err := range r.Errors {
+			out = append(out, runError{run: r.Name, err: err})
 		}
 	}
 	return out
@@ -209,12 +326,12 @@ func errorText(err error) (path, msg string) {
 
 // bySeverity groups findings, most serious first, keeping their order
 // within a group.
-func bySeverity(fs []contract.Finding) [][]contract.Finding {
-	groups := make([][]contract.Finding, contract.Breaking+1)
+func bySeverity(fs []item) [][]item {
+	groups := make([][]item, contract.Breaking+1)
 	for _, f := range fs {
 		groups[f.Severity] = append(groups[f.Severity], f)
 	}
-	var out [][]contract.Finding
+	var out [][]item
 	for s := contract.Breaking; s >= contract.Info; s-- {
 		if len(groups[s]) > 0 {
 			out = append(out, groups[s])
@@ -246,7 +363,13 @@ func advice(id string) string {
 func verdict(in Input) string {
 	switch ExitCode(in) {
 	case exitcode.Usage:
-		return "ERROR: some inputs could not be read"
+		switch {
+		case len(runErrors(in)) == 0:
+			return "ERROR: some inputs could not be read"
+		case len(in.Errors) == 0:
+			return "ERROR: a run could not complete"
+		}
+		return "ERROR: some inputs could not be read and a run could not complete"
 	case exitcode.Findings:
 		if n := failing(in); n > 0 || !belowFloor(in) {
 			return fmt.Sprintf("FAIL: %s at or above %s", plural(n, "finding"), in.FailOn)

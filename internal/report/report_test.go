@@ -113,8 +113,8 @@ func TestJSON(t *testing.T) {
 		t.Fatalf("%d findings", len(findings))
 	}
 	for _, f := range findings {
-		if len(f) != 5 || f["id"] == nil || f["severity"] == nil || f["path"] == nil || f["message"] == nil || f["source"] == nil {
-			t.Errorf("a finding is not exactly {id, severity, path, message, source}: %v", f)
+		if len(f) != 7 || f["id"] == nil || f["severity"] == nil || f["path"] == nil || f["message"] == nil || f["source"] == nil || f["count"] != 1.0 || f["sources"] == nil {
+			t.Errorf("a finding is not exactly {id, severity, path, message, source, count, sources}: %v", f)
 		}
 	}
 	if findings[0]["severity"] != "breaking" {
@@ -187,9 +187,9 @@ func TestMarkdown(t *testing.T) {
 	out := render(t, "markdown", sample(contract.Additive))
 	for _, want := range []string{
 		"## ⚠️ tokens-contract check",
-		"| 2 | 3 | 1 | 1 | 1 | 0 | 1 | 0 | 1 |",
+		"| 2 | 3 | 1 | 1 | 1 | 0 | 1 | 0 | 1 | 0 |",
 		"### Breaking (1)",
-		"| `missing-field` | `$.data[*].storeHash` | `required field \"storeHash\" is missing \\| pipe\\x0anewline` | `drift/a.yaml#0` |",
+		"| `missing-field` | `$.data[*].storeHash` | `required field \"storeHash\" is missing \\| pipe\\x0anewline` | 1 | `drift/a.yaml#0` |",
 		"<details><summary>What to do</summary>",
 		"### Unreadable inputs (1)",
 	} {

@@ -25,7 +25,8 @@ const fingerprintKey = "tokensContractFinding/v1"
 
 // writeSARIF writes a SARIF 2.1.0 log for code scanning: one rule per finding
 // id of the registry (with its summary, advice and severity), one result per
-// finding located on the recording file and, as a logical location, the entry
+// finding (merged across the exchanges of a run: the other exchanges are
+// relatedLocations, the count the property "count") located on the recording file and, as a logical location, the entry
 // or interaction within it, and a stable partial fingerprint (id, JSON path
 // and file, never a value) so that code scanning tracks a finding across
 // runs. Unreadable inputs become tool execution notifications, and the
@@ -56,20 +57,18 @@ func writeSARIF(w io.Writer, in Input) error {
 		if i := run.GetRuleIndex(f.ID); i >= 0 {
 			res.WithRuleIndex(i)
 		}
-		loc := sarif.NewLocation()
-		if file, entry := splitSource(source); file != "" {
-			run.AddDistinctArtifact(file)
-			loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-				WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)))
-			if entry != "" {
-				loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().
-					WithName(entry).WithFullyQualifiedName(file + "#" + entry).WithKind("element")})
+		res.WithLocations([]*sarif.Location{sarifLocation(run, source)})
+		if len(f.Sources) > 1 {
+			related := make([]*sarif.Location, 0, len(f.Sources)-1)
+			for i, src := range f.Sources[1:] {
+				related = append(related, sarifLocation(run, clean(src)).WithID(i+1).
+					WithMessage(sarif.NewTextMessage("the same finding in "+clean(src))))
 			}
-		} else {
-			loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().
-				WithName(source).WithKind("resource")})
+			res.WithRelatedLocations(related)
 		}
-		res.WithLocations([]*sarif.Location{loc})
+		rprops := sarif.NewPropertyBag()
+		rprops.Add("count", f.Count)
+		res.WithProperties(rprops)
 		res.WithPartialFingerprints(map[string]string{fingerprintKey: fingerprint(f.ID, path, source)})
 		if a := f.Accepted; a != nil {
 			res.WithSuppressions([]*sarif.Suppression{sarif.NewSuppression().WithKind("external").
@@ -91,6 +90,10 @@ func writeSARIF(w io.Writer, in Input) error {
 		}
 		inv.WithToolExecutionNotifications(append(inv.ToolExecutionNotifications, n))
 	}
+	for _, e := range runErrors(in) {
+		n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(clean(e.run) + ": " + clean(e.err.Error())))
+		inv.WithToolExecutionNotifications(append(inv.ToolExecutionNotifications, n))
+	}
 	run.WithInvocations([]*sarif.Invocation{inv})
 	props := sarif.NewPropertyBag()
 	props.Add("specVersion", in.SpecVersion)
@@ -101,6 +104,25 @@ func writeSARIF(w io.Writer, in Input) error {
 	log := sarif.NewReport()
 	log.AddRun(run)
 	return log.PrettyWrite(w)
+}
+
+// sarifLocation locates a finding source: the recording file and, as a
+// logical location, the entry within it; or a live source as a resource.
+func sarifLocation(run *sarif.Run, source string) *sarif.Location {
+	loc := sarif.NewLocation()
+	if file, entry := splitSource(source); file != "" {
+		run.AddDistinctArtifact(file)
+		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)))
+		if entry != "" {
+			loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().
+				WithName(entry).WithFullyQualifiedName(file + "#" + entry).WithKind("element")})
+		}
+	} else {
+		loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().
+			WithName(source).WithKind("resource")})
+	}
+	return loc
 }
 
 // sarifLevel maps a severity to a SARIF level: breaking is an error,

@@ -125,6 +125,7 @@ func TestSARIFFingerprintsAreStable(t *testing.T) {
 func TestSARIFLocations(t *testing.T) {
 	in := report.Input{Tool: "t", SpecVersion: "1", FailOn: contract.Additive, Sources: []report.Source{{Name: "live", Results: []contract.Result{
 		{Source: "live GET /backend/tokens?limit=250", Findings: []contract.Finding{finding(contract.IDSunsetAnnounced, contract.Deprecation, "header Sunset", "m", "live GET /backend/tokens?limit=250")}},
+	}}, {Name: "my recs/50% [x].har", Results: []contract.Result{
 		{Source: "my recs/50% [x].har#2", Findings: []contract.Finding{finding(contract.IDSunsetAnnounced, contract.Deprecation, "header Sunset", "m", "my recs/50% [x].har#2")}},
 	}}}, Errors: []error{errors.New("plain error without a file")}}
 	var buf bytes.Buffer
