@@ -73,30 +73,68 @@ func (w *watch) snapshot() (requests, violations []string) {
 const cspRecorder = `window.__csp = [];
 document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`
 
-// startChromium starts nothing yet: it returns an allocator context whose
-// first tab starts a headless Chromium with the flags this machine needs
-// (root, closed network, a fresh profile).
+// The package's tests share one headless Chromium, started by the first
+// test that needs it and stopped by TestMain: starting a browser is the
+// heavy part, and on a loaded machine one per test made them slow.
+var browser struct {
+	once    sync.Once
+	ctx     context.Context // the browser's first tab; new tabs are its children
+	cancel  func()
+	profile string
+	err     error
+}
+
+// browserTestTimeout bounds each browser test, browser start included.
+const browserTestTimeout = time.Minute
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browser.cancel != nil {
+		browser.cancel()
+	}
+	if browser.profile != "" {
+		os.RemoveAll(browser.profile)
+	}
+	os.Exit(code)
+}
+
+// startChromium returns a context of the package's one browser (started on
+// first use, with the flags this machine needs: root, closed network, a
+// fresh profile) whose tabs are cancelled after browserTestTimeout.
 func startChromium(t *testing.T) context.Context {
 	t.Helper()
 	exe := chromiumPath(t)
-	profile := t.TempDir()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 3*time.Minute)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(func() { cancelAlloc(); cancelTimeout() })
-	return allocCtx
+	browser.once.Do(func() {
+		if browser.profile, browser.err = os.MkdirTemp("", "chromium-profile-"); browser.err != nil {
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(exe),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(browser.profile),
+			chromedp.WindowSize(1280, 900),
+		)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+		browser.ctx, browser.cancel = ctx, func() { cancelBrowser(); cancelAlloc() }
+		// The first Do starts the browser. It gets no deadline: chromedp
+		// ties the browser's life to that first call's context (the test
+		// binary's -timeout bounds a start that hangs).
+		browser.err = chromedp.Do(ctx)
+	})
+	if browser.err != nil {
+		t.Fatalf("starting Chromium: %v", browser.err)
+	}
+	ctx, cancel := context.WithTimeout(browser.ctx, browserTestTimeout)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // openTab opens a tab (starting the browser if parent is the allocator's
