@@ -575,7 +575,7 @@ func harBody(ex *contract.Exchange, text *string, encoding string, size *int64) 
 		}
 		body, plain = b, false
 	case encoding != "":
-		return nil, fmt.Errorf("content.encoding %.20q is not supported (only base64)", encoding)
+		return nil, fmt.Errorf("content.encoding %s is not supported (only base64)", httpbody.Describe(encoding))
 	}
 	if enc := httpbody.Normalize(h.Get("Content-Encoding")); (enc == "gzip" || enc == "x-gzip") && httpbody.IsGzip(body) {
 		// Still compressed, as some exporters keep it.

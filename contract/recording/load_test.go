@@ -13,6 +13,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // harWith wraps entry objects (JSON text) in a HAR file.
@@ -284,5 +285,20 @@ func TestEntryLargerThanTheLimitIsNamed(t *testing.T) {
 	_, err := (&recording.Loader{}).Read(context.Background(), "big.har", r)
 	if err == nil || !strings.Contains(err.Error(), "entry 1 is larger than the 64 MiB limit") {
 		t.Errorf("want an error naming entry 1, got %v", err)
+	}
+}
+
+// TestLoadErrorKeepsNoOpaqueSecret pins issue 13's "load errors are scrubbed
+// with no known secrets": a value no pattern recognises (an opaque auth
+// token put in content.encoding) is never quoted by a load error, since no
+// secret is known when a file fails to load.
+func TestLoadErrorKeepsNoOpaqueSecret(t *testing.T) {
+	opaque := synthetic.RandomHex(16)
+	_, err := recording.ParseHAR("enc.har", []byte(harWith(entryJSON(`{"size":2,"text":"{}","encoding":"`+opaque+`"}`))))
+	if err == nil || !strings.Contains(err.Error(), "content.encoding an unrecognised value (32 bytes) is not supported") {
+		t.Fatalf("want an error naming the unsupported content.encoding, got %v", err != nil)
+	}
+	if strings.Contains(err.Error(), opaque[:8]) {
+		t.Error("the load error quotes the opaque value")
 	}
 }

@@ -212,9 +212,9 @@ func decodeContentEncoding(h http.Header, body []byte) ([]byte, error) {
 	out, err := httpbody.Decode(enc, body, contract.DefaultMaxBody)
 	switch {
 	case errors.Is(err, httpbody.ErrUnsupported):
-		return nil, fmt.Errorf("response body has Content-Encoding %.40q, which the loader cannot decode", enc)
+		return nil, fmt.Errorf("response body has Content-Encoding %s, which the loader cannot decode", httpbody.Describe(enc))
 	case err != nil:
-		return nil, fmt.Errorf("response body claims Content-Encoding %.40q but does not decode", enc)
+		return nil, fmt.Errorf("response body claims Content-Encoding %s but does not decode", httpbody.Describe(enc))
 	case len(out) > contract.DefaultMaxBody:
 		return nil, fmt.Errorf("response body decompresses to more than %d bytes", contract.DefaultMaxBody)
 	}

@@ -11,9 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-
-	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // ErrUnsupported is returned for a Content-Encoding Decode does not know
@@ -34,6 +33,23 @@ func Normalize(enc string) string {
 	return enc
 }
 
+// registered are the content codings of IANA's HTTP Content Coding
+// Registry that a recording may name (plus HAR's content.encoding "base64").
+var registered = map[string]bool{
+	"gzip": true, "x-gzip": true, "deflate": true, "br": true, "zstd": true,
+	"compress": true, "x-compress": true, "identity": true, "base64": true,
+}
+
+// Describe names an encoding value for a message: the value itself when it
+// is a registered coding, else only its length. An error message never
+// quotes an unknown value, which could be a credential put there.
+func Describe(enc string) string {
+	if v := strings.ToLower(strings.TrimSpace(enc)); registered[v] {
+		return strconv.Quote(v)
+	}
+	return fmt.Sprintf("an unrecognised value (%d bytes)", len(enc))
+}
+
 // Decode decodes body by the Content-Encoding value enc: "" and identity
 // return body as it is; gzip (or x-gzip) and deflate (zlib, as HTTP defines
 // it) are decompressed. At most limit+1 decoded bytes are returned, so a
@@ -52,7 +68,7 @@ func Decode(enc string, body []byte, limit int) ([]byte, error) {
 	default:
 		// The value as sent (not lower-cased, which would hide a secret
 		// from a case-sensitive scrub), scrubbed before it is cut.
-		return nil, fmt.Errorf("%w %q", ErrUnsupported, secrets.Cut(secrets.NewScrubber(), strings.TrimSpace(enc), 40))
+		return nil, fmt.Errorf("%w %s", ErrUnsupported, Describe(enc))
 	}
 	if err != nil {
 		return nil, ErrCorrupt

@@ -84,3 +84,28 @@ func TestUnsupportedEncodingErrorKeepsNoSecret(t *testing.T) {
 		t.Error("the error keeps a prefix of the JWT")
 	}
 }
+
+// TestLoadErrorQuotesOnlyRegisteredEncodings: an error names a registered
+// coding and gives only the length of any other value, which could be an
+// opaque credential that no pattern recognises.
+func TestLoadErrorQuotesOnlyRegisteredEncodings(t *testing.T) {
+	opaque := synthetic.RandomHex(12)
+	tests := []struct {
+		enc, want string
+	}{
+		{"br", `"br"`},
+		{" ZSTD ", `"zstd"`},
+		{"x-gzip", `"x-gzip"`},
+		{opaque, "an unrecognised value (24 bytes)"},
+		{"", "an unrecognised value (0 bytes)"},
+	}
+	for _, tt := range tests {
+		if got := httpbody.Describe(tt.enc); got != tt.want {
+			t.Errorf("Describe(%d bytes) = %s, want %s", len(tt.enc), got, tt.want)
+		}
+	}
+	_, err := httpbody.Decode(opaque, []byte("x"), 10)
+	if err == nil || strings.Contains(err.Error(), opaque) {
+		t.Errorf("Decode with an opaque Content-Encoding: err %v, want an error without the value", err != nil)
+	}
+}
