@@ -8,13 +8,15 @@
 #   TC_VERSION       release to install, vX.Y.Z (required)
 #   TC_PATH          recordings to check: a file or directory (required)
 #   TC_FAIL_ON       --fail-on threshold (empty: the tool's default)
+#   TC_SARIF         "true": also write a SARIF report to $RUNNER_TEMP (the
+#                    output sarif-file names it; action.yml uploads it)
 #   TC_RELEASE_URL   where releases live; the archive is fetched from
 #                    $TC_RELEASE_URL/$TC_VERSION/<archive> (curl, so file:// works)
 #   RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY
 #                    as GitHub Actions sets them
 #
 # Outputs: exit-code (0 clean, 1 findings at or above fail-on, 2 unreadable
-# input), and the counts breaking, additive, deprecation, info, unreadable from
+# input), sarif-file (empty unless TC_SARIF is true), and the counts breaking, additive, deprecation, info, unreadable from
 # the JSON report. The script exits with the check's exit code, after setting
 # the outputs and the summary. Needs bash, curl, tar (unzip on Windows), jq and
 # sha256sum or shasum, which GitHub-hosted runners have.
@@ -31,6 +33,10 @@ release_url=${TC_RELEASE_URL:-https://github.com/b2b-contract/s2s-tokens/release
 [[ $TC_VERSION =~ ^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
   die "version \"$TC_VERSION\" is not a release version vX.Y.Z"
 [ -e "$TC_PATH" ] || die "path \"$TC_PATH\" does not exist"
+case "${TC_SARIF:-false}" in
+  true | false) ;;
+  *) die "sarif \"$TC_SARIF\" is not true or false" ;;
+esac
 
 case "${RUNNER_OS:-$(uname -s)}" in
   Linux) os=linux ;;
@@ -73,6 +79,12 @@ echo "tokens-contract action: installed $("$bin" version | head -n 1) from $arch
 
 args=(check --format json --report "markdown=$work/report.md")
 [ -n "${TC_FAIL_ON:-}" ] && args+=(--fail-on "$TC_FAIL_ON")
+sarif=""
+if [ "${TC_SARIF:-false}" = true ]; then
+  # Outside $work, which is removed on exit: the upload step reads it.
+  sarif=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/tokens-contract-XXXXXX.sarif")
+  args+=(--report "sarif=$sarif")
+fi
 set +e
 "$bin" "${args[@]}" "$TC_PATH" >"$work/report.json"
 code=$?
@@ -80,6 +92,7 @@ set -e
 
 {
   echo "exit-code=$code"
+  echo "sarif-file=$sarif"
   for key in breaking additive deprecation info unreadable; do
     echo "$key=$(jq -r --arg k "$key" '.summary[$k] // 0' "$work/report.json" 2>/dev/null || echo 0)"
   done

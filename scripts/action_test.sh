@@ -94,4 +94,13 @@ if [ -n "$drift" ]; then
   run_action drift TC_PATH="$root/$drift"
   if ! { [ "$code" -eq 1 ] && [ "$(output exit-code)" = 1 ]; }; then fail "drift recording $drift: exit $code; want 1"; fi
 fi
-echo "action_test: ok (install, checksum, check, outputs, summary, refusals)"
+# 6. SARIF when asked: a SARIF 2.1.0 log at the path the output names, with
+#    the drift recording's findings as results; none when not asked.
+[ -z "$(output sarif-file)" ] || fail "sarif-file is set without sarif: true"
+run_action sarif TC_SARIF=true TC_PATH="$root/${drift:-contract/testdata/recordings}"
+f=$(output sarif-file)
+if ! { [ -n "$f" ] && [ -s "$f" ] && [ "$(jq -r .version "$f")" = 2.1.0 ]; }; then fail "sarif: output '$f' is not a SARIF 2.1.0 log: $(cat "$work/sarif.log")"; fi
+if [ -n "$drift" ] && [ "$(jq '.runs[0].results | length' "$f")" -lt 1 ]; then fail "sarif: no results for $drift"; fi
+run_action bad-sarif TC_SARIF=yes
+if ! { [ "$code" -eq 2 ] && grep -q '"yes" is not true or false' "$work/bad-sarif.log"; }; then fail "sarif yes: $(cat "$work/bad-sarif.log")"; fi
+echo "action_test: ok (install, checksum, check, outputs, summary, SARIF, refusals)"
