@@ -59,14 +59,16 @@ share of those behaviours seen is below PERCENT (what it counts: go doc
 contract.Coverage). Every report shows the oldest and newest evidence and the
 spec version each recording was made under; --max-age DURATION (such as 720h)
 adds a recording-stale finding (info) for each recording older than that, or
-undated.
+undated. --severity ID=SEVERITY gives a finding id another severity (go doc
+contract.Severities): --severity recording-stale=additive fails on stale
+evidence.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error or an unreadable input (a recording, the baseline, the spec).`
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never] [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -135,6 +137,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	)
 	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
 		res := checker.CheckSequence(ctx, rec.Exchanges)
+		rf.severities.ApplyResults(res)
 		prog.checked(res)
 		sources = append(sources, rec.Path)
 		results = append(results, res)
@@ -176,6 +179,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	if ef.maxAge > 0 {
 		extra = append(extra, contract.StaleFindings(ages, now, ef.maxAge)...)
 	}
+	rf.severities.Apply(extra)
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
 		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages,
 		Color: rf.color(env)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +203,38 @@ func TestCheckCoverageSuggestsMarkingAssumedObserved(t *testing.T) {
 				t.Errorf("%s %d: source %q after the overlay, want observed", o.Operation, r.Status, r.Source)
 			}
 		}
+	}
+}
+
+// TestCheckSeverityOverride: --severity gives a finding id another severity,
+// so stale evidence can fail a run; a bad override is a usage error.
+func TestCheckSeverityOverride(t *testing.T) {
+	recorded := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) // the shipped recordings' date
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		err      string
+	}{
+		{"stale stays info", []string{"--max-age", "30d"}, 0, ""},
+		{"stale raised to additive fails", []string{"--max-age", "30d", "--severity", "recording-stale=additive"}, 1, ""},
+		{"flag after the path", []string{"--max-age", "30d", recordingsDir, "--severity", "recording-stale=breaking"}, 1, ""},
+		{"not a finding id", []string{"--severity", "stale=additive"}, 2, "is not a finding id"},
+		{"not a severity", []string{"--severity", "recording-stale=fatal"}, 2, "unknown severity"},
+		{"no severity", []string{"--severity", "recording-stale"}, 2, "want ID=SEVERITY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, _, stderr := testEnv(nil)
+			env.clock = func() time.Time { return recorded.AddDate(0, 2, 0) }
+			args := append([]string{"check", "--format", "json"}, tt.args...)
+			if !slices.Contains(args, recordingsDir) {
+				args = append(args, recordingsDir)
+			}
+			code := run(context.Background(), env, args)
+			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.err) {
+				t.Errorf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr)
+			}
+		})
 	}
 }

@@ -87,7 +87,7 @@ func (e scrubbedError) Unwrap() error { return e.err }
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--color auto|always|never]",
+			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
@@ -156,6 +156,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	if err != nil {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
 	}
+	rf.severities.ApplyResults(out.Results)
 	run := report.Source{Name: "live " + u.String(), Results: out.Results}
 	for _, e := range out.Errors {
 		run.Errors = append(run.Errors, scrubbedError{msg: contract.Scrub(e.Error(), []string{token}), err: e})

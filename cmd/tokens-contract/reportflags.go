@@ -25,6 +25,9 @@ type reportFlags struct {
 	failOn  string
 	reports multiFlag
 	colour  string
+	// severities are the --severity overrides, applied to every finding
+	// before the baseline and the report see it.
+	severities contract.Severities
 }
 
 // colourModes are the values of --color.
@@ -34,6 +37,7 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.format, "format", "text", "report format on stdout: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&r.failOn, "fail-on", "additive", "exit 1 when a finding is at or above this severity: breaking, additive or deprecation")
 	fs.StringVar(&r.colour, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.Var(&r.severities, "severity", "give finding `ID` another severity, as ID=SEVERITY (repeatable), e.g. recording-stale=additive to fail on stale evidence")
 	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, and a FILE that cannot be written stops the run before it starts")
 }
 
