@@ -325,66 +325,31 @@ func (l *Loader) readCassette(name string, br *bufio.Reader) (*Recording, error)
 func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr *ctxReader) (*Recording, error) {
 	dec := jsontext.NewDecoder(br)
 	rec := &Recording{Path: name, Format: FormatHAR}
-	if err := expect(dec, '{', "not a HAR file: the top level is not a JSON object"); err != nil {
-		return nil, err
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return nil, harError(err)
-	}
-	sawLog, sawEntries := false, false
-	for dec.PeekKind() == '"' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return nil, harError(err)
-		}
-		if tok.String() != "log" {
-			if err := dec.SkipValue(); err != nil {
-				return nil, harError(err)
-			}
-			continue
-		}
-		sawLog = true
-		if err := expect(dec, '{', `not a HAR file: "log" is not an object`); err != nil {
-			return nil, err
-		}
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, harError(err)
-		}
-		for dec.PeekKind() == '"' {
-			tok, err := dec.ReadToken()
-			if err != nil {
-				return nil, harError(err)
-			}
-			if tok.String() != "entries" {
-				if err := dec.SkipValue(); err != nil {
-					return nil, harError(err)
-				}
-				continue
-			}
+	sawEntries := false
+	sawLog, err := member(dec, "not a HAR file: the top level is not a JSON object", "log", func() error {
+		var err error
+		sawEntries, err = member(dec, `not a HAR file: "log" is not an object`, "entries", func() error {
 			if err := expect(dec, '[', `not a HAR file: "log.entries" is not an array`); err != nil {
-				return nil, err
+				return err
 			}
-			sawEntries = true
 			if _, err := dec.ReadToken(); err != nil {
-				return nil, harError(err)
+				return harError(err)
 			}
 			for dec.PeekKind() != ']' {
 				if err := l.nextEntry(ctx, rec, dec, cr, "not a HAR file"); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			if _, err := dec.ReadToken(); err != nil {
-				return nil, harError(err)
+				return harError(err)
 			}
-		}
-		if _, err := dec.ReadToken(); err != nil { // the log's '}'
-			return nil, harError(err)
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil { // the top level's '}'
-		return nil, harError(err)
-	}
+			return nil
+		})
+		return err
+	})
 	switch {
+	case err != nil:
+		return nil, err
 	case !sawLog:
 		return nil, notRecording(`not a HAR file: no "log" object`)
 	case !sawEntries:
@@ -396,6 +361,39 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 		return nil, errors.New("not a HAR file: there is more content after the HAR object")
 	}
 	return rec, nil
+}
+
+// member walks the JSON object dec is at: it calls read, which must read
+// the value, for each member named want, skips the other members' values,
+// and reports whether want was there. Anything but an object is notObject.
+func member(dec *jsontext.Decoder, notObject, want string, read func() error) (bool, error) {
+	if err := expect(dec, '{', notObject); err != nil {
+		return false, err
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return false, harError(err)
+	}
+	seen := false
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return false, harError(err)
+		}
+		if tok.String() != want {
+			if err := dec.SkipValue(); err != nil {
+				return false, harError(err)
+			}
+			continue
+		}
+		seen = true
+		if err := read(); err != nil {
+			return false, err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // the object's '}'
+		return false, harError(err)
+	}
+	return seen, nil
 }
 
 // readNDJSON reads HAR entry objects, one after another.
