@@ -45,8 +45,8 @@ func TestSARIF(t *testing.T) {
 	}
 	for i, r := range contract.Rules() {
 		got := run.Tool.Driver.Rules[i]
-		if *got.ID != r.ID || got.Help == nil || *got.Help.Text != r.Advice || got.DefaultConfiguration.Level != sarifLevel(r.Severity) {
-			t.Errorf("rule %d = %s (level %s), want %s with its advice and level %s", i, *got.ID, got.DefaultConfiguration.Level, r.ID, sarifLevel(r.Severity))
+		if *got.ID != r.ID || got.Help == nil || *got.Help.Text != r.Advice || got.DefaultConfiguration.Level != wantLevel[r.Severity] {
+			t.Errorf("rule %d = %s (level %s), want %s with its advice and level %s", i, *got.ID, got.DefaultConfiguration.Level, r.ID, wantLevel[r.Severity])
 		}
 	}
 	var want []contract.Finding
@@ -145,13 +145,8 @@ func TestSARIFLocations(t *testing.T) {
 	}
 }
 
-// sarifLevel is the mapping the SARIF writer documents.
-func sarifLevel(s contract.Severity) string {
-	switch s {
-	case contract.Breaking:
-		return "error"
-	case contract.Additive, contract.Deprecation:
-		return "warning"
-	}
-	return "note"
+// wantLevel is the mapping the SARIF writer documents: breaking is an
+// error, additive and deprecation warnings, info a note.
+var wantLevel = map[contract.Severity]string{
+	contract.Breaking: "error", contract.Additive: "warning", contract.Deprecation: "warning", contract.Info: "note",
 }
