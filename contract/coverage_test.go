@@ -371,10 +371,10 @@ func TestAgesAndStaleness(t *testing.T) {
 		wantStale, olderMaj bool
 		wantSpec            string
 	}{
-		{"exchange times win over the recording's date", contract.NewAge("a.har", []*contract.Exchange{at(recent), at(old), {}}, now, "", "1.1.0"), old, recent, false, false, "unknown"},
-		{"the recording's date when exchanges have none", contract.NewAge("b.yaml", []*contract.Exchange{{}}, old, "1.0.0", "1.1.0"), old, old, true, false, "1.0.0"},
-		{"undated", contract.NewAge("c.yaml", nil, time.Time{}, "0.9.0", "1.1.0"), time.Time{}, time.Time{}, true, true, "0.9.0"},
-		{"not a semantic version", contract.NewAge("d.yaml", nil, recent, "next", "1.1.0"), recent, recent, false, false, "next"},
+		{"bounded by the exchanges' times", contract.NewAge("a.har", []*contract.Exchange{at(recent), at(old), {}}, "", "1.1.0"), old, recent, false, false, "unknown"},
+		{"one date for every exchange", contract.NewAge("b.yaml", []*contract.Exchange{at(old), at(old)}, "1.0.0", "1.1.0"), old, old, true, false, "1.0.0"},
+		{"undated", contract.NewAge("c.yaml", []*contract.Exchange{{}, nil}, "0.9.0", "1.1.0"), time.Time{}, time.Time{}, true, true, "0.9.0"},
+		{"not a semantic version", contract.NewAge("d.yaml", []*contract.Exchange{at(recent)}, "next", "1.1.0"), recent, recent, false, false, "next"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

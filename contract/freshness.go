@@ -29,12 +29,12 @@ type Age struct {
 // UnknownSpecVersion is the SpecVersion of a recording that records none.
 const UnknownSpecVersion = "unknown"
 
-// NewAge dates a recording: from its exchanges' RecordedAt where they have
-// one, else from at (the recording's own date, such as a cassette's
-// provenance.recordedAt; zero when it has none). recordedUnder is the spec
-// version it was recorded under (empty for unknown), compared by major
-// version with checkedAgainst.
-func NewAge(name string, exs []*Exchange, at time.Time, recordedUnder, checkedAgainst string) Age {
+// NewAge dates a recording from its exchanges' RecordedAt (the loaders date
+// a HAR entry by its startedDateTime and a cassette's exchanges by its
+// provenance.recordedAt); it is undated when none has one. recordedUnder is
+// the spec version it was recorded under (empty for unknown), compared by
+// major version with checkedAgainst.
+func NewAge(name string, exs []*Exchange, recordedUnder, checkedAgainst string) Age {
 	a := Age{Name: name, SpecVersion: recordedUnder}
 	for _, ex := range exs {
 		if ex == nil || ex.RecordedAt.IsZero() {
@@ -46,9 +46,6 @@ func NewAge(name string, exs []*Exchange, at time.Time, recordedUnder, checkedAg
 		if ex.RecordedAt.After(a.Newest) {
 			a.Newest = ex.RecordedAt
 		}
-	}
-	if a.Oldest.IsZero() && !at.IsZero() {
-		a.Oldest, a.Newest = at, at
 	}
 	if a.SpecVersion == "" {
 		a.SpecVersion = UnknownSpecVersion

@@ -196,11 +196,8 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 	var evidence []overlay.Evidence
 	for i, rec := range recs {
 		for j, res := range results[i] {
-			ev := overlay.Evidence{Result: res, Exchange: rec.Exchanges[j]}
-			if rec.Provenance != nil {
-				ev.At = rec.Provenance.RecordedAt
-			}
-			evidence = append(evidence, ev)
+			ex := rec.Exchanges[j]
+			evidence = append(evidence, overlay.Evidence{Result: res, Exchange: ex, At: ex.RecordedAt})
 		}
 	}
 	name, spec := checker.Spec()

@@ -70,14 +70,12 @@ func parseAge(v string) (time.Duration, error) {
 	return d, nil
 }
 
-// recordingAge dates a recording: a cassette by its provenance, a HAR file
-// by its entries' startedDateTime, with the spec version it was recorded
-// under ("unknown" for HAR files).
+// recordingAge dates a recording by its exchanges, with the spec version it
+// was recorded under (a cassette's provenance; "unknown" for HAR files).
 func recordingAge(r *recording.Recording, specVersion string) contract.Age {
-	var at time.Time
 	var under string
 	if r.Provenance != nil {
-		at, under = r.Provenance.RecordedAt, r.Provenance.SpecVersion
+		under = r.Provenance.SpecVersion
 	}
-	return contract.NewAge(r.Path, r.Exchanges, at, under, specVersion)
+	return contract.NewAge(r.Path, r.Exchanges, under, specVersion)
 }

@@ -85,8 +85,8 @@ type harResponseOut struct {
 // order), bodies (base64 when they are not UTF-8), a missing body as a
 // content without text, and a truncated body as a content.size one byte
 // larger than its text. What an Exchange does not hold (timings, cookies
-// arrays, cache data) is written empty; entries are dated by the
-// provenance's RecordedAt, if any. The caller is responsible for having
+// arrays, cache data) is written empty; an entry is dated by its exchange's
+// RecordedAt, else by the provenance's, else by the Unix epoch. The caller is responsible for having
 // removed secrets from the exchanges.
 func EncodeHAR(rec *Recording) ([]byte, error) {
 	var hf harOut
@@ -107,7 +107,11 @@ func EncodeHAR(rec *Recording) ([]byte, error) {
 			return nil, fmt.Errorf("exchange %d: request URL is malformed", i)
 		}
 		var e harEntryOut
-		e.StartedDateTime = started.Format(time.RFC3339Nano)
+		at := started
+		if !ex.RecordedAt.IsZero() {
+			at = ex.RecordedAt.UTC()
+		}
+		e.StartedDateTime = at.Format(time.RFC3339Nano)
 		e.Request = harRequestOut{
 			Method: ex.Request.Method, URL: ex.Request.URL, HTTPVersion: "HTTP/1.1",
 			Cookies: []harNameValue{}, Headers: harPairs(ex.Request.Header), QueryString: []harNameValue{},

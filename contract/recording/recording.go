@@ -114,6 +114,12 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		return nil, errors.New("the cassette has no interactions")
 	}
 	rec := &Recording{Path: name, Format: FormatCassette, Provenance: cf.Provenance}
+	// A cassette's exchanges are dated by its provenance (when the run
+	// started): the one date a cassette records.
+	var recordedAt time.Time
+	if cf.Provenance != nil {
+		recordedAt = cf.Provenance.RecordedAt
+	}
 	for i, it := range cf.Interactions {
 		if it == nil {
 			return nil, fmt.Errorf("interaction %d is empty", i)
@@ -131,7 +137,9 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		}
 		source := name + "#" + strconv.Itoa(it.ID)
 		if keep != nil && !keep(it.Request.Method, it.Request.URL) {
-			rec.Exchanges = append(rec.Exchanges, skippedExchange(source, it.Request.Method, u, it.Response.Code))
+			ex := skippedExchange(source, it.Request.Method, u, it.Response.Code)
+			ex.RecordedAt = recordedAt
+			rec.Exchanges = append(rec.Exchanges, ex)
 			cf.Interactions[i] = nil // its bodies can go now
 			continue
 		}
@@ -141,7 +149,8 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		rec.Exchanges = append(rec.Exchanges, &contract.Exchange{
-			Source: source,
+			Source:     source,
+			RecordedAt: recordedAt,
 			Request: contract.Request{
 				Method: strings.ToUpper(it.Request.Method),
 				URL:    it.Request.URL,

@@ -64,6 +64,33 @@ func TestEncodeCassetteRoundTrips(t *testing.T) {
 	if rec.Provenance.Note != "round trip" {
 		t.Errorf("provenance note = %q", rec.Provenance.Note)
 	}
+	// A cassette's one date, its provenance's, dates each of its exchanges.
+	if !got.RecordedAt.Equal(prov.RecordedAt) {
+		t.Errorf("RecordedAt %v, want the provenance's %v", got.RecordedAt, prov.RecordedAt)
+	}
+}
+
+// TestEncodeHARKeepsEachExchangeDate: an exchange's own date survives a HAR
+// round trip; one without a date takes the provenance's.
+func TestEncodeHARKeepsEachExchangeDate(t *testing.T) {
+	prov := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	own := prov.Add(90 * time.Second)
+	dated := listExchange("", "limit=3&offset=0", 200, page(5, 0, 3, item(1, "a@example.test", "fake-store", "x")))
+	dated.RecordedAt = own
+	undated := listExchange("", "limit=3&offset=3", 200, page(5, 3, 3, item(4, "b@example.test", "fake-store", "y")))
+	b, err := recording.EncodeHAR(&recording.Recording{Exchanges: []*contract.Exchange{dated, undated}, Provenance: &recording.Provenance{RecordedAt: prov}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := recording.ParseHAR("rt.har", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []time.Time{own, prov} {
+		if got := rec.Exchanges[i].RecordedAt; !got.Equal(want) {
+			t.Errorf("exchange %d: RecordedAt %v, want %v", i, got, want)
+		}
+	}
 }
 
 func TestHARIsReadDirectly(t *testing.T) {

@@ -34,8 +34,8 @@ func withCoverage(t *testing.T, in report.Input, canary string) report.Input {
 	in.Coverage = &rep
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	in.Ages = []contract.Age{
-		contract.NewAge("a/"+canary+".yaml", nil, at, "0.9.0", "1.1.0"),
-		contract.NewAge("b.har", nil, time.Time{}, "", "1.1.0"),
+		contract.NewAge("a/"+canary+".yaml", []*contract.Exchange{{RecordedAt: at}}, "0.9.0", "1.1.0"),
+		contract.NewAge("b.har", nil, "", "1.1.0"),
 	}
 	return in
 }
