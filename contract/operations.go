@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/jsonschema/v6"
 	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -188,6 +190,9 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 // validation on its first call and returns the same result on every call.
 func compileOnce(schema *base.Schema, opts *config.ValidationOptions) func() (*jsonschema.Schema, error) {
 	return sync.OnceValues(func() (*jsonschema.Schema, error) {
+		if rendered, err := schema_validation.RenderSchemaForValidation(schema, schema_validation.SchemaValidationPurposeResponseBody); err == nil && !bytes.Contains(rendered.RenderedJSON, []byte(`"$ref"`)) {
+			return helpers.NewCompiledSchemaWithVersion("response", rendered.RenderedJSON, opts, specVersion)
+		}
 		compiled, err := schema_validation.CompileSchemaForValidation(schema,
 			schema_validation.SchemaValidationPurposeResponseBody, opts, specVersion)
 		if err != nil {
