@@ -106,6 +106,7 @@ func defaultNote(u *url.URL, name string) string {
 // A PageTracker is not safe for concurrent use; feed it results in request order.
 type PageTracker struct {
 	positions   map[int]position
+	sources     []string // position.source indexes it
 	total       int
 	totalSource string
 	hasTotal    bool
@@ -113,12 +114,12 @@ type PageTracker struct {
 
 type position struct {
 	abs    int
-	source string
+	source int32 // in PageTracker.sources
 }
 
 // NewPageTracker starts an empty tracker.
 func NewPageTracker() *PageTracker {
-	return &PageTracker{positions: map[int]position{}}
+	return &PageTracker{}
 }
 
 // Observe applies the cross-page invariants to res, a result from
@@ -132,10 +133,14 @@ func (r *PageTracker) Observe(res *Result) {
 	var fs []Finding
 	if !r.hasTotal {
 		r.total, r.totalSource, r.hasTotal = p.total, res.Source, true
+		// The first page says how many ids the walk will see.
+		r.positions = make(map[int]position, min(max(p.total, len(p.ids)), 1<<16))
 	} else if p.total != r.total {
 		fs = append(fs, newFinding(IDTotalCountChanged, "$.meta.pagination.totalCount", res.Source,
 			"totalCount is %d here but was %d in %s", p.total, r.total, r.totalSource))
 	}
+	src := int32(len(r.sources))
+	r.sources = append(r.sources, res.Source)
 	inPage := make(map[int]bool, len(p.ids))
 	for i, id := range p.ids {
 		if inPage[id] {
@@ -146,10 +151,10 @@ func (r *PageTracker) Observe(res *Result) {
 		prev, seen := r.positions[id]
 		switch {
 		case !seen:
-			r.positions[id] = position{abs, res.Source}
+			r.positions[id] = position{abs, src}
 		case prev.abs != abs:
 			fs = append(fs, newFinding(IDDuplicateIDAcross, "$.data"+indexPath(i)+".id", res.Source,
-				"id %d is at position %d here and at position %d in %s", id, abs, prev.abs, prev.source))
+				"id %d is at position %d here and at position %d in %s", id, abs, prev.abs, r.sources[prev.source]))
 		}
 	}
 	if len(fs) == 0 {
