@@ -163,6 +163,7 @@ func TestLiveAgainstStandIns(t *testing.T) {
 func TestLiveRecordsAndRechecks(t *testing.T) {
 	for _, sc := range append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...) {
 		t.Run(sc.String(), func(t *testing.T) {
+			t.Parallel() // each scenario has its own fake and directory
 			token := "auth-" + synthetic.RandomHex(16)
 			base := serveFakeHTTP(t, token, 260, sc)
 			dir := filepath.Join(t.TempDir(), "recordings")

@@ -27,6 +27,7 @@ func TestRecordingRechecksTheSame(t *testing.T) {
 	scenarios := append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...)
 	for _, sc := range scenarios {
 		t.Run(sc.String(), func(t *testing.T) {
+			t.Parallel() // each scenario has its own fake and directory
 			token := "auth-" + synthetic.RandomHex(16)
 			srv := serveFake(t, token, 260, sc)
 			out, _ := runLive(t, live.Config{BaseURL: srv.URL, Token: token})

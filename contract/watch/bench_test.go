@@ -27,10 +27,12 @@ func page250(b *testing.B) (http.Header, []byte) {
 // BenchmarkRoundTrip is the caller-visible cost of one request for a
 // 250-token page over loopback HTTP: bare, and through the Transport at
 // sample rates 0 and 1. Each request starts with the Transport's workers
-// idle, as requests to an endpoint limited to 150 a minute do, and
-// caller-ns/op is the wall time of the caller's path alone: RoundTrip,
-// reading the body to EOF, and Close. Waiting for the worker between
-// requests is not part of it (ns/op includes it and means nothing here).
+// idle and the heap collected, as requests to an endpoint limited to 150 a
+// minute do, and caller-ns/op is the wall time of the caller's path alone:
+// RoundTrip, reading the body to EOF, and Close. Waiting for the worker and
+// the collection between requests are not part of it (ns/op includes them
+// and means nothing here); BenchmarkRoundTripBackToBack shows what they cost
+// when they cannot happen on an idle core.
 // allocs/op counts every allocation of the process, the worker's included.
 // `make bench-transport` runs it in interleaved rounds and prints the ratios
 // of the medians.
@@ -93,6 +95,8 @@ func benchRoundTrip(b *testing.B, isolated bool) {
 			caller += time.Since(start)
 			n++
 			idle(n)
+			runtime.GC() // the check's garbage is collected off the clock too
+
 		}
 		if isolated {
 			b.ReportMetric(float64(caller.Nanoseconds())/float64(b.N), "caller-ns/op")
