@@ -101,6 +101,7 @@ func TestCheckerFindsTheFakeConforming(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case walks its own fake
 			opts := walkOptions(0)
 			tt.adjust(&opts)
 			s, err := fake.New(opts)
@@ -250,6 +251,7 @@ func TestCheckerFindsEveryScenario(t *testing.T) {
 	}
 	for _, sc := range fake.Scenarios() {
 		t.Run(sc.String(), func(t *testing.T) {
+			t.Parallel() // each case walks its own fake
 			ids, ok := want[sc]
 			if !ok {
 				t.Fatalf("scenario %s has no expected finding in this test; add one", sc)
