@@ -52,6 +52,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/strict"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/b2b-contract/s2s-tokens/internal/secrets"
@@ -77,6 +78,8 @@ type Checker struct {
 	specName   string
 	spec       []byte
 	version    string
+	table      *openapi.Table // the spec's operation table, for NewCoverage
+	model      *v3.Document   // libopenapi's reading of the spec, for NewCoverage
 }
 
 // Option configures a Checker.
@@ -154,7 +157,7 @@ func New(opts ...Option) (*Checker, error) {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
 	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
-		specName: s.specName, spec: s.spec, version: table.Version}
+		specName: s.specName, spec: s.spec, version: table.Version, table: table, model: model}
 	c.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),

@@ -174,7 +174,7 @@ func TestConcurrentChecks(t *testing.T) {
 		}
 	}
 	var wg sync.WaitGroup
-	for g := range 16 {
+	for g := range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

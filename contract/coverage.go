@@ -16,7 +16,6 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -114,20 +113,13 @@ type paramCase struct {
 const maxSchemaDepth = 12
 
 // NewCoverage returns an empty Coverage for the spec c was built from.
+// It reuses the spec's reading the Checker made, so it costs a walk of the
+// response schemas, not a second parse.
 func NewCoverage(c *Checker) (*Coverage, error) {
-	name, doc := c.Spec()
-	return newCoverage(name, doc)
+	return newCoverage(c.specName, c.spec, c.table, c.model)
 }
 
-func newCoverage(name string, doc []byte) (*Coverage, error) {
-	table, err := openapi.ReadTable(name, doc)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
-	}
-	_, model, err := specload.Libopenapi(name, doc)
-	if err != nil {
-		return nil, fmt.Errorf("coverage: %w", err)
-	}
+func newCoverage(name string, doc []byte, table *openapi.Table, model *v3.Document) (*Coverage, error) {
 	refs, err := responseRefs(doc)
 	if err != nil {
 		return nil, fmt.Errorf("coverage: %s: %w", name, err)
