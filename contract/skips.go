@@ -41,7 +41,11 @@ type SkipCount struct {
 
 // Add counts one exchange, from source, skipped for reason.
 func (s *Skips) Add(source, reason string) {
-	s.addN(reason, 1, []string{source})
+	c := s.count(reason)
+	c.Count++
+	if len(c.Examples) < MaxSkipExamples {
+		c.Examples = append(c.Examples, source)
+	}
 }
 
 // AddResults counts the skipped results of res (those with Skipped set), by
@@ -56,27 +60,26 @@ func (s *Skips) AddResults(res []Result) {
 
 // Merge adds the counts and examples of o to s; o is unchanged.
 func (s *Skips) Merge(o Skips) {
-	for _, c := range o.reasons {
-		s.addN(c.Reason, c.Count, c.Examples)
+	for _, o := range o.reasons {
+		if o.Count <= 0 {
+			continue
+		}
+		c := s.count(o.Reason)
+		c.Count += o.Count
+		if room := MaxSkipExamples - len(c.Examples); room > 0 {
+			c.Examples = append(c.Examples, o.Examples[:min(room, len(o.Examples))]...)
+		}
 	}
 }
 
-// addN counts n exchanges skipped for reason, keeping examples until the
-// reason has MaxSkipExamples.
-func (s *Skips) addN(reason string, n int, examples []string) {
-	if n <= 0 {
-		return
-	}
+// count is the SkipCount of reason, added when it is new.
+func (s *Skips) count(reason string) *SkipCount {
 	i := s.index(reason)
 	if i < 0 {
 		i = len(s.reasons)
 		s.reasons = append(s.reasons, SkipCount{Reason: reason})
 	}
-	c := &s.reasons[i]
-	c.Count += n
-	if room := MaxSkipExamples - len(c.Examples); room > 0 {
-		c.Examples = append(c.Examples, examples[:min(room, len(examples))]...)
-	}
+	return &s.reasons[i]
 }
 
 // index is the position of reason in s.reasons, or -1. Runs have a handful
