@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
@@ -138,6 +139,7 @@ func TestCheckSummarisesSkippedEntries(t *testing.T) {
 			Sources             []string
 		}
 		Coverage struct{ Exchanges, Skipped int }
+		Evidence struct{ Oldest time.Time }
 	}
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
@@ -149,6 +151,11 @@ func TestCheckSummarisesSkippedEntries(t *testing.T) {
 	if len(rep.Skipped) != 1 || rep.Skipped[0].Count != skipped || rep.Skipped[0].Reason != contract.SkipNotOperation ||
 		rep.Skipped[0].Source != path+"#1" || len(rep.Skipped[0].Sources) != contract.MaxSkipExamples || rep.Skipped[0].Run != path {
 		t.Errorf("skipped %+v, want one entry of %d, from %s#1, with %d examples", rep.Skipped, skipped, path, contract.MaxSkipExamples)
+	}
+	// The evidence is dated by the entries checked, not by the skipped ones
+	// (dated 2026-11-01, before the token pages).
+	if rep.Evidence.Oldest.Before(time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("evidence oldest %s: dated by a skipped entry", rep.Evidence.Oldest)
 	}
 	outputs := map[string][]byte{"stdout": []byte(stdout), "stderr": []byte(stderr)}
 	for format, file := range files {
