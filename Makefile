@@ -47,8 +47,9 @@ test: ## Run every test with the race detector (needs cgo and a C compiler: gcc 
 bench: ## Run every benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% token calls): MB/s and peak RSS (needs ~1 GB in TMPDIR)
+bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% token calls): MB/s and peak RSS; whole `check` processes on HARs of 10k to 1M skipped entries: peak RSS (needs ~1 GB in TMPDIR)
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'LoadLargeHAR' -benchtime 1x -timeout 30m ./contract/recording/
+	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'CheckSkippedEntries' -benchtime 1x -timeout 30m ./internal/benchproc/
 
 bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0)
 	@uptime

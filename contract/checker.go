@@ -192,7 +192,8 @@ type Result struct {
 	// Status is the response status.
 	Status int `json:"status"`
 	// Skipped is true when the exchange is not an operation of the contract
-	// (another endpoint in a HAR file, say); SkipReason says why.
+	// (another endpoint in a HAR file, say); SkipReason says why (one of
+	// the Skip* constants). Skips summarises a run's skipped exchanges.
 	Skipped    bool   `json:"skipped,omitempty"`
 	SkipReason string `json:"skipReason,omitempty"`
 	// Findings are what the checker noticed, sorted by layer, path and id.
@@ -207,17 +208,17 @@ func (c *Checker) Check(ex *Exchange) Result {
 	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
 	u, err := url.Parse(ex.Request.URL)
 	if err != nil {
-		res.Skipped, res.SkipReason = true, "the request URL cannot be parsed"
+		res.Skipped, res.SkipReason = true, SkipBadURL
 		return res
 	}
 	res.Path = u.Path
 	if ex.Response.Status < 100 {
-		res.Skipped, res.SkipReason = true, "no response was recorded (status 0: the request failed or was blocked)"
+		res.Skipped, res.SkipReason = true, SkipNoResponse
 		return res
 	}
 	op := match(c.ops, res.Method, u.Path)
 	if op == nil {
-		res.Skipped, res.SkipReason = true, "not an operation of the contract"
+		res.Skipped, res.SkipReason = true, SkipNotOperation
 		return res
 	}
 	res.Operation = op.id
@@ -291,7 +292,7 @@ func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Re
 	for _, j := range jobs {
 		ex := runs[j.run][j.i]
 		if ctx.Err() != nil {
-			out[j.run][j.i] = Result{Source: ex.Source, Skipped: true, SkipReason: "cancelled", Findings: []Finding{}}
+			out[j.run][j.i] = Result{Source: ex.Source, Skipped: true, SkipReason: SkipCancelled, Findings: []Finding{}}
 			continue
 		}
 		g.Go(func() error {

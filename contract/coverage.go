@@ -245,6 +245,18 @@ func buildCovNode(s *base.Schema, path string, depth int) *covNode {
 	return n
 }
 
+// ObserveSkipped counts n exchanges that were skipped without a Result
+// (a recording loader's summary of other endpoints' entries, Skips.Total):
+// they count as skipped, as a skipped Result does in Observe.
+func (cv *Coverage) ObserveSkipped(n int) {
+	if cv == nil || n <= 0 {
+		return
+	}
+	cv.mu.Lock()
+	defer cv.mu.Unlock()
+	cv.skipped += n
+}
+
 // Observe adds one checked exchange and the Result the checker gave it.
 // Exchanges the checker skipped (not operations of the contract) count as
 // skipped and nothing else. A body that is not JSON still counts its status

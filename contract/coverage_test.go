@@ -445,3 +445,29 @@ func ExampleNewCoverage() {
 	// post-auth-backend: status 200, 400, 401 (assumed), 403 (assumed), 413 (assumed), 422 (assumed), 429 (assumed), 500 (assumed), 503 (assumed) never seen
 	// get-backend-tokens: status 400 (assumed), 401 (assumed), 403 (assumed), 413 (assumed), 422 (assumed), 429 (assumed), 500 (assumed), 503 (assumed) never seen
 }
+
+// TestCoverageObserveSkipped: a loader's summary of skipped entries counts
+// as skipped, exactly, and nothing else; counts below one and a nil
+// Coverage are ignored.
+func TestCoverageObserveSkipped(t *testing.T) {
+	c, err := contract.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv, err := contract.NewCoverage(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := cv.Report()
+	cv.ObserveSkipped(1_000_000)
+	cv.ObserveSkipped(0)
+	cv.ObserveSkipped(-3)
+	cv.Observe(&contract.Exchange{Source: "x#0", Request: contract.Request{Method: "GET", URL: "https://store.example.test/app.js"},
+		Response: contract.Response{Status: 200}}, contract.Result{Source: "x#0", Skipped: true, SkipReason: contract.SkipNotOperation})
+	r := cv.Report()
+	if r.Skipped != 1_000_001 || r.Exchanges != 0 || r.Covered != before.Covered || r.Total != before.Total {
+		t.Errorf("skipped %d, exchanges %d, covered %d/%d; want 1000001, 0, %d/%d", r.Skipped, r.Exchanges, r.Covered, r.Total, before.Covered, before.Total)
+	}
+	var none *contract.Coverage
+	none.ObserveSkipped(5) // must not panic
+}

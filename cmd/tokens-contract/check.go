@@ -109,8 +109,9 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 			return exitcode.Usage
 		}
 	}
-	// One recording at a time: read it (only the contract's exchanges keep
-	// their bodies), check it, keep its results, and let it go.
+	// One recording at a time: read it (only the contract's exchanges are
+	// kept; the others are counted in rec.Skipped), check it, keep its
+	// results, and let it go.
 	prog := newProgress(env.stderr)
 	loader := &recording.Loader{
 		Keep:     checker.Handles,
@@ -132,21 +133,24 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		recs    []*recording.Recording // kept only for --suggest-overlay
 		sources []string
 		results [][]contract.Result
+		skips   []contract.Skips
 		notes   []contract.Finding
 		ages    []contract.Age
 	)
 	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
 		res := checker.CheckSequence(ctx, rec.Exchanges)
 		rf.severities.ApplyResults(res)
-		prog.checked(res)
+		prog.checked(res, rec.Skipped.Total())
 		sources = append(sources, rec.Path)
 		results = append(results, res)
+		skips = append(skips, rec.Skipped)
 		notes = append(notes, rec.Notes...)
 		ages = append(ages, recordingAge(rec, checker.SpecVersion()))
 		if cv != nil {
 			for j, ex := range rec.Exchanges {
 				cv.Observe(ex, res[j])
 			}
+			cv.ObserveSkipped(rec.Skipped.Total())
 		}
 		if *suggest != "" {
 			recs = append(recs, rec)
@@ -184,7 +188,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages,
 		Color: rf.color(env)}
 	for i, name := range sources {
-		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i]})
+		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i], Skipped: skips[i]})
 	}
 	return rf.emit(env, in)
 }

@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // TestCheckSkipsSavedReportsInADirectory pins issue 14: the tool's own
@@ -74,5 +78,98 @@ func TestCheckReadsNDJSONFromStdin(t *testing.T) {
 	}
 	if rep.Summary.Exchanges != 1 || rep.Summary.Skipped != 1 || rep.Summary.Unreadable != 0 {
 		t.Errorf("summary %+v, want 1 exchange checked, 1 skipped", rep.Summary)
+	}
+}
+
+// TestCheckSummarisesSkippedEntries: a HAR whose entries are nearly all for
+// other endpoints, each holding canary secrets in its URL, headers and body,
+// is reported with exact skipped counts (summary, coverage, the JSON
+// "skipped" entry, JUnit's property) but never entry by entry, and no
+// canary reaches stdout, stderr or a report file.
+func TestCheckSummarisesSkippedEntries(t *testing.T) {
+	const others = 5000
+	email := synthetic.CanaryEmail()
+	jwt := synthetic.CanaryJWT(email, "s"+synthetic.RandomHex(5))
+	opaque := "opq" + synthetic.RandomHex(16)
+	canaries := map[string]string{"email": email, "jwt": jwt, "opaque auth": opaque}
+	b, err := os.ReadFile(filepath.Join(recordingsDir, "browser-export.har"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(b, &har); err != nil {
+		t.Fatal(err)
+	}
+	entries := []json.RawMessage{har.Log.Entries[0]} // a token page; browser-export.har's others follow
+	for i := range others {
+		entries = append(entries, json.RawMessage(fmt.Sprintf(`{"startedDateTime":"2026-11-01T10:00:00Z",`+
+			`"request":{"method":"GET","url":"https://store.example.test/session/%s/%d?email=%s","headers":[{"name":"Authorization","value":"Bearer %s"}]},`+
+			`"response":{"status":200,"headers":[],"content":{"size":-1,"mimeType":"application/json","text":%q}}}`,
+			opaque, i, email, jwt, `{"token":"`+jwt+`","email":"`+email+`"}`)))
+	}
+	entries = append(entries, har.Log.Entries[1:]...)
+	doc, err := json.Marshal(map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]string{"name": "t", "version": "1"}, "entries": entries}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "proxy.har")
+	if err := os.WriteFile(path, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"check", "--format", "json", "--coverage"}
+	files := map[string]string{}
+	for _, format := range []string{"text", "junit", "github", "markdown", "sarif"} {
+		files[format] = filepath.Join(dir, "report."+format)
+		args = append(args, "--report", format+"="+files[format])
+	}
+	code, stdout, stderr := runCLI(t, append(args, path)...)
+	if code != exitcode.OK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Summary struct{ Exchanges, Skipped int }
+		Skipped []struct {
+			Source, Reason, Run string
+			Count               int
+			Sources             []string
+		}
+		Coverage struct{ Exchanges, Skipped int }
+		Evidence struct{ Oldest time.Time }
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	const skipped = others + 1 // browser-export.har has one entry of another endpoint
+	if rep.Summary.Exchanges != 2 || rep.Summary.Skipped != skipped || rep.Coverage.Exchanges != 2 || rep.Coverage.Skipped != skipped {
+		t.Errorf("summary %+v, coverage %+v; want 2 exchanges and %d skipped in both", rep.Summary, rep.Coverage, skipped)
+	}
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Count != skipped || rep.Skipped[0].Reason != contract.SkipNotOperation ||
+		rep.Skipped[0].Source != path+"#1" || len(rep.Skipped[0].Sources) != contract.MaxSkipExamples || rep.Skipped[0].Run != path {
+		t.Errorf("skipped %+v, want one entry of %d, from %s#1, with %d examples", rep.Skipped, skipped, path, contract.MaxSkipExamples)
+	}
+	// The evidence is dated by the entries checked, not by the skipped ones
+	// (dated 2026-11-01, before the token pages).
+	if rep.Evidence.Oldest.Before(time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("evidence oldest %s: dated by a skipped entry", rep.Evidence.Oldest)
+	}
+	outputs := map[string][]byte{"stdout": []byte(stdout), "stderr": []byte(stderr)}
+	for format, file := range files {
+		if outputs[format], err = os.ReadFile(file); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(outputs[format]), fmt.Sprint(skipped)) {
+			t.Errorf("the %s report lacks the skipped count %d", format, skipped)
+		}
+		if len(outputs[format]) > 64<<10 {
+			t.Errorf("the %s report is %d bytes: skipped entries are listed one by one", format, len(outputs[format]))
+		}
+	}
+	for what, text := range outputs {
+		assertNoCanary(t, what, text, canaries)
 	}
 }

@@ -46,9 +46,10 @@ func (p *progress) entries(n int) {
 	p.draw(false)
 }
 
-// checked counts the results of one recording.
-func (p *progress) checked(res []contract.Result) {
-	p.done += len(res)
+// checked counts the results of one recording and the entries its loader
+// skipped (Recording.Skipped).
+func (p *progress) checked(res []contract.Result, skipped int) {
+	p.done += len(res) + skipped
 	p.read = 0
 	for _, r := range res {
 		if !r.Skipped {

@@ -43,10 +43,11 @@
 //     Loader.Each hands over one recording before reading the next. The
 //     cross-page invariants need every exchange of a run together, so a
 //     recording keeps the exchanges Loader.Keep accepts (a Checker's
-//     Handles: the contract's operations) whole; of the others only source,
-//     method, URL path and status are kept, for reports to list them as
-//     skipped, and their headers, query and bodies are dropped as they are
-//     read. Cassettes, the project's own small format, are read whole (at
+//     Handles: the contract's operations) whole. The others are validated
+//     and counted as they are read, in Recording.Skipped (a contract.Skips:
+//     a count per reason and the first few sources), and nothing else of
+//     them is kept, so memory does not grow with the number of entries for
+//     other endpoints. Cassettes, the project's own small format, are read whole (at
 //     most MaxCassetteSize).
 //   - Bodies: HAR content with encoding "base64" is decoded; a body still
 //     gzip-compressed (Content-Encoding gzip and the gzip magic number, as

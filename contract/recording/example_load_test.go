@@ -10,8 +10,8 @@ import (
 )
 
 // ExampleLoader reads a directory of HAR exports one file at a time,
-// keeping only the exchanges the checker judges, and checks each file as
-// one run.
+// keeping only the exchanges the checker judges (the others are counted in
+// Recording.Skipped), and checks each file as one run.
 func ExampleLoader() {
 	checker, err := contract.New()
 	if err != nil {
@@ -27,13 +27,14 @@ func ExampleLoader() {
 				checked++
 			}
 		}
-		fmt.Printf("%s: %d entries, %d checked, %d notes\n", filepath.Base(rec.Path), len(rec.Exchanges), checked, len(rec.Notes))
+		fmt.Printf("%s: %d entries, %d checked, %d skipped, %d notes\n", filepath.Base(rec.Path),
+			len(rec.Exchanges)+rec.Skipped.Total(), checked, rec.Skipped.Total(), len(rec.Notes))
 	})
 	fmt.Println(len(errs), "unreadable")
 	// Output:
-	// charles.har: 1 entries, 1 checked, 1 notes
-	// chrome-sanitized.har: 2 entries, 1 checked, 0 notes
-	// firefox.har: 2 entries, 2 checked, 0 notes
-	// mitmproxy.har: 2 entries, 2 checked, 1 notes
+	// charles.har: 1 entries, 1 checked, 0 skipped, 1 notes
+	// chrome-sanitized.har: 2 entries, 1 checked, 1 skipped, 0 notes
+	// firefox.har: 2 entries, 2 checked, 0 skipped, 0 notes
+	// mitmproxy.har: 2 entries, 2 checked, 0 skipped, 1 notes
 	// 0 unreadable
 }

@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -63,9 +62,10 @@ const Stdin = "-"
 // and os.Stdin for "-".
 type Loader struct {
 	// Keep, when set, says which exchanges the caller checks (a Checker's
-	// Handles). Entries it rejects are read without keeping their headers,
-	// query or bodies: only source, method, URL path and status remain, so
-	// reports still list them as skipped.
+	// Handles). Entries it rejects are read, validated and counted in
+	// Recording.Skipped (reason contract.SkipNotOperation, the first few
+	// sources as examples), and nothing else of them is kept: memory does
+	// not grow with their number.
 	Keep func(method, rawURL string) bool
 	// Progress, when set, is called after each entry or interaction read,
 	// with the count read so far from the current input.
@@ -354,7 +354,7 @@ func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr 
 		return nil, notRecording(`not a HAR file: no "log" object`)
 	case !sawEntries:
 		return nil, notRecording(`not a HAR file: no "log.entries" array`)
-	case len(rec.Exchanges) == 0:
+	case rec.entries() == 0:
 		return nil, errors.New("the HAR file has no entries")
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
@@ -410,24 +410,25 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 		case 0:
 			_, err := dec.ReadToken()
 			if err == io.EOF {
-				if len(rec.Exchanges) == 0 {
+				if rec.entries() == 0 {
 					return nil, errors.New("the NDJSON file has no entries")
 				}
 				return rec, nil
 			}
 			return nil, fmt.Errorf("not NDJSON of HAR entries: %s", jsonErrorText(err))
 		}
-		if len(rec.Exchanges) == 0 {
+		if rec.entries() == 0 {
 			return nil, notRecording("not NDJSON of HAR entries: the first value is not a JSON object")
 		}
-		return nil, fmt.Errorf("entry %d: not a JSON object (NDJSON holds one HAR entry object a line)", len(rec.Exchanges))
+		return nil, fmt.Errorf("entry %d: not a JSON object (NDJSON holds one HAR entry object a line)", rec.entries())
 	}
 }
 
 // nextEntry reads the decoder's next value as HAR entry number
-// len(rec.Exchanges) and appends its exchange.
+// rec.entries() and appends its exchange, or counts it in rec.Skipped when
+// Keep rejects it.
 func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.Decoder, cr *ctxReader, what string) error {
-	i := len(rec.Exchanges)
+	i := rec.entries()
 	if err := ctx.Err(); err != nil {
 		return stopped(ctx)
 	}
@@ -444,12 +445,16 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	if err != nil {
 		return fmt.Errorf("entry %d: %w", i, err)
 	}
-	rec.Exchanges = append(rec.Exchanges, ex)
+	if ex != nil {
+		rec.Exchanges = append(rec.Exchanges, ex)
+	} else {
+		rec.Skipped.Add(entrySource(rec.Path, i), contract.SkipNotOperation)
+	}
 	if note != nil {
 		rec.Notes = append(rec.Notes, *note)
 	}
 	if l.Progress != nil {
-		l.Progress(len(rec.Exchanges))
+		l.Progress(rec.entries())
 	}
 	return nil
 }
@@ -494,7 +499,8 @@ type harHeader struct {
 }
 
 // entry turns one HAR entry's JSON text into an exchange, and a note when
-// its content.size disagrees with a complete body.
+// its content.size disagrees with a complete body. An entry Keep rejects is
+// validated and gives no exchange (nil, nil, nil).
 func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *contract.Finding, error) {
 	var head harEntryHead
 	if err := jsonv2.Unmarshal(raw, &head); err != nil {
@@ -503,8 +509,7 @@ func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *con
 	if head.Request.Method == "" || head.Request.URL == "" {
 		return nil, nil, errors.New("request has no method or URL")
 	}
-	u, err := url.Parse(head.Request.URL)
-	if err != nil {
+	if _, err := url.Parse(head.Request.URL); err != nil {
 		return nil, nil, errors.New("request URL is malformed")
 	}
 	if s := head.Response.Status; s != 0 && (s < 100 || s > 599) {
@@ -514,18 +519,15 @@ func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *con
 	if err != nil {
 		return nil, nil, fmt.Errorf("startedDateTime %w", err)
 	}
-	source := name + "#" + strconv.Itoa(i)
 	if l.Keep != nil && !l.Keep(head.Request.Method, head.Request.URL) {
-		ex := skippedExchange(source, head.Request.Method, u, head.Response.Status)
-		ex.RecordedAt = started
-		return ex, nil, nil
+		return nil, nil, nil
 	}
 	var e harEntry
 	if err := jsonv2.Unmarshal(raw, &e); err != nil {
 		return nil, nil, errors.New(jsonErrorText(err))
 	}
 	ex := &contract.Exchange{
-		Source:     source,
+		Source:     entrySource(name, i),
 		RecordedAt: started,
 		Request:    contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
 		Response:   contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -237,7 +238,8 @@ func TestDirectoryScanSkipsWhatIsNotARecording(t *testing.T) {
 }
 
 // TestNDJSONAndStdin: NDJSON of HAR entries, by ending or sniffed, and "-"
-// for standard input; Keep drops other endpoints' headers, query and bodies.
+// for standard input; Keep counts other endpoints' entries in Skipped and
+// keeps nothing else of them.
 func TestNDJSONAndStdin(t *testing.T) {
 	secretish := strings.Repeat("A", 4096)
 	ndjson := entryJSON(`{"size":2,"text":"{}"}`) + "\n\n" + otherEntry(secretish) + "\n" + entryJSON(`{"size":2,"text":"{}"}`)
@@ -248,18 +250,15 @@ func TestNDJSONAndStdin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Format != recording.FormatNDJSON || len(rec.Exchanges) != 3 || rec.Exchanges[2].Source != "stdin#2" {
+	if rec.Format != recording.FormatNDJSON || len(rec.Exchanges) != 2 || rec.Exchanges[0].Source != "stdin#0" || rec.Exchanges[1].Source != "stdin#2" {
 		t.Fatalf("format %s, %d exchanges", rec.Format, len(rec.Exchanges))
 	}
 	if fmt.Sprint(progress) != "[1 2 3]" {
 		t.Errorf("progress calls %v, want [1 2 3]", progress)
 	}
-	other := rec.Exchanges[1]
-	if other.Response.Body != nil || other.Response.Header != nil || other.Request.URL != "/app.js" || other.Response.Status != 200 {
-		t.Errorf("the other endpoint's entry kept more than its path and status: %+v", other)
-	}
-	if res := c.Check(other); !res.Skipped {
-		t.Errorf("the other endpoint's entry was not skipped: %+v", res)
+	want := []contract.SkipCount{{Reason: contract.SkipNotOperation, Count: 1, Examples: []string{"stdin#1"}}}
+	if got := rec.Skipped.Reasons(); !reflect.DeepEqual(got, want) {
+		t.Errorf("skipped %+v, want %+v", got, want)
 	}
 	for _, bad := range []struct{ name, content, want string }{
 		{"x.ndjson", "", "no entries"},
@@ -300,5 +299,72 @@ func TestLoadErrorKeepsNoOpaqueSecret(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), opaque[:8]) {
 		t.Error("the load error quotes the opaque value")
+	}
+}
+
+// TestKeepSummarisesOtherEntries: entries Keep rejects are counted in
+// Recording.Skipped, with the first MaxSkipExamples sources, in every
+// format; the exchanges kept keep their entry numbers, and a rejected entry
+// is still validated.
+func TestKeepSummarisesOtherEntries(t *testing.T) {
+	c := newChecker(t)
+	token := entryJSON(`{"size":2,"text":"{}"}`)
+	other := otherEntry("x")
+	// Entries: token, 5 others, token, 995 others: 1000 skipped, kept #0 and #6.
+	entries := []string{token}
+	for i := range 1000 {
+		if i == 5 {
+			entries = append(entries, token)
+		}
+		entries = append(entries, other)
+	}
+	var cassetteRec recording.Recording
+	for i, e := range entries {
+		u := "https://store.example.test/app.js"
+		if e == token {
+			u = tokensURL
+		}
+		cassetteRec.Exchanges = append(cassetteRec.Exchanges, &contract.Exchange{Source: fmt.Sprint(i),
+			Request:  contract.Request{Method: "GET", URL: u},
+			Response: contract.Response{Status: 200, Body: []byte("{}")}})
+	}
+	cassette, err := recording.EncodeCassette(&cassetteRec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, content string }{
+		{"big.har", harWith(entries...)},
+		{"big.ndjson", strings.Join(entries, "\n")},
+		{"big.yaml", string(cassette)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec, err := (&recording.Loader{Keep: c.Handles}).Read(context.Background(), tt.name, strings.NewReader(tt.content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for _, ex := range rec.Exchanges {
+				kept = append(kept, ex.Source)
+			}
+			if want := []string{tt.name + "#0", tt.name + "#6"}; !reflect.DeepEqual(kept, want) {
+				t.Errorf("kept %q, want %q", kept, want)
+			}
+			want := []contract.SkipCount{{Reason: contract.SkipNotOperation, Count: 1000,
+				Examples: []string{tt.name + "#1", tt.name + "#2", tt.name + "#3"}}}
+			if got := rec.Skipped.Reasons(); !reflect.DeepEqual(got, want) {
+				t.Errorf("skipped %+v, want %+v", got, want)
+			}
+		})
+	}
+	// Without Keep every entry is an exchange and nothing is skipped.
+	rec, err := (&recording.Loader{}).Read(context.Background(), "all.har", strings.NewReader(harWith(entries...)))
+	if err != nil || len(rec.Exchanges) != 1002 || rec.Skipped.Total() != 0 {
+		t.Fatalf("without Keep: %v, %d exchanges, %d skipped", err, len(rec.Exchanges), rec.Skipped.Total())
+	}
+	// A rejected entry is still an input error when it is malformed.
+	bad := strings.Replace(other, `"status":200`, `"status":42`, 1)
+	_, err = (&recording.Loader{Keep: c.Handles}).Read(context.Background(), "bad.har", strings.NewReader(harWith(token, bad)))
+	if err == nil || !strings.Contains(err.Error(), "entry 1: response status 42") {
+		t.Errorf("a malformed skipped entry: want an error naming entry 1, got %v", err)
 	}
 }

@@ -43,6 +43,10 @@ type Recording struct {
 	// Exchanges are in recorded order. Their Source is "Path#N", N being the
 	// cassette interaction id or the HAR (or NDJSON) entry index.
 	Exchanges []*contract.Exchange
+	// Skipped counts the entries the Loader's Keep rejected (reason
+	// contract.SkipNotOperation), with the sources of the first few: they
+	// are not in Exchanges, and cost no memory per entry.
+	Skipped contract.Skips
 	// Notes are info findings about how the recording was read (a HAR
 	// content.size that disagrees with a complete body), each naming its
 	// exchange in Source.
@@ -128,18 +132,16 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		if it.Request.Method == "" {
 			return nil, fmt.Errorf("%s: request has no method", where)
 		}
-		u, err := url.Parse(it.Request.URL)
+		_, err := url.Parse(it.Request.URL)
 		if err != nil || it.Request.URL == "" {
 			return nil, fmt.Errorf("%s: request URL is missing or malformed", where)
 		}
 		if it.Response.Code < 100 || it.Response.Code > 599 {
 			return nil, fmt.Errorf("%s: response code %d is not an HTTP status", where, it.Response.Code)
 		}
-		source := name + "#" + strconv.Itoa(it.ID)
+		source := entrySource(name, it.ID)
 		if keep != nil && !keep(it.Request.Method, it.Request.URL) {
-			ex := skippedExchange(source, it.Request.Method, u, it.Response.Code)
-			ex.RecordedAt = recordedAt
-			rec.Exchanges = append(rec.Exchanges, ex)
+			rec.Skipped.Add(source, contract.SkipNotOperation)
 			cf.Interactions[i] = nil // its bodies can go now
 			continue
 		}
@@ -181,15 +183,16 @@ func looksLikeCassette(doc *yaml.Node) bool {
 	return false
 }
 
-// skippedExchange is what a loader keeps of an exchange the caller does
-// not check: where it came from, its method, URL path and status, so that
-// reports still list it as skipped; no headers, query or bodies.
-func skippedExchange(source, method string, u *url.URL, status int) *contract.Exchange {
-	return &contract.Exchange{
-		Source:   source,
-		Request:  contract.Request{Method: strings.ToUpper(method), URL: (&url.URL{Path: u.Path}).String()},
-		Response: contract.Response{Status: status},
-	}
+// entrySource is the Source of entry (or interaction) n of a recording:
+// "name#n".
+func entrySource(name string, n int) string {
+	return name + "#" + strconv.Itoa(n)
+}
+
+// entries counts the entries (or interactions) read: the exchanges kept
+// and those counted in Skipped.
+func (r *Recording) entries() int {
+	return len(r.Exchanges) + r.Skipped.Total()
 }
 
 // yamlErrorText keeps a YAML error's position and reason but never a quoted

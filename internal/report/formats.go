@@ -21,7 +21,7 @@ func writeText(w io.Writer, in Input) error {
 	c := palette(in.Color)
 	fmt.Fprintf(b, "%s: contract %s, %s checked in %s", in.Tool, in.SpecVersion, plural(s.Exchanges, "exchange"), plural(s.Runs, "run"))
 	if s.Skipped > 0 {
-		fmt.Fprintf(b, " (%d skipped: not operations of the contract)", s.Skipped)
+		fmt.Fprintf(b, " (%d skipped%s)", s.Skipped, skipHeadline(in))
 	}
 	b.WriteString("\n")
 	if len(in.Sources) > 0 {
@@ -144,16 +144,27 @@ func (c colors) verdict(code int, s string) string {
 	return c.paint("1;31", s)
 }
 
-// runLine summarises one run: its exchanges and its findings by severity.
-func runLine(run Source) string {
-	checked, skipped := 0, 0
-	for _, res := range run.Results {
-		if res.Skipped {
-			skipped++
-		} else {
-			checked++
+// skipHeadline is ": " and the reason when every skipped exchange of in
+// has the same one ("not an operation of the contract"), else empty.
+func skipHeadline(in Input) string {
+	reason := ""
+	for _, run := range in.Sources {
+		for _, c := range skipsOf(run).Reasons() {
+			if reason != "" && c.Reason != reason {
+				return ""
+			}
+			reason = c.Reason
 		}
 	}
+	if reason == "" {
+		return ""
+	}
+	return ": " + terminalSafe(clean(reason))
+}
+
+// runLine summarises one run: its exchanges and its findings by severity.
+func runLine(run Source) string {
+	checked, skipped := runCounts(run)
 	counts := map[contract.Severity]int{}
 	for _, f := range findings(Input{Sources: []Source{run}}) {
 		counts[f.Severity]++
@@ -201,9 +212,15 @@ type jsonError struct {
 	Run     string `json:"run,omitempty"`
 }
 
+// jsonSkip is the exchanges of one run skipped for one reason (see the
+// package doc): Source is the first of them, Sources the first
+// contract.MaxSkipExamples, Count all of them.
 type jsonSkip struct {
-	Source string `json:"source"`
-	Reason string `json:"reason"`
+	Source  string   `json:"source"`
+	Reason  string   `json:"reason"`
+	Count   int      `json:"count"`
+	Sources []string `json:"sources"`
+	Run     string   `json:"run"`
 }
 
 func writeJSON(w io.Writer, in Input) error {
@@ -234,10 +251,15 @@ func writeJSON(w io.Writer, in Input) error {
 		r.Errors = append(r.Errors, jsonError{Message: clean(e.err.Error()), Kind: "run-error", Run: clean(e.run)})
 	}
 	for _, run := range in.Sources {
-		for _, res := range run.Results {
-			if res.Skipped {
-				r.Skipped = append(r.Skipped, jsonSkip{Source: clean(res.Source), Reason: res.SkipReason})
+		for _, c := range skipsOf(run).Reasons() {
+			sk := jsonSkip{Reason: clean(c.Reason), Count: c.Count, Sources: make([]string, len(c.Examples)), Run: clean(run.Name)}
+			for i, src := range c.Examples {
+				sk.Sources[i] = clean(src)
 			}
+			if len(sk.Sources) > 0 {
+				sk.Source = sk.Sources[0]
+			}
+			r.Skipped = append(r.Skipped, sk)
 		}
 	}
 	enc := json.NewEncoder(w)
@@ -285,20 +307,20 @@ type junitMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// writeJUnit writes one test case per exchange, failed when it has a
-// finding at or above FailOn; findings below it go to system-out. Unreadable
-// inputs are test cases with an error.
+// writeJUnit writes one test case per checked exchange, failed when it has
+// a finding at or above FailOn; findings below it go to system-out. A run's
+// skipped exchanges are one skipped test case per reason (see the package
+// doc). Unreadable inputs are test cases with an error.
 func writeJUnit(w io.Writer, in Input) error {
 	all := junitSuites{Name: in.Tool}
 	for _, run := range in.Sources {
 		suite := junitSuite{Name: clean(run.Name)}
 		seen := occurrences(run)
 		for _, res := range run.Results {
-			tc := junitCase{Name: clean(caseName(res)), Classname: clean(run.Name)}
 			if res.Skipped {
-				tc.Skipped = &junitMessage{Message: res.SkipReason}
-				suite.Skipped++
+				continue // summarised below
 			}
+			tc := junitCase{Name: clean(caseName(res)), Classname: clean(run.Name)}
 			var failing, other []string
 			var firstID string
 			var acceptedCases []junitCase
@@ -338,6 +360,24 @@ func writeJUnit(w io.Writer, in Input) error {
 			suite.Cases = append(suite.Cases, acceptedCases...)
 			suite.Tests += len(acceptedCases)
 			suite.Skipped += len(acceptedCases)
+		}
+		skips := skipsOf(run)
+		for _, c := range skips.Reasons() {
+			examples := make([]string, len(c.Examples))
+			for i, src := range c.Examples {
+				examples[i] = clean(src)
+			}
+			text := "the first: " + strings.Join(examples, ", ")
+			if more := c.Count - len(examples); more > 0 {
+				text += fmt.Sprintf(" and %d more", more)
+			}
+			suite.Cases = append(suite.Cases, junitCase{Name: "skipped: " + clean(c.Reason), Classname: clean(run.Name),
+				Skipped: &junitMessage{Message: fmt.Sprintf("%s skipped: %s", plural(c.Count, "exchange"), clean(c.Reason)), Text: text}})
+			suite.Tests++
+			suite.Skipped++
+		}
+		if n := skips.Total(); n > 0 {
+			suite.Properties = append(suite.Properties, junitProperty{Name: "skipped-exchanges", Value: strconv.Itoa(n)})
 		}
 		for _, err := range run.Errors {
 			suite.Cases = append(suite.Cases, junitCase{Name: clean(run.Name) + " (run)", Classname: clean(run.Name),
@@ -394,9 +434,10 @@ func writeJUnit(w io.Writer, in Input) error {
 	return err
 }
 
-// caseName names an exchange's test case. A skipped exchange is named by
-// its source (file and index), method and status only: its URL path is not
-// an operation of the contract and may hold anything, even the auth token.
+// caseName names an exchange's test case. An exchange of no operation is
+// named by its source (file and index), method and status only: its URL
+// path is not an operation of the contract and may hold anything, even the
+// auth token.
 func caseName(res contract.Result) string {
 	if res.Method == "" {
 		return res.Source
@@ -449,9 +490,13 @@ func writeGitHub(w io.Writer, in Input) error {
 	}
 	writeCoverageGitHub(b, in)
 	s := Summarize(in)
+	skipped := ""
+	if s.Skipped > 0 {
+		skipped = fmt.Sprintf(" (%d skipped%s)", s.Skipped, skipHeadline(in))
+	}
 	fmt.Fprintf(b, "::notice title=%s::%s\n", ghannot.Property(in.Tool), ghannot.Data(fmt.Sprintf(
-		"%s: %d breaking, %d additive, %d deprecation, %d info. %s",
-		plural(s.Exchanges, "exchange"), s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
+		"%s%s: %d breaking, %d additive, %d deprecation, %d info. %s",
+		plural(s.Exchanges, "exchange"), skipped, s.Breaking, s.Additive, s.Deprecation, s.Info, verdict(in))))
 	return b.Flush()
 }
 

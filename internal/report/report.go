@@ -28,6 +28,30 @@
 // The severity counts (Summary, the verdict) count findings so merged, not
 // exchanges.
 //
+// # Skipped exchanges
+//
+// Exchanges that are not checked (entries for other endpoints in a HAR
+// file, a request without a response, a run cancelled midway) are never
+// listed one by one, so a report's size and the memory to write it do not
+// grow with their number: a proxy's HAR can hold a million of them. Each
+// run's skipped exchanges are summarised per reason (contract.Skips): the
+// exact count and the sources of the first contract.MaxSkipExamples as
+// examples. Summary.Skipped is the exact total in every format.
+//
+//   - text: the headline and each run's line give the counts;
+//   - Markdown: the summary table's "skipped" column;
+//   - JSON: "skipped" has one object per run and reason: "source" (the first
+//     example) and "reason" as before, plus "count", "sources" (the
+//     examples) and "run" (the run's name). Earlier versions had one
+//     object per skipped exchange: a consumer that counted the objects
+//     reads summary.skipped, or sums "count", instead;
+//   - JUnit: one skipped test case per run and reason, named "skipped: "
+//     and the reason, whose message gives the count and whose text the
+//     examples; the suite's property "skipped-exchanges" is the run's exact
+//     total (the skipped attributes count test cases, as JUnit defines);
+//   - GitHub: the closing notice gives the total;
+//   - SARIF: the run's properties "exchanges" and "skipped" give the totals.
+//
 // # Errors
 //
 // Input.Errors are inputs that could not be read (a broken recording);
@@ -68,6 +92,11 @@ type Source struct {
 	// Name names the run: the recording's path, or "live <base URL>".
 	Name    string
 	Results []contract.Result
+	// Skipped summarises exchanges of the run that have no Result: the
+	// entries for other endpoints a recording loader counted
+	// (recording.Recording.Skipped). Skipped Results are counted with them
+	// (see "Skipped exchanges" in the package doc).
+	Skipped contract.Skips
 	// Errors are why the run could not check what it meant to (a live
 	// run's rejected token, a request that got no response). They make the
 	// exit code 2, and the run is never reported clean.
@@ -138,15 +167,33 @@ func Summarize(in Input) Summary {
 		}
 	}
 	for _, r := range in.Sources {
-		for _, res := range r.Results {
-			if res.Skipped {
-				s.Skipped++
-			} else {
-				s.Exchanges++
-			}
-		}
+		checked, skipped := runCounts(r)
+		s.Exchanges += checked
+		s.Skipped += skipped
 	}
 	return s
+}
+
+// skipsOf is everything run skipped: its Skipped summary and its skipped
+// Results.
+func skipsOf(run Source) contract.Skips {
+	var s contract.Skips
+	s.Merge(run.Skipped)
+	s.AddResults(run.Results)
+	return s
+}
+
+// runCounts counts the exchanges run checked and those it skipped.
+func runCounts(run Source) (checked, skipped int) {
+	skipped = run.Skipped.Total()
+	for _, res := range run.Results {
+		if res.Skipped {
+			skipped++
+		} else {
+			checked++
+		}
+	}
+	return checked, skipped
 }
 
 // ExitCode is 2 when an input was unreadable or a run could not complete, 1

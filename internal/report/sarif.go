@@ -98,6 +98,9 @@ func writeSARIF(w io.Writer, in Input) error {
 	props := sarif.NewPropertyBag()
 	props.Add("specVersion", in.SpecVersion)
 	props.Add("failOn", in.FailOn.String())
+	sum := Summarize(in)
+	props.Add("exchanges", sum.Exchanges)
+	props.Add("skipped", sum.Skipped)
 	sarifCoverageProperties(in, props)
 	run.WithProperties(props)
 
