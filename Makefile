@@ -198,7 +198,7 @@ bench-transport: ## contract/watch: the caller's cost of a request through the t
 	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'RoundTrip' -test.benchmem -test.benchtime 2000x; \
 	  GOMAXPROCS=1 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'CheckPage250|ShapeOf' -test.benchmem -test.benchtime 50x; \
 	done | tee $(BENCHOUT)/bench-transport.txt
-	@f=$(BENCHOUT)/bench-transport.txt; for v in RoundTrip:caller-ns/op RoundTrip:allocs/op RoundTripBackToBack:ns/op RoundTripBackToBack:cpu-ns/op; do \
+	@f=$(BENCHOUT)/bench-transport.txt; for v in RoundTrip:caller-ns/op RoundTripBackToBack:allocs/op RoundTripBackToBack:ns/op RoundTripBackToBack:cpu-ns/op; do \
 	  n=$${v%%:*}; u=$${v#*:}; \
 	  b=$$($(median) $$f Benchmark$$n/bare $$u); r0=$$($(median) $$f Benchmark$$n/rate0 $$u); r1=$$($(median) $$f Benchmark$$n/rate1 $$u); \
 	  awk -v n=$$n -v b=$$b -v r0=$$r0 -v r1=$$r1 -v u=$$u 'BEGIN {printf "%s %s medians: bare %s, rate0 %s, rate1 %s", n, u, b, r0, r1; \
