@@ -13,17 +13,22 @@ import (
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-// coverageOf checks exs with a fresh checker and observes them.
-func coverageOf(t *testing.T, exs ...*contract.Exchange) contract.CoverageReport {
+// newCoverage returns a checker of the embedded spec and an empty Coverage
+// of it.
+func newCoverage(t *testing.T) (*contract.Checker, *contract.Coverage) {
 	t.Helper()
-	c, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newChecker(t)
 	cv, err := contract.NewCoverage(c)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, cv
+}
+
+// coverageOf checks exs with a fresh checker and observes them.
+func coverageOf(t *testing.T, exs ...*contract.Exchange) contract.CoverageReport {
+	t.Helper()
+	c, cv := newCoverage(t)
 	for _, ex := range exs {
 		if ex == nil {
 			cv.Observe(nil, contract.Result{})
@@ -306,14 +311,7 @@ func TestCoveragePercent(t *testing.T) {
 }
 
 func TestCoverageIsSafeForConcurrentUse(t *testing.T) {
-	c, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cv, err := contract.NewCoverage(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, cv := newCoverage(t)
 	ex := list("", 200, listBody(3, 10, 0), 1)
 	res := c.Check(ex)
 	done := make(chan struct{})
@@ -450,14 +448,7 @@ func ExampleNewCoverage() {
 // as skipped, exactly, and nothing else; counts below one and a nil
 // Coverage are ignored.
 func TestCoverageObserveSkipped(t *testing.T) {
-	c, err := contract.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cv, err := contract.NewCoverage(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cv := newCoverage(t)
 	before := cv.Report()
 	cv.ObserveSkipped(1_000_000)
 	cv.ObserveSkipped(0)

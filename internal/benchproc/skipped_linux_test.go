@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -77,16 +76,8 @@ func writeSkippedHAR(b *testing.B, dir string, n int) string {
 // fails, or whose output lacks want, fails b.
 func runPeakRSS(b *testing.B, want string, name string, args ...string) int64 {
 	b.Helper()
-	cmd := exec.Command(name, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s %v: %v\n%s", filepath.Base(name), args, err, out.Bytes())
-	}
-	if !bytes.Contains(out.Bytes(), []byte(want)) {
-		b.Fatalf("%s %v: the output lacks %q:\n%s", filepath.Base(name), args, want, out.Bytes())
-	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	st := runProcess(b, want, name, args...)
+	ru, ok := st.SysUsage().(*syscall.Rusage)
 	if !ok {
 		b.Skip("the platform does not report a process's peak RSS")
 	}

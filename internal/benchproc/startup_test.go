@@ -2,6 +2,7 @@ package benchproc
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -36,6 +37,15 @@ const moduleRoot = "../.."
 // time. A process that fails, or whose output lacks want, fails b.
 func runCPU(b *testing.B, want string, name string, args ...string) time.Duration {
 	b.Helper()
+	st := runProcess(b, want, name, args...)
+	return st.UserTime() + st.SystemTime()
+}
+
+// runProcess runs one process to completion in the module's root and
+// returns its state. A process that fails, or whose output lacks want,
+// fails b.
+func runProcess(b *testing.B, want string, name string, args ...string) *os.ProcessState {
+	b.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = moduleRoot
 	var out bytes.Buffer
@@ -46,7 +56,7 @@ func runCPU(b *testing.B, want string, name string, args ...string) time.Duratio
 	if !bytes.Contains(out.Bytes(), []byte(want)) {
 		b.Fatalf("%s %v: the output lacks %q:\n%s", filepath.Base(name), args, want, out.Bytes())
 	}
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return cmd.ProcessState
 }
 
 // BenchmarkStartup runs, in each iteration, one `tokens-contract check` on a
