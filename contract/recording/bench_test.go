@@ -145,3 +145,64 @@ func BenchmarkLoadLargeHAR(b *testing.B) {
 		})
 	}
 }
+
+// deepBodies are the bodies BenchmarkDeepBodies and TestDeepBodies feed the
+// loader and the checker: 10,000-deep JSON, cut short or complete.
+var deepBodies = []struct{ name, body string }{
+	{"unbalanced-array", strings.Repeat("[", 10000)},
+	{"unbalanced-object", strings.Repeat(`{"a":`, 10000)},
+	{"balanced-array", strings.Repeat("[", 10000) + strings.Repeat("]", 10000)},
+}
+
+// writeDeepNDJSON writes n token-list entries whose response body is body,
+// one HAR entry a line; with pages, every other entry is a healthy page.
+func writeDeepNDJSON(tb testing.TB, dir, body string, n int, pages bool) string {
+	tb.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("deep-%d.ndjson", n))
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	deep := entryJSON(fmt.Sprintf(`{"size":%d,"mimeType":"application/json","text":%q}`, len(body), body))
+	healthy := entryJSON(fmt.Sprintf(`{"size":-1,"mimeType":"application/json","text":%q}`, tokenPage()))
+	for i := range n {
+		e := deep
+		if pages && i%2 == 1 {
+			e = healthy
+		}
+		w.WriteString(e)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkDeepBodies loads and checks N entries whose bodies are 10,000
+// deep, as "check" does, for N = 250 and 1000 in the same run: compare the
+// ns/entry metric of the two, which stays flat when nothing grows with the
+// count.
+func BenchmarkDeepBodies(b *testing.B) {
+	c := newChecker(b)
+	dir := b.TempDir()
+	for _, d := range deepBodies {
+		for _, n := range []int{250, 1000, 2500} {
+			path := writeDeepNDJSON(b, dir, d.body, n, false)
+			b.Run(fmt.Sprintf("%s/N=%d", d.name, n), func(b *testing.B) {
+				for b.Loop() {
+					rec, err := (&recording.Loader{Keep: c.Handles}).Load(context.Background(), path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					c.CheckSequence(context.Background(), rec.Exchanges)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entry")
+			})
+		}
+	}
+}
