@@ -292,6 +292,7 @@ func countNoun(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
+// isAre is the verb that agrees with a count of n.
 func isAre(n int) string {
 	if n == 1 {
 		return "is"

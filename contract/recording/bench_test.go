@@ -196,7 +196,7 @@ func writeDeepNDJSON(tb testing.TB, dir, body string, n int, pages bool) string 
 // deep (deepBodies), as "check" does, for N = 250 and N = 1000 in the same
 // run: the ns/entry (wall) and cpu-ns/entry (the process's CPU, which says
 // more on a shared machine) of the two stay the same when no step grows with
-// the count (the audit's 2,500 such bodies once took over 300 s).
+// the count (issue 12's audit reported 2,500 such bodies taking over 300 s).
 func BenchmarkDeepBodies(b *testing.B) {
 	c := newChecker(b)
 	dir := b.TempDir()
