@@ -36,6 +36,13 @@
 // A finding's Path is bounded: a path longer than MaxPathLen bytes (a body
 // nested thousands deep) keeps its first and last segments with
 // PathElision between them, in every report format.
+//
+// Repeated findings of one exchange merge: one id at paths that differ only
+// in array indexes is one finding at the path with [*], which says how many
+// there were and where the first is. Undeclared fields are merged per item
+// shape as strict mode finds them, without a finding per item, and one
+// exchange lists at most MaxUnknownFields distinct ones; one
+// unknown-fields-elided finding counts the rest.
 package contract
 
 import (

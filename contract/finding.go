@@ -150,6 +150,7 @@ const (
 	IDConstraintViolation  = "constraint-violation"
 	IDSchemaMismatch       = "schema-mismatch"
 	IDUnknownField         = "unknown-field"
+	IDUnknownFieldsElided  = "unknown-fields-elided"
 	IDClientDecodeFailed   = "client-decode-failed"
 	IDClientDataLoss       = "client-data-loss"
 	IDCodeStatusMismatch   = "code-status-mismatch"
@@ -233,6 +234,9 @@ func init() {
 	rule(IDUnknownField, Additive, LayerSchema,
 		"A field appears that the contract does not declare.",
 		"Nothing breaks yet. Add the field to the spec (x-contract-source: observed) if it is here to stay.")
+	rule(IDUnknownFieldsElided, Additive, LayerSchema,
+		"One exchange has more distinct undeclared fields than the checker lists (MaxUnknownFields, 100); this finding counts the others.",
+		"Read the listed unknown-field findings first. So many new member names usually means the body's shape changed, such as an object keyed by ids or emails where a list was; nothing breaks yet.")
 	rule(IDClientDecodeFailed, Breaking, LayerClient,
 		"The generated Go client cannot decode a body that the schema validator accepted.",
 		"Consumers of the generated client break: the JSON is valid for the schema but not for Go's types (for example 1.0 for an integer).")

@@ -2,7 +2,6 @@ package contract
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -85,11 +84,37 @@ func (p *pathStack) String() string {
 
 func indexPath(i int) string { return "[" + strconv.Itoa(i) + "]" }
 
-var indexRE = regexp.MustCompile(`\[[0-9]+\]`)
-
-// wildcardPath replaces every array index of a path with [*].
+// wildcardPath replaces every array index of a path ("[" digits "]") with
+// [*], in one pass: its cost is linear in the path, which can be 10,000
+// steps long (a regular expression's replace is quadratic there, since it
+// resets its state for every match).
 func wildcardPath(p string) string {
-	return indexRE.ReplaceAllString(p, "[*]")
+	var b strings.Builder
+	done := 0 // p[:done] is written to b
+	for i := 0; i < len(p); i++ {
+		if p[i] != '[' {
+			continue
+		}
+		j := i + 1
+		for j < len(p) && p[j] >= '0' && p[j] <= '9' {
+			j++
+		}
+		if j == i+1 || j == len(p) || p[j] != ']' {
+			continue
+		}
+		if done == 0 {
+			b.Grow(len(p))
+		}
+		b.WriteString(p[done:i])
+		b.WriteString("[*]")
+		done = j + 1
+		i = j
+	}
+	if done == 0 {
+		return p
+	}
+	b.WriteString(p[done:])
+	return b.String()
 }
 
 // collapse merges findings with the same id and the same path up to array

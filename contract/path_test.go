@@ -1,7 +1,10 @@
 package contract
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +34,47 @@ func TestParsePathRoundTrip(t *testing.T) {
 		if _, err := ParsePath(bad); err == nil {
 			t.Errorf("ParsePath(%q) accepted it", bad)
 		}
+	}
+}
+
+// TestWildcardPath: every "[" digits "]" becomes [*], leftmost first and
+// without overlap, exactly as the regular expression \[[0-9]+\] replaced
+// them before wildcardPath became a linear scan; it is also the oracle for
+// random paths over the characters that matter.
+func TestWildcardPath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"status", "status"},
+		{"$", "$"},
+		{"$.data[3].x", "$.data[*].x"},
+		{"$[0][12][345]", "$[*][*][*]"},
+		{"$.data[*].x", "$.data[*].x"},
+		{"$['a[1]'].b[2]", "$['a[*]'].b[*]"},
+		{"$[]", "$[]"},
+		{"$[1", "$[1"},
+		{"$[1a]", "$[1a]"},
+		{"$[[2]]", "$[[*]]"},
+		{"[7]", "[*]"},
+	}
+	for _, tt := range tests {
+		if got := wildcardPath(tt.in); got != tt.want {
+			t.Errorf("wildcardPath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	re := regexp.MustCompile(`\[[0-9]+\]`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "[]01.a$'"
+	for range 5000 {
+		b := make([]byte, rng.IntN(16))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		if got, want := wildcardPath(string(b)), re.ReplaceAllString(string(b), "[*]"); got != want {
+			t.Fatalf("wildcardPath(%q) = %q, the regular expression gives %q", b, got, want)
+		}
+	}
+	deep := strings.Repeat("[0]", 10000)
+	if got := wildcardPath("$" + deep); got != "$"+strings.Repeat("[*]", 10000) {
+		t.Errorf("a 10,000-step path: got %d bytes", len(got))
 	}
 }

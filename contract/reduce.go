@@ -120,12 +120,14 @@ func mix(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// expand turns a strict-mode path found in the reduced view back into the
-// paths of every original item it stands for, at the outermost reduced
-// array. Deeper indexes keep the representative's index.
-func expand(p string, groups map[string][][]int) []string {
+// expansion finds, in a strict-mode path of the reduced view, the
+// outermost reduced array and returns the path before its index, the
+// original indexes of every item the representative at that index stands
+// for, and the path after the index. Deeper indexes keep the
+// representative's. items is nil when no reduced array is on the path.
+func expansion(p string, groups map[string][][]int) (prefix string, items []int, suffix string) {
 	if len(groups) == 0 {
-		return []string{p}
+		return p, nil, ""
 	}
 	for i := 0; i < len(p); i++ {
 		if p[i] != '[' || i+1 >= len(p) || p[i+1] < '0' || p[i+1] > '9' {
@@ -143,11 +145,7 @@ func expand(p string, groups map[string][][]int) []string {
 		if err != nil || rep >= len(g) {
 			break
 		}
-		out := make([]string, 0, len(g[rep]))
-		for _, orig := range g[rep] {
-			out = append(out, p[:i]+indexPath(orig)+p[i+end+1:])
-		}
-		return out
+		return p[:i], g[rep], p[i+end+1:]
 	}
-	return []string{p}
+	return p, nil, ""
 }

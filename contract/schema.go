@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pb33f/jsonschema/v6"
@@ -166,8 +167,16 @@ func safeEnumValue(v any) (string, bool) {
 // hashes the item schema for every array item. When no polymorphism sits
 // under an array (responseSpec.reducible), its verdict on an array item
 // depends only on the item's keys, so it runs on a reduced tree that keeps one
-// representative per distinct item shape, and every undeclared field found in
-// a representative is reported for each item of that shape.
+// representative per distinct item shape.
+//
+// An undeclared field found in a representative stands for every item of its
+// shape. The findings are merged as collapse merges any repeated finding (one
+// per path with array indexes as [*], counting the occurrences and naming the
+// first path in string order), but directly from the groups the reduction
+// made: the work is bounded by the distinct paths, not by the items, and no
+// finding is built per item. At most MaxUnknownFields distinct paths are
+// listed, the first in the order of their [*] paths; one
+// unknown-fields-elided finding counts the rest.
 func (s *check) strict() {
 	data, groups := s.tree, map[string][][]int(nil)
 	if s.rs.reducible {
@@ -186,37 +195,135 @@ func (s *check) strict() {
 	if r.Valid {
 		return
 	}
-	var paths []string
+	mistyped := s.mistypedPaths()
+	merged := map[string]*undeclared{}
 	for _, u := range r.UndeclaredValues {
 		// Only the path is read: UndeclaredValue.Value is the raw value.
-		paths = append(paths, expand(u.Path, groups)...)
-	}
-	sort.Strings(paths)
-	mistyped := s.mistypedPaths()
-	for _, p := range paths {
-		p = "$" + strings.TrimPrefix(p, strictBase)
-		if underAny(p, mistyped) {
-			continue // members of a value of the wrong type are not "new fields"
+		prefix, items, suffix := expansion(u.Path, groups)
+		if items == nil {
+			if p := bodyPath(u.Path); !underAny(p, mistyped) {
+				merge(merged, p, 1)
+			}
+			continue
 		}
-		s.add(IDUnknownField, p, "field %s is not declared in the contract", lastSegment(p))
+		first, n := -1, 0
+		for _, i := range items {
+			// Members of a value of the wrong type are not "new fields".
+			if len(mistyped) > 0 && underAny(bodyPath(prefix+indexPath(i)+suffix), mistyped) {
+				continue
+			}
+			if n++; first < 0 || indexLess(i, first) {
+				first = i
+			}
+		}
+		if n > 0 {
+			merge(merged, bodyPath(prefix+indexPath(first)+suffix), n)
+		}
+	}
+	keys := make([]string, 0, len(merged))
+	for k := range merged {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys[:min(len(keys), MaxUnknownFields)] {
+		u := merged[k]
+		msg := "field " + lastSegment(u.first) + " is not declared in the contract"
+		if u.count == 1 {
+			s.add(IDUnknownField, u.first, "%s", msg)
+		} else {
+			s.add(IDUnknownField, k, "%s (%d occurrences; the first at %s)", msg, u.count, u.first)
+		}
+	}
+	if rest := keys[min(len(keys), MaxUnknownFields):]; len(rest) > 0 {
+		occurrences := 0
+		for _, k := range rest {
+			occurrences += merged[k].count
+		}
+		s.add(IDUnknownFieldsElided, "$", "%s (%s) %s not listed: an exchange lists at most %d",
+			countNoun(len(rest), "more undeclared field"), countNoun(occurrences, "occurrence"), isAre(len(rest)), MaxUnknownFields)
 	}
 }
 
-// mistypedPaths lists where the schema layer found a value of the wrong type.
-func (s *check) mistypedPaths() []string {
-	var out []string
+// MaxUnknownFields is how many distinct unknown-field paths (after merging
+// array items, as $.data[*].name) one exchange lists; beyond it, one
+// unknown-fields-elided finding counts the others. Items that each carry a
+// member of another name (keyed by an id or an email) would otherwise give a
+// finding per item.
+const MaxUnknownFields = 100
+
+// undeclared is one merged unknown-field path: how many occurrences, and
+// the first of their concrete paths in string order.
+type undeclared struct {
+	first string
+	count int
+}
+
+// merge adds n occurrences of the undeclared field whose first concrete
+// path is p, under its path with array indexes as [*].
+func merge(m map[string]*undeclared, p string, n int) {
+	k := wildcardPath(p)
+	if u, ok := m[k]; ok {
+		u.count += n
+		if p < u.first {
+			u.first = p
+		}
+		return
+	}
+	m[k] = &undeclared{first: p, count: n}
+}
+
+// indexLess reports whether the path with index a at some position sorts
+// before the same path with index b there, as strings do: "[10]" before
+// "[2]".
+func indexLess(a, b int) bool {
+	var ba, bb [24]byte
+	return string(append(strconv.AppendInt(ba[:0], int64(a), 10), ']')) <
+		string(append(strconv.AppendInt(bb[:0], int64(b), 10), ']'))
+}
+
+// bodyPath turns a strict-mode path ($.body...) into a finding's ($...).
+func bodyPath(p string) string { return "$" + strings.TrimPrefix(p, strictBase) }
+
+// countNoun writes "1 occurrence" or "2 occurrences".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// isAre is the verb that agrees with a count of n.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// mistypedPaths is the set of paths where the schema layer found a value of
+// the wrong type.
+func (s *check) mistypedPaths() map[string]bool {
+	var out map[string]bool
 	for _, f := range s.findings {
 		if f.ID == IDTypeMismatch || f.ID == IDUnexpectedNull {
-			out = append(out, f.Path)
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[f.Path] = true
 		}
 	}
 	return out
 }
 
-// underAny reports whether path p lies below one of the given paths.
-func underAny(p string, parents []string) bool {
-	for _, parent := range parents {
-		if strings.HasPrefix(p, parent) && len(p) > len(parent) && (p[len(parent)] == '.' || p[len(parent)] == '[') {
+// underAny reports whether path p lies below one of the given paths: one of
+// them is a prefix of p that ends where a segment of p begins. The cost is
+// the length of p, however many paths there are.
+func underAny(p string, parents map[string]bool) bool {
+	if len(parents) == 0 {
+		return false
+	}
+	for i := 1; i < len(p); i++ {
+		if (p[i] == '.' || p[i] == '[') && parents[p[:i]] {
 			return true
 		}
 	}

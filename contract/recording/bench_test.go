@@ -15,6 +15,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
+	"github.com/b2b-contract/s2s-tokens/internal/benchproc"
 )
 
 // BenchmarkRedactPage redacts a full page of 250 real-looking tokens (about
@@ -143,5 +144,79 @@ func BenchmarkLoadLargeHAR(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// deepBodies are the bodies BenchmarkDeepBodies and TestDeepBodies feed the
+// loader and the checker: JSON 10,000 deep (the decoder's nesting limit),
+// cut short or complete, alone or between healthy pages, or broken at the
+// bottom, where the finding's path is 10,000 steps long.
+var deepBodies = []struct {
+	name, body string
+	pages      bool // every other entry is a healthy page
+}{
+	{"unbalanced-array", strings.Repeat("[", 10000), false},
+	{"unbalanced-object", strings.Repeat(`{"a":`, 10000), false},
+	{"balanced-array", strings.Repeat("[", 10000) + strings.Repeat("]", 10000), false},
+	{"unbalanced-array-between-pages", strings.Repeat("[", 10000), true},
+	{"bad-byte-deep", strings.Repeat("[", 9999) + "x", false},
+	{"duplicate-name-deep", strings.Repeat(`{"a":`, 9999) + `{"b":1,"b":2}` + strings.Repeat("}", 9999), false},
+}
+
+// writeDeepNDJSON writes n token-list entries whose response body is body,
+// one HAR entry a line; with pages, every other entry is a healthy page.
+func writeDeepNDJSON(tb testing.TB, dir, body string, n int, pages bool) string {
+	tb.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("deep-%d-%d-%v.ndjson", len(body), n, pages))
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	deep := entryJSON(fmt.Sprintf(`{"size":%d,"mimeType":"application/json","text":%q}`, len(body), body))
+	healthy := entryJSON(fmt.Sprintf(`{"size":-1,"mimeType":"application/json","text":%q}`, tokenPage()))
+	for i := range n {
+		e := deep
+		if pages && i%2 == 1 {
+			e = healthy
+		}
+		w.WriteString(e)
+		w.WriteByte('\n')
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkDeepBodies loads and checks N entries whose bodies are 10,000
+// deep (deepBodies), as "check" does, for N = 250 and N = 1000 in the same
+// run: the ns/entry (wall) and cpu-ns/entry (the process's CPU, which says
+// more on a shared machine) of the two stay the same when no step grows with
+// the count (issue 12's audit reported 2,500 such bodies taking over 300 s).
+func BenchmarkDeepBodies(b *testing.B) {
+	c := newChecker(b)
+	dir := b.TempDir()
+	for _, d := range deepBodies {
+		for _, n := range []int{250, 1000} {
+			path := writeDeepNDJSON(b, dir, d.body, n, d.pages)
+			b.Run(fmt.Sprintf("%s/N=%d", d.name, n), func(b *testing.B) {
+				cpu, _ := benchproc.CPUTime()
+				for b.Loop() {
+					rec, err := (&recording.Loader{Keep: c.Handles}).Load(context.Background(), path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					c.CheckSequence(context.Background(), rec.Exchanges)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/entry")
+				if end, ok := benchproc.CPUTime(); ok {
+					b.ReportMetric(float64((end-cpu).Nanoseconds())/float64(b.N*n), "cpu-ns/entry")
+				}
+			})
+		}
 	}
 }
