@@ -87,6 +87,7 @@ type Checker struct {
 	version    string
 	table      *openapi.Table // the spec's operation table, for NewCoverage
 	model      *v3.Document   // libopenapi's reading of the spec, for NewCoverage
+	modelMu    sync.Mutex     // held while model is read or rendered after New
 }
 
 // Option configures a Checker.
@@ -175,7 +176,7 @@ func New(opts ...Option) (*Checker, error) {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
-	if c.ops, err = buildOperations(model, table, c.strictOpts, c.kinDoc, embedded); err != nil {
+	if c.ops, err = buildOperations(model, table, c.strictOpts, &c.modelMu, c.kinDoc, embedded); err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
 	}
 	if missing := missingOperations(c.ops); len(missing) > 0 {

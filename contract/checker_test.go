@@ -189,6 +189,46 @@ func TestConcurrentChecks(t *testing.T) {
 	wg.Wait()
 }
 
+// TestConcurrentFirstChecksOfPolymorphicBodies: the error envelope's errMsg
+// is a oneOf, and strict mode renders its alternatives from the spec's model
+// the first time each validator meets them. Goroutines that do so at once,
+// on a fresh Checker, must not race (go test -race fails this test if they
+// do) and must agree.
+func TestConcurrentFirstChecksOfPolymorphicBodies(t *testing.T) {
+	c := newChecker(t)
+	exs := []*contract.Exchange{
+		list("", 400, envelope(400, obj{{"limit", []any{"must be at most 250"}}}, "Bad Request"), 1),
+		list("", 401, envelope(401, "unauthorized", "Unauthorized"), 2),
+		list("", 400, envelope(400, obj{{"offset", []any{"must be a number"}}}, "Bad Request"), 3),
+	}
+	const goroutines = 8
+	start := make(chan struct{})
+	got := make([][]string, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := range exs {
+				got[g] = append(got[g], strings.Join(findingIDs(c.Check(exs[(i+g)%len(exs)])), ","))
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for g := range goroutines {
+		for i := range exs {
+			if a, b := got[g][i], got[0][(i+g)%len(exs)]; a != b {
+				t.Errorf("goroutine %d, exchange %d: findings %q; goroutine 0 found %q", g, (i+g)%len(exs), a, b)
+			}
+		}
+	}
+	if got[0][1] != contract.IDCredentialsRejected {
+		t.Errorf("the 401 envelope gave %q, want only %s", got[0][1], contract.IDCredentialsRejected)
+	}
+}
+
 func TestCheckRunsHonoursCancellation(t *testing.T) {
 	c := newChecker(t)
 	ctx, cancel := context.WithCancel(context.Background())

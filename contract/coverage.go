@@ -116,6 +116,8 @@ const maxSchemaDepth = 12
 // It reuses the spec's reading the Checker made, so it costs a walk of the
 // response schemas, not a second parse.
 func NewCoverage(c *Checker) (*Coverage, error) {
+	c.modelMu.Lock() // a schema compiling on first use renders the same model
+	defer c.modelMu.Unlock()
 	return newCoverage(c.specName, c.spec, c.table, c.model)
 }
 

@@ -54,6 +54,10 @@ type responseSpec struct {
 	// distinct item shape of each array: no polymorphism sits under an array,
 	// so strict mode's verdict on an item depends only on its keys.
 	reducible bool
+	// polymorphic is true when the schema has oneOf, anyOf or allOf
+	// anywhere: strict mode then renders the alternatives it tries from
+	// the shared model, so it runs under the Checker's modelMu.
+	polymorphic bool
 	// typedField is the field of the generated …Response struct that holds
 	// this status's decoded body, e.g. JSON200; empty for a status that a
 	// spec given with WithSpec documents and the generated client lacks.
@@ -89,7 +93,7 @@ var parsers = map[string]func(*http.Response) (any, error){
 // Otherwise (a spec given with WithSpec) such a status is simply not
 // replayed through the generated client: this build's client knows nothing
 // of it.
-func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.ValidationOptions, kinDoc *openapi3.T, generatedFrom bool) ([]*operation, error) {
+func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.ValidationOptions, modelMu *sync.Mutex, kinDoc *openapi3.T, generatedFrom bool) ([]*operation, error) {
 	table, listOp := tbl.Operations, tbl.List
 	byID := make(map[string]openapi.Operation, len(table))
 	for _, t := range table {
@@ -151,8 +155,9 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 				if rs.schema == nil {
 					return nil, fmt.Errorf("operation %s: response %d has no application/json schema", o.id, status)
 				}
-				rs.compiled = compileOnce(rs.schema, opts)
+				rs.compiled = compileOnce(rs.schema, opts, modelMu)
 				rs.reducible = !polymorphicUnderArray(rs.schema, false, 0)
+				rs.polymorphic = polymorphicUnderArray(rs.schema, true, 0)
 				o.responses[status] = rs
 				statuses = append(statuses, status)
 			}
@@ -188,8 +193,14 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 
 // compileOnce returns a function that compiles schema for response
 // validation on its first call and returns the same result on every call.
-func compileOnce(schema *base.Schema, opts *config.ValidationOptions) func() (*jsonschema.Schema, error) {
+//
+// Rendering a schema writes to libopenapi's model (its inline renderer marks
+// the values it visits), and response schemas share component schemas, so
+// renders hold modelMu: two first uses of different schemas would race.
+func compileOnce(schema *base.Schema, opts *config.ValidationOptions, modelMu *sync.Mutex) func() (*jsonschema.Schema, error) {
 	return sync.OnceValues(func() (*jsonschema.Schema, error) {
+		modelMu.Lock()
+		defer modelMu.Unlock()
 		if rendered, err := schema_validation.RenderSchemaForValidation(schema, schema_validation.SchemaValidationPurposeResponseBody); err == nil && !bytes.Contains(rendered.RenderedJSON, []byte(`"$ref"`)) {
 			return helpers.NewCompiledSchemaWithVersion("response", rendered.RenderedJSON, opts, specVersion)
 		}

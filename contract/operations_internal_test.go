@@ -2,6 +2,7 @@ package contract
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pb33f/libopenapi-validator/config"
@@ -22,7 +23,7 @@ func TestBuildOperationsFollowsTheTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops, err := buildOperations(model, tbl, config.NewValidationOptions(), nil, true)
+	ops, err := buildOperations(model, tbl, config.NewValidationOptions(), new(sync.Mutex), nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestBuildOperationsRejectsADisagreement(t *testing.T) {
 			if terr != nil {
 				t.Fatal(terr)
 			}
-			_, err = buildOperations(model, tbl, config.NewValidationOptions(), nil, true)
+			_, err = buildOperations(model, tbl, config.NewValidationOptions(), new(sync.Mutex), nil, true)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("buildOperations = %v; want an error saying %q", err, tt.want)
 			}

@@ -183,6 +183,12 @@ func (s *check) strict() {
 		data, groups = reduce(s.tree, strictBase)
 	}
 	sv := s.c.strictPool.Get().(*strict.Validator)
+	if s.rs.polymorphic {
+		// Strict mode renders the alternatives it tries, once per
+		// validator, writing to the shared model as it does.
+		s.c.modelMu.Lock()
+		defer s.c.modelMu.Unlock()
+	}
 	r := sv.Validate(strict.Input{
 		Schema:    s.rs.schema,
 		Data:      data,
