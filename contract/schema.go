@@ -183,20 +183,24 @@ func (s *check) strict() {
 		data, groups = reduce(s.tree, strictBase)
 	}
 	sv := s.c.strictPool.Get().(*strict.Validator)
-	if s.rs.polymorphic {
-		// Strict mode renders the alternatives it tries, once per
-		// validator, writing to the shared model as it does.
-		s.c.modelMu.Lock()
-		defer s.c.modelMu.Unlock()
-	}
-	r := sv.Validate(strict.Input{
+	in := strict.Input{
 		Schema:    s.rs.schema,
 		Data:      data,
 		Direction: strict.DirectionResponse,
 		Options:   s.c.strictOpts,
 		BasePath:  strictBase,
 		Version:   specVersion,
-	})
+	}
+	var r *strict.Result
+	if s.rs.polymorphic {
+		// Strict mode renders the alternatives it tries, once per
+		// validator, writing to the shared model as it does.
+		s.c.modelMu.Lock()
+		r = sv.Validate(in)
+		s.c.modelMu.Unlock()
+	} else {
+		r = sv.Validate(in)
+	}
 	s.c.strictPool.Put(sv)
 	if r.Valid {
 		return
