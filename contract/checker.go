@@ -74,21 +74,38 @@ const DefaultMaxBody = 8 << 20
 // Checker checks exchanges against the contract. Build it once with New; it
 // is safe for concurrent use.
 type Checker struct {
-	ops        []*operation
+	lib        any      // always a *libState; read it with libsOf
+	opIDs      []string // the operations' ids in the spec's order
 	now        func() time.Time
 	workers    int
 	maxBody    int
-	strictOpts *config.ValidationOptions
 	strictPool sync.Pool
-	kinDoc     *openapi3.T // nil unless the second opinion is on
 	paging     openapi.Paging
 	specName   string
 	spec       []byte
 	version    string
 	table      *openapi.Table // the spec's operation table, for NewCoverage
-	model      *v3.Document   // libopenapi's reading of the spec, for NewCoverage
-	modelMu    sync.Mutex     // held while model is read or rendered after New
+	modelMu    sync.Mutex     // held while the libopenapi model is read or rendered after New
 }
+
+// libState is what a Checker holds of libopenapi, libopenapi-validator and
+// kin-openapi. Checker keeps it in a field of type any, never as *libState:
+// when a struct field's type reaches libopenapi's model, the compiler
+// instantiates that model's generic methods (about 9,000 functions, 10 to 15
+// s of CPU) in every package that merely names the struct, and most of this
+// module's packages and test binaries name Checker. TestImportersDoNotCompileLibopenapi
+// keeps it that way.
+type libState struct {
+	ops        []*operation
+	strictOpts *config.ValidationOptions
+	kinDoc     *openapi3.T  // nil unless the second opinion is on
+	model      *v3.Document // libopenapi's reading of the spec, for NewCoverage
+}
+
+// libsOf returns c's libopenapi and kin-openapi state. It is a function, not
+// a method: a method's signature is part of the type's descriptor, so a
+// method returning *libState would reach libopenapi just as a field would.
+func libsOf(c *Checker) *libState { return c.lib.(*libState) }
 
 // Option configures a Checker.
 type Option func(*settings)
@@ -164,27 +181,31 @@ func New(opts ...Option) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
-	c := &Checker{now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
-		specName: s.specName, spec: s.spec, version: table.Version, table: table, model: model}
-	c.strictOpts = config.NewValidationOptions(
+	lib := &libState{model: model}
+	c := &Checker{lib: lib, now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
+		specName: s.specName, spec: s.spec, version: table.Version, table: table}
+	lib.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),
 		config.WithStrictIgnorePaths(openapi.StrictIgnorePaths()...),
 	)
 	if s.secondOpinion {
-		if c.kinDoc, err = specload.Kin(s.specName, s.spec); err != nil {
+		if lib.kinDoc, err = specload.Kin(s.specName, s.spec); err != nil {
 			return nil, fmt.Errorf("contract: %w", err)
 		}
 	}
-	if c.ops, err = buildOperations(model, table, c.strictOpts, &c.modelMu, c.kinDoc, embedded); err != nil {
+	if lib.ops, err = buildOperations(model, table, lib.strictOpts, &c.modelMu, lib.kinDoc, embedded); err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
 	}
-	if missing := missingOperations(c.ops); len(missing) > 0 {
+	if missing := missingOperations(lib.ops); len(missing) > 0 {
 		return nil, fmt.Errorf("contract: %s lacks operations the generated client has: %s", s.specName, strings.Join(missing, ", "))
+	}
+	for _, o := range lib.ops {
+		c.opIDs = append(c.opIDs, o.id)
 	}
 	// strict.Validator keeps per-instance caches and is not safe for
 	// concurrent use: each goroutine borrows its own.
-	c.strictPool.New = func() any { return strict.NewValidator(c.strictOpts, specVersion) }
+	c.strictPool.New = func() any { return strict.NewValidator(lib.strictOpts, specVersion) }
 	return c, nil
 }
 
@@ -224,7 +245,7 @@ func (c *Checker) Check(ex *Exchange) Result {
 		res.Skipped, res.SkipReason = true, SkipNoResponse
 		return res
 	}
-	op := match(c.ops, res.Method, u.Path)
+	op := match(libsOf(c).ops, res.Method, u.Path)
 	if op == nil {
 		res.Skipped, res.SkipReason = true, SkipNotOperation
 		return res
@@ -355,13 +376,7 @@ func (c *Checker) SpecVersion() string { return c.version }
 
 // Operations returns the operationIds of the spec the checker was built
 // from, in the spec's order.
-func (c *Checker) Operations() []string {
-	ids := make([]string, len(c.ops))
-	for i, o := range c.ops {
-		ids[i] = o.id
-	}
-	return ids
-}
+func (c *Checker) Operations() []string { return slices.Clone(c.opIDs) }
 
 // missingOperations returns the generated client's operations that ops
 // lacks, sorted.

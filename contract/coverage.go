@@ -118,7 +118,7 @@ const maxSchemaDepth = 12
 func NewCoverage(c *Checker) (*Coverage, error) {
 	c.modelMu.Lock() // a schema compiling on first use renders the same model
 	defer c.modelMu.Unlock()
-	return newCoverage(c.specName, c.spec, c.table, c.model)
+	return newCoverage(c.specName, c.spec, c.table, libsOf(c).model)
 }
 
 func newCoverage(name string, doc []byte, table *openapi.Table, model *v3.Document) (*Coverage, error) {

@@ -14,5 +14,5 @@ func (c *Checker) Handles(method, rawURL string) bool {
 	if err != nil {
 		return false
 	}
-	return match(c.ops, strings.ToUpper(method), u.Path) != nil
+	return match(libsOf(c).ops, strings.ToUpper(method), u.Path) != nil
 }

@@ -187,7 +187,7 @@ func (s *check) strict() {
 		Schema:    s.rs.schema,
 		Data:      data,
 		Direction: strict.DirectionResponse,
-		Options:   s.c.strictOpts,
+		Options:   libsOf(s.c).strictOpts,
 		BasePath:  strictBase,
 		Version:   specVersion,
 	}

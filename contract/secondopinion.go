@@ -27,11 +27,12 @@ func (s *check) secondOpinion() {
 	if err != nil {
 		return
 	}
+	kinDoc := libsOf(s.c).kinDoc
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{
 			Request: req,
 			Route: &routers.Route{
-				Spec: s.c.kinDoc, Path: s.op.kinPath, PathItem: s.c.kinDoc.Paths.Find(s.op.kinPath),
+				Spec: kinDoc, Path: s.op.kinPath, PathItem: kinDoc.Paths.Find(s.op.kinPath),
 				Method: s.op.method, Operation: s.op.kin,
 			},
 		},

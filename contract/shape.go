@@ -34,7 +34,7 @@ func (c *Checker) Shapes(exs []*Exchange) []string {
 		if err != nil {
 			continue
 		}
-		op := match(c.ops, strings.ToUpper(ex.Request.Method), u.Path)
+		op := match(libsOf(c).ops, strings.ToUpper(ex.Request.Method), u.Path)
 		if op == nil {
 			continue
 		}
