@@ -13,6 +13,7 @@ import (
 // recording, see that it does not load until the reasons are written, accept
 // the drift with it, and see an expired entry fail the run.
 func TestCheckBaseline(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rec := driftDir + "/field-added-item.yaml"
 	ledger := filepath.Join(dir, "accepted.yaml")
@@ -89,6 +90,7 @@ func TestCheckBaseline(t *testing.T) {
 }
 
 func TestCheckBaselineErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("accepted:\n  - id: unknown-field\n    operation: list-tokens\n    path: p\n    reason: r\n    expires: 2027-01-01\n"), 0o600); err != nil {

@@ -16,6 +16,7 @@ const (
 )
 
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -66,6 +67,7 @@ func TestCheckExitCodes(t *testing.T) {
 // TestCheckColor: colour only when asked or on a terminal, never in a pipe
 // (the tests' stdout is a buffer) and never with NO_COLOR under auto.
 func TestCheckColor(t *testing.T) {
+	t.Parallel()
 	file := driftDir + "/field-added-item.yaml"
 	tests := []struct {
 		name    string
@@ -99,6 +101,7 @@ func TestCheckColor(t *testing.T) {
 }
 
 func TestCheckMalformedFileIsNamedAndOthersReported(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "broken.har")
 	os.WriteFile(bad, []byte(`{"log": {"entries": [`), 0o644)
@@ -125,6 +128,7 @@ func TestCheckMalformedFileIsNamedAndOthersReported(t *testing.T) {
 }
 
 func TestCheckWritesReportFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	junit, md := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md")
 	code, _, stderr := runCLI(t, "check", "--format", "github", "--report", "junit="+junit, "--report", "markdown="+md, driftDir+"/token-masked.yaml")
@@ -148,6 +152,7 @@ func TestCheckWritesReportFiles(t *testing.T) {
 }
 
 func TestCheckReportFolderIsCreated(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "reports", "nightly", "r.json")
 	code, _, stderr := runCLI(t, "check", driftDir+"/token-masked.yaml", "--report", "json="+out)
@@ -163,6 +168,7 @@ func TestCheckReportFolderIsCreated(t *testing.T) {
 // A report that cannot be written stops the run before anything is printed
 // on stdout, and names the file and the reason.
 func TestCheckUnwritableReportFailsFirst(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "file")
 	if err := os.WriteFile(blocker, []byte("x"), 0o644); err != nil {

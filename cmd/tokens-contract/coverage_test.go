@@ -15,6 +15,7 @@ import (
 
 // TestCheckCoverageInEveryFormat checks that --coverage reaches every format.
 func TestCheckCoverageInEveryFormat(t *testing.T) {
+	t.Parallel()
 	want := map[string]func(t *testing.T, out string){
 		"text":     contains("COVERAGE ", "get-backend-tokens", "eventChannel = admin", "EVIDENCE: oldest 2026-11-26T09:00:00Z"),
 		"markdown": contains("### Coverage: ", "| `get-backend-tokens` | status |", "### Evidence: oldest"),
@@ -91,6 +92,7 @@ func contains(subs ...string) func(t *testing.T, out string) {
 }
 
 func TestCheckMinCoverage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -116,6 +118,7 @@ func TestCheckMinCoverage(t *testing.T) {
 }
 
 func TestCheckMaxAge(t *testing.T) {
+	t.Parallel()
 	recorded := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) // the shipped recordings' date
 	tests := []struct {
 		name      string
@@ -177,6 +180,7 @@ func TestCheckMaxAge(t *testing.T) {
 // --coverage, --suggest-overlay marks an assumed response that the evidence
 // shows conforming as observed, and that the spec then says so.
 func TestCheckCoverageSuggestsMarkingAssumedObserved(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ov := dir + "/ov.yaml"
 	code, _, stderr := runCLI(t, "check", "--coverage", "--suggest-overlay", ov, recordingsDir+"/list-401-unauthorized.yaml")
@@ -209,6 +213,7 @@ func TestCheckCoverageSuggestsMarkingAssumedObserved(t *testing.T) {
 // TestCheckSeverityOverride: --severity gives a finding id another severity,
 // so stale evidence can fail a run; a bad override is a usage error.
 func TestCheckSeverityOverride(t *testing.T) {
+	t.Parallel()
 	recorded := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC) // the shipped recordings' date
 	tests := []struct {
 		name     string

@@ -129,6 +129,7 @@ func get(t *testing.T, url, authToken string) (*http.Response, []byte) {
 }
 
 func TestFakeServesAndStops(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	password := "pw-" + synthetic.RandomHex(8)
 	baseURL, stop, stderr := startFake(t, map[string]string{
@@ -187,6 +188,7 @@ func TestFakeServesAndStops(t *testing.T) {
 }
 
 func TestFakeFlagsReachTheServer(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	tests := []struct {
 		args   []string
@@ -220,6 +222,7 @@ func TestFakeFlagsReachTheServer(t *testing.T) {
 }
 
 func TestFakeRefusesBadInvocations(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	withToken := map[string]string{envAuthToken: token}
 	tests := []struct {
@@ -269,6 +272,7 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 }
 
 func TestFakeHelp(t *testing.T) {
+	t.Parallel()
 	env, _, stderr := testEnv(nil)
 	if code := run(context.Background(), env, []string{"fake", "-h"}); code != exitcode.OK {
 		t.Errorf("fake -h: exit %d, want 0", code)

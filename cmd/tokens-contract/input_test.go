@@ -19,6 +19,7 @@ import (
 // reports saved next to the recordings do not fail a directory scan; named
 // explicitly, a report is still unreadable input.
 func TestCheckSkipsSavedReportsInADirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, name := range []string{"delete-200.yaml", "browser-export.har"} {
 		b, err := os.ReadFile(filepath.Join(recordingsDir, name))
@@ -60,6 +61,7 @@ func TestCheckSkipsSavedReportsInADirectory(t *testing.T) {
 // TestCheckReadsNDJSONFromStdin: "check -" reads NDJSON of HAR entries from
 // standard input.
 func TestCheckReadsNDJSONFromStdin(t *testing.T) {
+	t.Parallel()
 	entry := `{"request":{"method":"DELETE","url":"https://api-b2b.bigcommerce.com/api/io/auth/backend"},` +
 		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],` +
 		`"content":{"size":-1,"text":"{\"code\":200,\"message\":\"SUCCESS\",\"data\":{}}"}}}`
@@ -87,6 +89,7 @@ func TestCheckReadsNDJSONFromStdin(t *testing.T) {
 // "skipped" entry, JUnit's property) but never entry by entry, and no
 // canary reaches stdout, stderr or a report file.
 func TestCheckSummarisesSkippedEntries(t *testing.T) {
+	t.Parallel()
 	const others = 5000
 	email := synthetic.CanaryEmail()
 	jwt := synthetic.CanaryJWT(email, "s"+synthetic.RandomHex(5))

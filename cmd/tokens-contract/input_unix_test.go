@@ -23,6 +23,7 @@ import (
 // given as PATH, behind a symlink or found in a directory is an unreadable
 // input (exit 2, naming it), and the other recordings are still checked.
 func TestCheckFIFOIsUnreadableInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "pipe.yaml")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -58,6 +59,7 @@ func TestCheckFIFOIsUnreadableInput(t *testing.T) {
 // command's context; the second ends the process (exit 130) even if the
 // command is stuck.
 func TestInterruptibleSecondSignalExits(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var stderr bytes.Buffer
 	exited := make(chan int, 1)
@@ -125,6 +127,7 @@ func TestHelperMain(t *testing.T) {
 // process: "check -" reading a standard input that never ends stops on
 // SIGINT (promptly, or, stuck in the read, on the second one).
 func TestCheckSecondSignalExits(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs a child process")
 	}

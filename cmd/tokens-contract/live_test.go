@@ -70,6 +70,7 @@ func serveFakeHTTP(t *testing.T, token string, seed int, sc fake.Scenario) strin
 }
 
 func TestLiveRefusesBadInvocations(t *testing.T) {
+	t.Parallel()
 	token := "tok-" + synthetic.RandomHex(12)
 	secret := synthetic.RandomHex(10)
 	withToken := map[string]string{envAuthToken: token}
@@ -118,6 +119,7 @@ func TestLiveRefusesBadInvocations(t *testing.T) {
 // 1 with the right finding; a Sunset header is a deprecation finding, which
 // fails the run only with --fail-on deprecation.
 func TestLiveAgainstStandIns(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		sc      fake.Scenario
 		args    []string
@@ -161,6 +163,7 @@ func TestLiveAgainstStandIns(t *testing.T) {
 // TestLiveRecordsAndRechecks: a recording made by live --record re-checks
 // with tokens-contract check to the same findings, and a clean one passes.
 func TestLiveRecordsAndRechecks(t *testing.T) {
+	t.Parallel()
 	for _, sc := range append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...) {
 		t.Run(sc.String(), func(t *testing.T) {
 			t.Parallel() // each scenario has its own fake and directory
@@ -195,6 +198,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 }
 
 func TestLiveReadsB2BBaseURL(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
 	env, stdout, _ := testEnv(map[string]string{envAuthToken: token, envBaseURL: base})
@@ -212,6 +216,7 @@ func TestLiveReadsB2BBaseURL(t *testing.T) {
 }
 
 func TestLiveRejectedTokenIsAnError(t *testing.T) {
+	t.Parallel()
 	base := serveFakeHTTP(t, "auth-"+synthetic.RandomHex(16), 3, fake.ScenarioNone)
 	wrong := "wrong-" + synthetic.RandomHex(16)
 	env, stdout, stderr := testEnv(map[string]string{envAuthToken: wrong})
@@ -240,6 +245,7 @@ func TestLiveRejectedTokenIsAnError(t *testing.T) {
 // A run whose first request cannot connect checked nothing: exit 2, a
 // message that says so, and a report that does not call it clean.
 func TestLiveNoResponseIsNotClean(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -379,6 +385,7 @@ func assertNoCanary(t *testing.T, what string, text []byte, secrets map[string]s
 // reaches the recording, stdout, stderr or any report. The recording is then
 // re-checked, and that output is checked too.
 func TestLiveLeaksNoSecret(t *testing.T) {
+	t.Parallel()
 	c := newCanaryServer()
 	srv := httptest.NewServer(c)
 	defer srv.Close()
@@ -434,6 +441,7 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 // echoed by the server, a connection cut before any response, and a redirect
 // to another host (which must never see the token).
 func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
+	t.Parallel()
 	c := newCanaryServer()
 	secrets := c.secrets()
 
@@ -519,6 +527,7 @@ func TestLiveLeaksNoSecretOnFailure(t *testing.T) {
 }
 
 func TestLiveHelp(t *testing.T) {
+	t.Parallel()
 	env, stdout, stderr := testEnv(nil)
 	if code := run(context.Background(), env, []string{"live", "-h"}); code != exitcode.OK {
 		t.Errorf("live -h: exit %d", code)
@@ -539,6 +548,7 @@ func TestLiveHelp(t *testing.T) {
 }
 
 func TestLiveFlagsReachTheRun(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	base := serveFakeHTTP(t, token, 600, fake.ScenarioNone)
 	env, stdout, _ := testEnv(map[string]string{envAuthToken: token})
@@ -553,6 +563,7 @@ func TestLiveFlagsReachTheRun(t *testing.T) {
 // TestLiveRecordFailureIsAnError: a recording that cannot be written makes
 // the run exit 2, and the report is still printed.
 func TestLiveRecordFailureIsAnError(t *testing.T) {
+	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	base := serveFakeHTTP(t, token, 3, fake.ScenarioNone)
 	file := filepath.Join(t.TempDir(), "not-a-dir")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseFlagsInterleaved(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		args       []string
@@ -53,6 +54,7 @@ func TestParseFlagsInterleaved(t *testing.T) {
 }
 
 func TestPlural(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		n    int
 		want string

@@ -16,6 +16,7 @@ import (
 // --suggest-overlay, apply with spec --overlay, check again against the
 // patched spec with --spec: clean.
 func TestSuggestApplyRecheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rec := driftDir + "/field-added-item.yaml"
 	ov := filepath.Join(dir, "suggested.yaml")
@@ -39,6 +40,7 @@ func TestSuggestApplyRecheck(t *testing.T) {
 }
 
 func TestSpecAndOverlayErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -101,6 +103,7 @@ func canaryForms(name, v string) map[string]string {
 // email in an undeclared field, not an email as an undeclared member's name,
 // not a secret-looking value where an enum value is suggested.
 func TestSuggestedOverlayLeaksNoSecret(t *testing.T) {
+	t.Parallel()
 	email := synthetic.CanaryEmail()
 	token := synthetic.CanaryJWT(email, "store1")
 	item := fmt.Sprintf(`{"id":1,"name":"n","email":%q,"storeHash":"store1","token":%q,"eventChannel":%q,"shadowToken":%q,%q:1,"contact":{"mail":%q}}`,
@@ -145,6 +148,7 @@ func TestSuggestedOverlayLeaksNoSecret(t *testing.T) {
 // live and proxy take --spec too, and refuse a spec they cannot use before
 // sending or serving anything.
 func TestLiveAndProxySpecFlag(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "missing.yaml")
 	for _, args := range [][]string{
 		{"live", "--base-url", "http://127.0.0.1:1", "--spec", missing},

@@ -17,6 +17,7 @@ import (
 )
 
 func TestProxyUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -51,6 +52,7 @@ func TestProxyUsageErrors(t *testing.T) {
 // bytes, /healthz, the findings in /metrics, and that no canary (the auth
 // value, a token, an email) reaches /metrics or the log.
 func TestProxyForwardsChecksAndServesMetrics(t *testing.T) {
+	t.Parallel()
 	auth := synthetic.RandomHex(20)
 	f, err := fake.New(fake.Options{AuthToken: auth, SeedTokens: 12, Scenario: fake.ScenarioMaskedToken})
 	if err != nil {

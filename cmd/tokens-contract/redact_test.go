@@ -140,6 +140,7 @@ func checkKeys(t *testing.T, path string) []string {
 }
 
 func TestRedactHARWritesASafeCopy(t *testing.T) {
+	t.Parallel()
 	c := newHARCanaries()
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "export.har"), filepath.Join(dir, "safe.har")
@@ -189,6 +190,7 @@ func TestRedactHARWritesASafeCopy(t *testing.T) {
 }
 
 func TestRedactCassetteKeepsFindingsAndProvenance(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "copy.yaml")
 	in := filepath.Join("..", "..", "contract", "testdata", "drift", "unknown-field.yaml")
@@ -211,6 +213,7 @@ func TestRedactCassetteKeepsFindingsAndProvenance(t *testing.T) {
 }
 
 func TestRedactToStandardOutput(t *testing.T) {
+	t.Parallel()
 	c := newHARCanaries()
 	in := filepath.Join(t.TempDir(), "export.har")
 	os.WriteFile(in, c.har(t), 0o600)
@@ -225,6 +228,7 @@ func TestRedactToStandardOutput(t *testing.T) {
 }
 
 func TestRedactRefusesBadInvocations(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.har")
 	os.WriteFile(good, newHARCanaries().har(t), 0o600)
@@ -274,6 +278,7 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 }
 
 func TestRedactHelp(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runCLI(t, "redact", "-h")
 	if code != exitcode.OK {
 		t.Errorf("exit %d, want 0", code)

@@ -6,6 +6,7 @@ import (
 )
 
 func TestShape(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -34,6 +35,7 @@ func TestShape(t *testing.T) {
 }
 
 func TestDiffSorted(t *testing.T) {
+	t.Parallel()
 	got := strings.Join(diffSorted([]string{"a", "c", "d"}, []string{"b", "c", "e"}), ",")
 	if want := "- a,+ b,- d,+ e"; got != want {
 		t.Errorf("diff %q, want %q", got, want)

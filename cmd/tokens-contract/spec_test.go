@@ -25,6 +25,7 @@ func mustJSON(t *testing.T) []byte {
 }
 
 func TestSpecPrintsTheEmbeddedSpec(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -53,6 +54,7 @@ func TestSpecPrintsTheEmbeddedSpec(t *testing.T) {
 }
 
 func TestSpecJSONIsJSONOfTheSameVersion(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runCLI(t, "spec", "--format", "json")
 	if code != exitcode.OK {
 		t.Fatalf("exit code %d; stderr: %s", code, stderr)
@@ -80,6 +82,7 @@ func TestSpecJSONIsJSONOfTheSameVersion(t *testing.T) {
 }
 
 func TestSpecWritesFile(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{"yaml", "json"} {
 		t.Run(format, func(t *testing.T) {
 			name := filepath.Join(t.TempDir(), "openapi."+format)
@@ -114,6 +117,7 @@ func TestSpecWritesFile(t *testing.T) {
 }
 
 func TestSpecUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missingDir := filepath.Join(dir, "no", "such", "dir", "openapi.yaml")
 	tests := []struct {
@@ -149,6 +153,7 @@ func TestSpecUsageErrors(t *testing.T) {
 }
 
 func TestSpecHelp(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := runCLI(t, "spec", "-h")
 	if code != exitcode.OK {
 		t.Errorf("spec -h: exit code %d, want 0", code)
@@ -169,6 +174,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
 
 func TestSpecReportsStdoutFailure(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	env := &environment{stdout: failingWriter{}, stderr: &stderr, getenv: func(string) string { return "" }}
 	if code := run(context.Background(), env, []string{"spec"}); code == exitcode.OK {
@@ -180,6 +186,7 @@ func TestSpecReportsStdoutFailure(t *testing.T) {
 }
 
 func TestSpecUnwritableFileKeepsOldContent(t *testing.T) {
+	t.Parallel()
 	if os.Geteuid() == 0 {
 		t.Skip("root ignores directory permissions")
 	}

@@ -15,6 +15,7 @@ import (
 )
 
 func TestBuildVersions(t *testing.T) {
+	t.Parallel()
 	gen := func(v string) *debug.Module { return &debug.Module{Path: generatorPath, Version: v} }
 	tests := []struct {
 		name string
@@ -83,6 +84,7 @@ func TestBuildVersions(t *testing.T) {
 }
 
 func TestVersionCommand(t *testing.T) {
+	t.Parallel()
 	bi := &debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: modulePath, Version: "v1.2.0"},
 		Deps: []*debug.Module{{Path: generatorPath, Version: "v2.8.2"}}}
 	want := "tokens-contract: github.com/b2b-contract/s2s-tokens v1.2.0\n" +
@@ -102,6 +104,7 @@ func TestVersionCommand(t *testing.T) {
 }
 
 func TestVersionUsage(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runCLI(t, "version", "extra")
 	if code != exitcode.Usage || stdout != "" || !strings.Contains(stderr, `unexpected argument "extra"`) {
 		t.Errorf("version extra: exit %d, stdout %q, stderr %q; want 2 naming the argument", code, stdout, stderr)
@@ -123,6 +126,7 @@ func TestVersionUsage(t *testing.T) {
 // TestVersionOfARealBuild builds the command the way a checkout does and
 // checks that the build info it reads carries the versions go.mod pins.
 func TestVersionOfARealBuild(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the command")
 	}

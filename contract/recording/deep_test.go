@@ -22,7 +22,7 @@ import (
 func TestDeepBodies(t *testing.T) {
 	c := newChecker(t)
 	dir := t.TempDir()
-	const n = 24
+	const n = 8
 	// ids are each deep body's findings in their order (layer, then path); with deepPath, the
 	// first one's path goes to the bottom, so it is elided. A duplicate name
 	// leaves a body the later layers check: an object without code, data
