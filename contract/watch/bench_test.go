@@ -35,9 +35,11 @@ func page250(b *testing.B) (http.Header, []byte) {
 // reading the body to EOF, and Close. Waiting for the worker between
 // requests is not part of it (ns/op includes it and means nothing here); a
 // garbage collection the checks started may still run during the next
-// request, as it would in a service. BenchmarkRoundTripBackToBack shows what
-// the checks cost when they cannot run on an idle core, and its allocs/op is
-// the steady state of the caller's path.
+// request, as it would in a service; BenchmarkBareAfterCheck is the control
+// that puts the same work before the bare transport's requests.
+// BenchmarkRoundTripBackToBack shows what the checks cost when they cannot
+// run on an idle core, and its allocs/op is the steady state of the caller's
+// path.
 // allocs/op counts every allocation of the process, the worker's included.
 // `make bench-transport` runs it in interleaved rounds and prints the ratios
 // of the medians.
