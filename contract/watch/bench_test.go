@@ -2,9 +2,12 @@ package watch
 
 import (
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,9 +35,11 @@ func page250(b *testing.B) (http.Header, []byte) {
 // reading the body to EOF, and Close. Waiting for the worker between
 // requests is not part of it (ns/op includes it and means nothing here); a
 // garbage collection the checks started may still run during the next
-// request, as it would in a service. BenchmarkRoundTripBackToBack shows what
-// the checks cost when they cannot run on an idle core, and its allocs/op is
-// the steady state of the caller's path.
+// request, as it would in a service; BenchmarkBareAfterCheck is the control
+// that puts the same work before the bare transport's requests.
+// BenchmarkRoundTripBackToBack shows what the checks cost when they cannot
+// run on an idle core, and its allocs/op is the steady state of the caller's
+// path.
 // allocs/op counts every allocation of the process, the worker's included.
 // `make bench-transport` runs it in interleaved rounds and prints the ratios
 // of the medians.
@@ -47,8 +52,57 @@ func BenchmarkRoundTrip(b *testing.B) { benchRoundTrip(b, true) }
 // worker), which is what a request costs a machine with no idle core.
 func BenchmarkRoundTripBackToBack(b *testing.B) { benchRoundTrip(b, false) }
 
+// BenchmarkBareAfterCheck is the control of BenchmarkRoundTrip's isolated
+// figures. Through the Transport, each request starts after the worker has
+// done its work for the previous one (the key shape at sample rate 0, a whole
+// check at rate 1), and the bare transport's requests in BenchmarkRoundTrip
+// start back to back. Here the bare transport's requests start after the
+// same work, done between requests on another goroutine: the fingerprint of
+// the page (after-shape, the worker's work at rate 0) or the fingerprint and
+// a check of it (after-check, at rate 1). What the request after that work
+// costs more than a request back to back comes from the work, not from the
+// Transport: compare BenchmarkRoundTrip/rate1 with after-check, and rate0 with
+// after-shape, in the same run (-bench 'RoundTrip$|BareAfterCheck').
+func BenchmarkBareAfterCheck(b *testing.B) {
+	header, body := page250(b)
+	c := checker(b)
+	ex := &contract.Exchange{
+		Source:   Source,
+		Request:  contract.Request{Method: http.MethodGet, URL: "/api/io/backend/tokens?limit=250"},
+		Response: contract.Response{Status: 200, Header: header, Body: body},
+	}
+	var sc shapeScratch
+	offPath := func(work func()) func() {
+		return func() {
+			var done atomic.Bool
+			go func() {
+				work()
+				done.Store(true)
+			}()
+			for !done.Load() {
+				runtime.Gosched()
+			}
+		}
+	}
+	shape := func() { shapeOf(body, bodyComplete, &sc) }
+	check := func() {
+		shape()
+		if res := c.Check(ex); len(res.Findings) != 0 {
+			b.Errorf("findings on a conforming page: %v", res.Findings)
+		}
+	}
+	benchLoop(b, header, body, true, map[string]func(){"after-shape": offPath(shape), "after-check": offPath(check)})
+}
+
 func benchRoundTrip(b *testing.B, isolated bool) {
 	header, body := page250(b)
+	benchLoop(b, header, body, isolated, nil)
+}
+
+// benchLoop requests the page through the bare transport, then through the
+// Transport at sample rates 0 and 1; or, if between is not nil, through the
+// bare transport again with each of its functions run between requests.
+func benchLoop(b *testing.B, header http.Header, body []byte, isolated bool, between map[string]func()) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range header {
 			w.Header()[k] = v
@@ -57,7 +111,7 @@ func benchRoundTrip(b *testing.B, isolated bool) {
 	}))
 	defer srv.Close()
 	url := srv.URL + "/api/io/backend/tokens?limit=250"
-	run := func(b *testing.B, rt http.RoundTripper) {
+	run := func(b *testing.B, rt http.RoundTripper, between func()) {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		req.Header.Set("authToken", "bench")
 		once := func() {
@@ -97,6 +151,9 @@ func benchRoundTrip(b *testing.B, isolated bool) {
 			caller += time.Since(start)
 			n++
 			idle(n)
+			if between != nil {
+				between()
+			}
 		}
 		if isolated {
 			b.ReportMetric(float64(caller.Nanoseconds())/float64(b.N), "caller-ns/op")
@@ -106,14 +163,20 @@ func benchRoundTrip(b *testing.B, isolated bool) {
 	}
 	bare := &http.Transport{MaxIdleConnsPerHost: 4}
 	defer bare.CloseIdleConnections()
-	b.Run("bare", func(b *testing.B) { run(b, bare) })
+	b.Run("bare", func(b *testing.B) { run(b, bare, nil) })
+	if between != nil {
+		for _, name := range slices.Sorted(maps.Keys(between)) {
+			b.Run(name, func(b *testing.B) { run(b, bare, between[name]) })
+		}
+		return
+	}
 	for _, rate := range []struct {
 		name string
 		r    float64
 	}{{"rate0", 0}, {"rate1", 1}} {
 		b.Run(rate.name, func(b *testing.B) {
 			w, _, _ := newWatch(b, bare, WithSampleRate(rate.r))
-			run(b, w)
+			run(b, w, nil)
 			b.StopTimer()
 			w.Close()
 		})
