@@ -206,13 +206,17 @@ type Transport struct {
 	kinds     map[kindKey]struct{}
 	kindsFull atomic.Bool // len(kinds) has reached MaxKinds
 
-	pagesMu   sync.Mutex
-	pages     *contract.PageTracker
-	lastPage  time.Time
-	inst      *instruments
-	coverage  *contract.Coverage // nil unless WithCoverage
-	logs      *logSink
-	bufs      sync.Pool    // *bytes.Buffer
+	pagesMu  sync.Mutex
+	pages    *contract.PageTracker
+	lastPage time.Time
+	inst     *instruments
+	coverage *contract.Coverage // nil unless WithCoverage
+	logs     *logSink
+	// Exchanges are reused: first from free, a few that survive garbage
+	// collections (a sync.Pool is emptied by two of them, and the checks
+	// at a high sample rate make the collections frequent, so the caller
+	// would allocate a body buffer again), then from xs.
+	free      chan *exchange
 	xs        sync.Pool    // *exchange
 	processed atomic.Int64 // exchanges taken off the queue, for tests
 }
@@ -268,7 +272,7 @@ func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
 	if s.logger != nil {
 		t.logs = newLogSink(s.logger, s.logInterval, s.now)
 	}
-	t.bufs.New = func() any { return new(bytes.Buffer) }
+	t.free = make(chan *exchange, s.workers+1) // one being filled, one per worker
 	t.xs.New = func() any { return &exchange{t: t} }
 	t.workers.Add(s.workers)
 	for range s.workers {
@@ -288,9 +292,9 @@ const (
 )
 
 // exchange is one response on its way through the Transport. Exchanges are
-// pooled: the caller's path fills one without allocating (its headers are
-// copied into maps and a value slice kept from earlier use), and the worker
-// returns it to the pool when the check is done.
+// pooled: the caller's path fills one without allocating (flat copies of the
+// headers and a body buffer kept from earlier use), and the worker returns it
+// to the pool when the check is done.
 type exchange struct {
 	t      *Transport
 	ctx    context.Context // the request's; the worker detaches it from cancellation
@@ -299,13 +303,73 @@ type exchange struct {
 	reason reason
 
 	// Filled when the body is done, on the caller's goroutine.
-	url        url.URL // a shallow copy: String() runs on the worker
-	reqHeader  http.Header
-	respHeader http.Header
-	values     []string // backing store of both headers' values
-	status     int
-	body       *bytes.Buffer
-	bodyState  bodyState
+	url       url.URL // a shallow copy: String() runs on the worker
+	req, resp headerCopy
+	status    int
+	body      *bytes.Buffer // kept with the exchange when pooled
+	teed      bool          // the response had a body, teed into body
+	bodyState bodyState
+
+	// Built by the worker from req and resp for a check; kept for reuse.
+	reqHeader, respHeader http.Header
+}
+
+// headerCopy is a flat copy of an http.Header, taken on the caller's path
+// without hashing a key; the worker builds a map from it only for an
+// exchange it checks.
+type headerCopy struct {
+	keys []string
+	ends []int // keys[i]'s values are vals[ends[i-1]:ends[i]]
+	vals []string
+}
+
+func (c *headerCopy) copyFrom(h http.Header) {
+	c.keys, c.ends, c.vals = c.keys[:0], c.ends[:0], c.vals[:0]
+	for k, vs := range h {
+		c.keys = append(c.keys, k)
+		c.vals = append(c.vals, vs...)
+		c.ends = append(c.ends, len(c.vals))
+	}
+}
+
+// get returns the first value of key, which must be in canonical form, as
+// http.Header.Get does.
+func (c *headerCopy) get(key string) string {
+	start := 0
+	for i, k := range c.keys {
+		if k == key && c.ends[i] > start {
+			return c.vals[start]
+		}
+		start = c.ends[i]
+	}
+	return ""
+}
+
+// header fills dst (a map kept from an earlier exchange, or nil) with the
+// copy, leaving out the key omit, and returns it.
+func (c *headerCopy) header(dst http.Header, omit string) http.Header {
+	if dst == nil {
+		dst = make(http.Header, len(c.keys))
+	} else {
+		clear(dst)
+	}
+	start := 0
+	for i, k := range c.keys {
+		end := c.ends[i]
+		if k != omit {
+			dst[k] = c.vals[start:end:end]
+		}
+		start = end
+	}
+	return dst
+}
+
+// clear drops the copy's strings, so that a pooled exchange keeps no header
+// value.
+func (c *headerCopy) clear() {
+	clear(c.keys[:cap(c.keys)])
+	clear(c.vals[:cap(c.vals)])
+	c.keys, c.ends, c.vals = c.keys[:0], c.ends[:0], c.vals[:0]
 }
 
 type bodyState uint8
@@ -351,14 +415,14 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 		return resp, err
 	}
 	ctx := req.Context()
-	t.inst.seen.Add(ctx, 1)
+	t.inst.seen.Add(1)
 	why := reasonNone
 	if sig := signal(resp); sig != "" {
 		why = reasonSignal
 		if span := trace.SpanFromContext(ctx); span.IsRecording() {
 			span.AddEvent("tokens_contract.signal", trace.WithAttributes(attrSignal.String(sig), attrStatus.Int(resp.StatusCode)))
 		}
-	} else if t.s.rate > 0 && t.s.random() < t.s.rate {
+	} else if t.s.rate >= 1 || t.s.rate > 0 && t.s.random() < t.s.rate {
 		why = reasonRate
 	}
 	if why == reasonNone && t.kindsFull.Load() {
@@ -369,13 +433,16 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 		t.inst.dropped.Add(ctx, 1, metric.WithAttributeSet(dropQueueFull))
 		return resp, nil
 	}
-	x := t.xs.Get().(*exchange)
+	x := t.getExchange()
 	x.ctx, x.method, x.reason = ctx, req.Method, why
 	if resp.Body == nil || resp.Body == http.NoBody {
 		x.finish(req, resp, bodyComplete)
 		return resp, nil
 	}
-	x.body = t.bufs.Get().(*bytes.Buffer)
+	x.teed = true
+	if x.body == nil {
+		x.body = new(bytes.Buffer)
+	}
 	if resp.ContentLength > 0 && resp.ContentLength <= t.s.maxBody {
 		x.body.Grow(int(resp.ContentLength))
 	}
@@ -384,22 +451,32 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 }
 
 // signal returns which retirement signal resp carries, or "".
+// The keys are looked up as they are, in canonical form, which is what
+// http.Header.Get does after canonicalizing its argument.
 func signal(resp *http.Response) string {
 	h := resp.Header
 	switch {
-	case h.Get("Deprecation") != "":
+	case first(h["Deprecation"]) != "":
 		return "deprecation"
-	case h.Get("Sunset") != "":
+	case first(h["Sunset"]) != "":
 		return "sunset"
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return "status"
 	}
-	for _, v := range h.Values("Link") {
+	for _, v := range h["Link"] {
 		if containsFold(v, "deprecation") || containsFold(v, "sunset") {
 			return "link"
 		}
 	}
 	return ""
+}
+
+// first returns vs[0], or "" if vs is empty.
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 // containsFold reports whether s contains the lower-case ASCII word sub in
@@ -472,9 +549,8 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, state bodyStat
 	x.bodyState = state
 	x.status = resp.StatusCode
 	x.url = *req.URL
-	x.values = x.values[:0]
-	x.reqHeader = copyHeader(x.reqHeader, req.Header, &x.values)
-	x.respHeader = copyHeader(x.respHeader, resp.Header, &x.values)
+	x.req.copyFrom(req.Header)
+	x.resp.copyFrom(resp.Header)
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if t.closed {
@@ -490,38 +566,39 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, state bodyStat
 	}
 }
 
-// copyHeader copies src into dst (a map kept from an earlier exchange, or
-// nil), appending the values to *values, and returns dst. Once the pooled
-// exchange has seen headers this size it allocates nothing.
-func copyHeader(dst, src http.Header, values *[]string) http.Header {
-	if dst == nil {
-		dst = make(http.Header, len(src))
-	} else {
-		clear(dst)
+// getExchange takes an exchange from the free list, or else from the pool.
+func (t *Transport) getExchange() *exchange {
+	select {
+	case x := <-t.free:
+		return x
+	default:
+		return t.xs.Get().(*exchange)
 	}
-	for k, vs := range src {
-		start := len(*values)
-		*values = append(*values, vs...)
-		dst[k] = (*values)[start:len(*values):len(*values)]
-	}
-	return dst
 }
 
-// release returns the exchange and its buffer to their pools.
+// release returns the exchange, with its buffer, to the free list or the
+// pool, without a header value or anything of the request.
 func (t *Transport) release(x *exchange) {
 	if x.body != nil {
 		if int64(x.body.Cap()) <= min(t.s.maxBody, 1<<20) { // keep the pool from pinning huge buffers
 			x.body.Reset()
-			t.bufs.Put(x.body)
+		} else {
+			x.body = nil
 		}
-		x.body = nil
 	}
-	if len(x.values) > 256 { // nor huge headers
+	if len(x.req.vals)+len(x.resp.vals) > 256 { // nor huge headers
 		return
 	}
-	clear(x.values)
-	x.ctx, x.span, x.url = nil, nil, url.URL{}
-	t.xs.Put(x)
+	x.req.clear()
+	x.resp.clear()
+	clear(x.reqHeader)
+	clear(x.respHeader)
+	x.ctx, x.span, x.url, x.teed = nil, nil, url.URL{}, false
+	select {
+	case t.free <- x:
+	default:
+		t.xs.Put(x)
+	}
 }
 
 // Close stops accepting exchanges, waits for the workers to check what is

@@ -1,10 +1,13 @@
 package watch
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -344,5 +347,95 @@ func TestShapeOf(t *testing.T) {
 	}
 	if shapeOf([]byte(`{"a":1}`), bodyUnread, &sc) != 0 {
 		t.Error("an unread body has a shape")
+	}
+}
+
+// TestHeaderCopy: the flat copy taken on the caller's path gives the worker
+// the same header (less an omitted key), answers Get as http.Header does,
+// and keeps no value once cleared.
+func TestHeaderCopy(t *testing.T) {
+	h := http.Header{
+		"Content-Type":     {"application/json"},
+		"Content-Length":   {"12"},
+		"Link":             {"<a>; rel=next", "<b>; rel=deprecation"},
+		"X-Empty":          {},
+		"Content-Encoding": {""},
+	}
+	var c headerCopy
+	c.copyFrom(h)
+	if got := c.header(nil, ""); !reflect.DeepEqual(got, h) {
+		t.Errorf("header() = %v, want %v", got, h)
+	}
+	want := h.Clone()
+	want.Del("Content-Length")
+	reused := http.Header{"Stale": {"x"}}
+	if got := c.header(reused, "Content-Length"); !reflect.DeepEqual(got, want) {
+		t.Errorf("header(reused, Content-Length) = %v, want %v", got, want)
+	}
+	for _, k := range []string{"Content-Type", "Link", "X-Empty", "Content-Encoding", "Missing"} {
+		if got := c.get(k); got != h.Get(k) {
+			t.Errorf("get(%q) = %q, want %q", k, got, h.Get(k))
+		}
+	}
+	// A later copy reuses the slices and forgets the earlier keys.
+	c.copyFrom(http.Header{"A": {"1"}})
+	if got := c.header(nil, ""); !reflect.DeepEqual(got, http.Header{"A": {"1"}}) {
+		t.Errorf("after a second copy, header() = %v", got)
+	}
+	vals := c.vals[:cap(c.vals)]
+	c.clear()
+	for i, v := range vals {
+		if v != "" {
+			t.Errorf("after clear, value %d is still set", i)
+		}
+	}
+	if len(c.keys) != 0 || c.get("A") != "" {
+		t.Errorf("after clear, keys %d, get(A) %q; want none", len(c.keys), c.get("A"))
+	}
+}
+
+// TestExchangesOutliveCollections: garbage collections, which empty a
+// sync.Pool, do not make the caller's path allocate an exchange, its header
+// copies and a body buffer again: a request through the Transport allocates
+// no more than through its base, plus the body wrapper.
+func TestExchangesOutliveCollections(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not kept under the race detector")
+	}
+	body := []byte(`{"code":200,"data":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"meta":{"pagination":{"limit":2,"offset":0,"totalCount":2}}}`)
+	header := http.Header{"Content-Type": {"application/json"}, "Date": {"Mon, 01 Jan 2026 00:00:00 GMT"}}
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		// Read alone, as an HTTP body has: io.Copy reads it the same way
+		// through the Transport and without it.
+		rc := struct{ io.ReadCloser }{io.NopCloser(bytes.NewReader(body))}
+		return &http.Response{StatusCode: 200, Header: header, Body: rc, ContentLength: int64(len(body)), Request: r}, nil
+	})
+	w, _, _ := newWatch(t, base, WithSampleRate(0))
+	req, _ := http.NewRequest(http.MethodGet, "http://example.test/api/io/backend/tokens?limit=2", nil)
+	req.Header.Set("authToken", "not-a-secret")
+	var n int64
+	once := func(rt http.RoundTripper) func() {
+		return func() {
+			runtime.GC()
+			runtime.GC()
+			resp, err := rt.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if rt == w {
+				n++
+				for w.processed.Load() < n {
+					runtime.Gosched()
+				}
+			}
+		}
+	}
+	once(w)() // the first of its kind is checked; the rest are not
+	bare := testing.AllocsPerRun(20, once(base))
+	through := testing.AllocsPerRun(20, once(w))
+	if through > bare+1 {
+		t.Errorf("a request allocates %.0f times through the Transport, %.0f through its base; want at most one more (the body wrapper)", through, bare)
 	}
 }

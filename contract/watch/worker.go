@@ -39,11 +39,11 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 		}
 	}()
 	var body []byte
-	if x.body != nil {
+	if x.teed {
 		body = x.body.Bytes()
 	}
-	if x.bodyState == bodyComplete && x.respHeader.Get("Content-Encoding") != "" {
-		body = decode(x.respHeader.Get("Content-Encoding"), body, t.s.maxBody)
+	if enc := x.resp.get("Content-Encoding"); x.bodyState == bodyComplete && enc != "" {
+		body = decode(enc, body, t.s.maxBody)
 		if body == nil {
 			x.bodyState = bodyOverCap // an encoding the check cannot read
 		}
@@ -60,6 +60,12 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	x.span = trace.SpanFromContext(x.ctx)
 	t.inst.sampled.Add(x.ctx, 1, metric.WithAttributeSet(sampledSet(x.reason)))
 
+	x.reqHeader = x.req.header(x.reqHeader, "")
+	omit := ""
+	if x.bodyState != bodyComplete {
+		omit = "Content-Length" // the body is not checked: see below
+	}
+	x.respHeader = x.resp.header(x.respHeader, omit)
 	ex := &contract.Exchange{
 		Source:   Source,
 		Request:  contract.Request{Method: x.method, URL: x.url.String(), Header: x.reqHeader},
@@ -69,8 +75,6 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 		// Check status and headers only; say nothing about a body the caller
 		// chose not to read.
 		ex.Response.Body, ex.Response.BodyMissing = nil, true
-		ex.Response.Header = ex.Response.Header.Clone()
-		ex.Response.Header.Del("Content-Length")
 	}
 	start := time.Now()
 	res := t.check(ex)

@@ -106,6 +106,7 @@ func TestCompareAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r := specguard.CompareAPI(mustBaseAPI(t), revisedAPI(t, tt.version, tt.replacements...))
 			var text bytes.Buffer
 			_ = r.WriteText(&text)

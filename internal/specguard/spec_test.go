@@ -238,6 +238,7 @@ func TestCompareSpecs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			r, err := specguard.CompareSpecs(baseline(t), tt.rev)
 			if err != nil {
 				t.Fatal(err)

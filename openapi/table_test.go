@@ -1,8 +1,10 @@
-package openapi
+package openapi_test
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 const minimalSpec = `openapi: 3.0.3
@@ -29,28 +31,30 @@ components:
     Limit: {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 50, default: 5}}
 `
 
-func TestParseTable(t *testing.T) {
-	tab, err := parseTable([]byte(minimalSpec))
+func TestReadTable(t *testing.T) {
+	tab, err := openapi.ReadTable("minimal.yaml", []byte(minimalSpec))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tab.serverURL != "https://api.example.test/base" || len(tab.ops) != 2 {
+	if tab.ServerURL != "https://api.example.test/base" || tab.Version != "1.0.0" || len(tab.Operations) != 2 {
 		t.Fatalf("table = %+v", tab)
 	}
-	list, post := tab.ops[0], tab.ops[1]
+	list, post := tab.Operations[0], tab.Operations[1]
 	if list.ID != "list-items" || !list.Auth || len(list.Query) != 2 || list.Query[0].Name != "offset" || list.Query[1].Name != "limit" {
 		t.Errorf("list = %+v; want auth, query offset (path level) then limit (the $ref), no header", list)
 	}
 	if post.ID != "open-item" || post.Auth {
 		t.Errorf("post = %+v; an empty requirement makes credentials optional", post)
 	}
-	p, err := paging(list)
-	if err != nil || p != (Paging{MinLimit: 1, MaxLimit: 50, DefaultLimit: 5, MinOffset: 0, DefaultOffset: 0}) {
-		t.Errorf("paging = %+v, %v", p, err)
+	if tab.List.ID != "list-items" {
+		t.Errorf("List = %s, want list-items", tab.List.ID)
+	}
+	if want := (openapi.Paging{MinLimit: 1, MaxLimit: 50, DefaultLimit: 5, MinOffset: 0, DefaultOffset: 0}); tab.Paging != want {
+		t.Errorf("Paging = %+v, want %+v", tab.Paging, want)
 	}
 }
 
-func TestParseTableRejectsWhatItCannotRepresent(t *testing.T) {
+func TestReadTableRejectsWhatItCannotRepresent(t *testing.T) {
 	tests := []struct {
 		name, from, to, want string
 	}{
@@ -72,9 +76,9 @@ func TestParseTableRejectsWhatItCannotRepresent(t *testing.T) {
 			if !strings.Contains(minimalSpec, tt.from) {
 				t.Fatalf("the fixture lacks %q", tt.from)
 			}
-			_, err := parseTable([]byte(strings.Replace(minimalSpec, tt.from, tt.to, 1)))
+			_, err := openapi.ReadTable("minimal.yaml", []byte(strings.Replace(minimalSpec, tt.from, tt.to, 1)))
 			if err == nil {
-				t.Fatalf("parseTable accepted the spec with %q", tt.to)
+				t.Fatalf("ReadTable accepted the spec with %q", tt.to)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not say %q", err, tt.want)
@@ -83,34 +87,25 @@ func TestParseTableRejectsWhatItCannotRepresent(t *testing.T) {
 	}
 }
 
-func TestPagingRejectsMissingOrContradictoryBounds(t *testing.T) {
-	tab, err := parseTable([]byte(minimalSpec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	list := tab.ops[0]
+func TestReadTableRejectsMissingOrContradictoryPaging(t *testing.T) {
 	for _, tt := range []struct {
-		name   string
-		change func(*Operation)
-		want   string
+		name, from, to, want string
 	}{
-		{"no limit", func(o *Operation) { o.Query = o.Query[:1] }, `no query parameter "limit"`},
-		{"no maximum", func(o *Operation) { o.Query[1].Maximum = nil }, `"limit" has no maximum`},
-		{"no offset default", func(o *Operation) { o.Query[0].Default = nil }, `"offset" has no default`},
-		{"default over maximum", func(o *Operation) { v := 51; o.Query[1].Default = &v }, "contradict"},
+		{"no limit", "        - $ref: '#/components/parameters/Limit'\n", "", `no query parameter "limit"`},
+		{"no maximum", "maximum: 50, ", "", `"limit" has no maximum`},
+		{"no offset default", "minimum: 0, default: 0", "minimum: 0", `"offset" has no default`},
+		{"default over maximum", "default: 5}", "default: 51}", "contradict"},
+		{"no GET", "    get:\n      operationId: list-items", "    put:\n      operationId: list-items", "0 GET operations"},
+		{"two GETs", "    post:\n      operationId: open-item", "    get:\n      operationId: open-item", "2 GET operations"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			o := list.clone()
-			tt.change(&o)
-			if _, err := paging(o); err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("paging = %v; want an error saying %q", err, tt.want)
+			if !strings.Contains(minimalSpec, tt.from) {
+				t.Fatalf("the fixture lacks %q", tt.from)
+			}
+			_, err := openapi.ReadTable("minimal.yaml", []byte(strings.Replace(minimalSpec, tt.from, tt.to, 1)))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "minimal.yaml") {
+				t.Errorf("ReadTable = %v; want an error naming minimal.yaml and saying %q", err, tt.want)
 			}
 		})
-	}
-	if _, err := listOperation(nil); err == nil || !strings.Contains(err.Error(), "0 GET operations") {
-		t.Errorf("listOperation(nil) = %v", err)
-	}
-	if _, err := listOperation([]Operation{list, list}); err == nil || !strings.Contains(err.Error(), "2 GET operations") {
-		t.Errorf("listOperation of two GETs = %v", err)
 	}
 }
