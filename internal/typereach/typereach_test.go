@@ -36,14 +36,14 @@ func TestPath(t *testing.T) {
 		v    any
 		want string
 	}{
-		{"field of a pointer's element", viaPointer{}, "typereach.viaPointer -> .p *typereach.leaf -> typereach.leaf -> .when time.Time"},
-		{"slice element", viaSlice{}, "typereach.viaSlice -> .s []typereach.leaf -> typereach.leaf -> .when time.Time"},
-		{"map key", viaMapKey{}, "typereach.viaMapKey -> .m map[time.Duration]int -> key time.Duration"},
-		{"function result", viaFunc{}, "typereach.viaFunc -> .f func(int) time.Month -> time.Month"},
+		{"field of a pointer's element", viaPointer{p: &leaf{when: time.Time{}}}, "typereach.viaPointer -> .p *typereach.leaf -> typereach.leaf -> .when time.Time"},
+		{"slice element", viaSlice{s: []leaf{}}, "typereach.viaSlice -> .s []typereach.leaf -> typereach.leaf -> .when time.Time"},
+		{"map key", viaMapKey{m: map[time.Duration]int{}}, "typereach.viaMapKey -> .m map[time.Duration]int -> key time.Duration"},
+		{"function result", viaFunc{f: nil}, "typereach.viaFunc -> .f func(int) time.Month -> time.Month"},
 		{"exported method", viaMethod{}, "typereach.viaMethod -> When func(typereach.viaMethod) time.Time -> time.Time"},
-		{"interface method", viaInterface{}, "typereach.viaInterface -> .i interface { Since() time.Duration } -> Since func() time.Duration -> time.Duration"},
-		{"any ends the walk", viaAny{}, ""},
-		{"a cycle ends", cycle{}, ""},
+		{"interface method", viaInterface{i: nil}, "typereach.viaInterface -> .i interface { Since() time.Duration } -> Since func() time.Duration -> time.Duration"},
+		{"any ends the walk", viaAny{a: time.Time{}}, ""},
+		{"a cycle ends", cycle{next: nil, n: 0}, ""},
 		{"a basic type", 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
