@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/racedetect"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
@@ -92,7 +93,7 @@ func TestUnknownFieldOnEveryItemIsOneFinding(t *testing.T) {
 	c := newChecker(t)
 	for _, n := range []int{2, 4000, 22000} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			if n > 4000 && (testing.Short() || raceEnabled) {
+			if n > 4000 && (testing.Short() || racedetect.Enabled) {
 				t.Skip("the 22,000-item page takes seconds, and a minute with -race (BenchmarkUnknownFieldPerShape checks it)")
 			}
 			m := newManyItems(n, func(int) string { return `"extra":1` })

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
+	"github.com/b2b-contract/s2s-tokens/internal/racedetect"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -132,7 +133,7 @@ func TestVersionOfARealBuild(t *testing.T) {
 	}
 	bin := filepath.Join(t.TempDir(), "tokens-contract")
 	args := []string{"build", "-buildvcs=false", "-o", bin}
-	if raceEnabled {
+	if racedetect.Enabled {
 		args = append(args, "-race")
 	}
 	if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {

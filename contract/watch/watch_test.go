@@ -16,6 +16,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/fake"
+	"github.com/b2b-contract/s2s-tokens/internal/racedetect"
 )
 
 // ids lists the finding ids of results, sorted, one entry per finding.
@@ -399,7 +400,7 @@ func TestHeaderCopy(t *testing.T) {
 // copies and a body buffer again: a request through the Transport allocates
 // no more than through its base, plus the body wrapper.
 func TestExchangesOutliveCollections(t *testing.T) {
-	if raceEnabled {
+	if racedetect.Enabled {
 		t.Skip("allocation counts are not kept under the race detector")
 	}
 	body := []byte(`{"code":200,"data":[{"id":1,"name":"a"},{"id":2,"name":"b"}],"meta":{"pagination":{"limit":2,"offset":0,"totalCount":2}}}`)
