@@ -191,7 +191,7 @@ ROUNDS ?= 5
 BENCHOUT ?= $${TMPDIR:-/tmp}
 median = scripts/benchmedian.sh
 
-bench-transport: ## contract/watch: the caller's cost of a request through the transport at sample rate 0 and 1 against the bare one, requests spaced as at 150 a minute, ROUNDS interleaved rounds (goals 1.01 and 1.05), the same back to back, and checks per second per core
+bench-transport: ## contract/watch: the caller's cost of a request through the transport at sample rate 0 and 1 against the bare one (pages of the default and the maximum limit, requests spaced as at 150 a minute and interleaved, goals 1.01 and 1.05), the same back to back, and checks per second per core; ROUNDS rounds, medians of ratios
 	@uptime
 	$(GO) test -c -o $(BENCHOUT)/watch.test ./contract/watch/
 	@rm -f $(BENCHOUT)/bench-transport.txt; cd contract/watch && for i in $$(seq $(ROUNDS)); do \
@@ -199,12 +199,13 @@ bench-transport: ## contract/watch: the caller's cost of a request through the t
 	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'RoundTripBackToBack' -test.benchmem -test.benchtime 2000x; \
 	  GOMAXPROCS=1 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'CheckPage250|ShapeOf' -test.benchmem -test.benchtime 50x; \
 	done | tee $(BENCHOUT)/bench-transport.txt
-	@f=$(BENCHOUT)/bench-transport.txt; for v in RoundTrip:caller-p50-ns RoundTripBackToBack:allocs/op RoundTripBackToBack:ns/op RoundTripBackToBack:cpu-ns/op; do \
-	  n=$${v%%:*}; u=$${v#*:}; \
-	  b=$$($(median) $$f Benchmark$$n/bare $$u); r0=$$($(median) $$f Benchmark$$n/rate0 $$u); r1=$$($(median) $$f Benchmark$$n/rate1 $$u); \
-	  awk -v n=$$n -v b=$$b -v r0=$$r0 -v r1=$$r1 -v u=$$u 'BEGIN {printf "%s %s medians: bare %s, rate0 %s, rate1 %s", n, u, b, r0, r1; \
+	@f=$(BENCHOUT)/bench-transport.txt; for n in $$(awk '$$1 ~ /^BenchmarkRoundTrip\/limit=/ {sub(/-[0-9]+$$/, "", $$1); print $$1}' $$f | sort -u -t= -k2 -n); do \
+	  awk -v n=$${n#BenchmarkRoundTrip/} -v b=$$($(median) $$f $$n bare-p50-ns) -v r0=$$($(median) $$f $$n rate0/bare) -v r1=$$($(median) $$f $$n rate1/bare) \
+	    'BEGIN {printf "RoundTrip %s: caller p50 bare %.1f us; medians of the ratios rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", n, b/1000, r0, r1}'; \
+	done; for u in allocs/op ns/op cpu-ns/op; do \
+	  b=$$($(median) $$f BenchmarkRoundTripBackToBack/bare $$u); r0=$$($(median) $$f BenchmarkRoundTripBackToBack/rate0 $$u); r1=$$($(median) $$f BenchmarkRoundTripBackToBack/rate1 $$u); \
+	  awk -v b=$$b -v r0=$$r0 -v r1=$$r1 -v u=$$u 'BEGIN {printf "RoundTripBackToBack %s medians: bare %s, rate0 %s, rate1 %s", u, b, r0, r1; \
 	    if (u == "allocs/op") printf "; extra allocations at rate 0: %d (goal <= 2)\n", r0-b; \
-	    else if (n == "RoundTrip") printf "; ratios rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", r0/b, r1/b; \
 	    else printf "; ratios rate0/bare %.3f, rate1/bare %.3f (no idle core: for information)\n", r0/b, r1/b}'; \
 	done; c=$$($(median) $$f BenchmarkCheckPage250 cpu-ns/op); \
 	awk -v c=$$c 'BEGIN {printf "checks of a 250-token page per second per core (CPU, GOMAXPROCS=1): %.0f\n", 1e9/c}'
