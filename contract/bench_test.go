@@ -138,3 +138,45 @@ func BenchmarkUnknownFieldPerShape(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLayers times the checker's costliest layers alone on the corpus of
+// BenchmarkCheckCorpus, with BenchmarkDecodeCorpus's plain decode as the
+// baseline in the same run (sub-benchmark decode). transport is the body
+// decode into the tree every layer reads; schema is the compiled response
+// schema (pb33f/jsonschema, through libopenapi-validator) then strict mode;
+// typed is the generated client's Parse and the comparison of its values
+// with the tree. Run with GOMAXPROCS=1 and compare the cpu-ns/op of each
+// with decode's: it shows what each layer adds to the ratio that
+// BenchmarkCheckCorpus reports as a whole.
+func BenchmarkLayers(b *testing.B) {
+	exs := benchCorpus(b)
+	c := newChecker(b)
+	layers, err := contract.NewLayers(c, exs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := func(name string, f func() int) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(corpusBytes(exs))
+			cpu, _ := benchproc.CPUTime()
+			defer benchproc.ReportCPU(b, cpu)
+			for b.Loop() {
+				if n := f(); n != 0 {
+					b.Fatalf("%s: %d findings on the conforming corpus", name, n)
+				}
+			}
+		})
+	}
+	run("decode", func() int {
+		for _, ex := range exs {
+			var page tokensapi.TokenList
+			if err := json.Unmarshal(ex.Response.Body, &page); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return 0
+	})
+	run("transport", layers.Transport)
+	run("schema", layers.Schema)
+	run("typed", layers.Typed)
+}

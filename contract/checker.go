@@ -234,24 +234,10 @@ type Result struct {
 // Check checks one exchange on its own. Cross-page invariants need a PageTracker (or
 // CheckSequence).
 func (c *Checker) Check(ex *Exchange) Result {
-	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
-	u, err := url.Parse(ex.Request.URL)
-	if err != nil {
-		res.Skipped, res.SkipReason = true, SkipBadURL
+	s, res := c.begin(ex)
+	if s == nil {
 		return res
 	}
-	res.Path = u.Path
-	if ex.Response.Status < 100 {
-		res.Skipped, res.SkipReason = true, SkipNoResponse
-		return res
-	}
-	op := match(libsOf(c).ops, res.Method, u.Path)
-	if op == nil {
-		res.Skipped, res.SkipReason = true, SkipNotOperation
-		return res
-	}
-	res.Operation = op.id
-	s := &check{c: c, ex: ex, op: op, url: u, source: ex.Source}
 	if s.transport() {
 		s.schema()
 		s.credentialsRejected()
@@ -263,6 +249,30 @@ func (c *Checker) Check(ex *Exchange) Result {
 	res.Findings = s.finish()
 	res.page = s.page
 	return res
+}
+
+// begin finds the operation of ex and returns the check that takes it
+// through the layers, with its result so far; the check is nil when ex is
+// skipped, and the result says why.
+func (c *Checker) begin(ex *Exchange) (*check, Result) {
+	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
+	u, err := url.Parse(ex.Request.URL)
+	if err != nil {
+		res.Skipped, res.SkipReason = true, SkipBadURL
+		return nil, res
+	}
+	res.Path = u.Path
+	if ex.Response.Status < 100 {
+		res.Skipped, res.SkipReason = true, SkipNoResponse
+		return nil, res
+	}
+	op := match(libsOf(c).ops, res.Method, u.Path)
+	if op == nil {
+		res.Skipped, res.SkipReason = true, SkipNotOperation
+		return nil, res
+	}
+	res.Operation = op.id
+	return &check{c: c, ex: ex, op: op, url: u, source: ex.Source}, res
 }
 
 // check is the state of one exchange going through the layers.
