@@ -51,18 +51,22 @@ bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% toke
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'LoadLargeHAR' -benchtime 1x -timeout 30m ./contract/recording/
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'CheckSkippedEntries' -benchtime 1x -timeout 30m ./internal/benchproc/
 
-bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0)
+bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0), and each layer's CPU alone (BenchmarkLayers)
 	@uptime
 	$(GO) test -c -o $(BENCHOUT)/contract.test ./contract/
 	@rm -f $(BENCHOUT)/bench-contract.txt; cd contract && for i in $$(seq $(ROUNDS)); do for p in 2 1; do \
 	  GOMAXPROCS=$$p $(BENCHOUT)/contract.test -test.run '^$$' -test.bench 'CheckCorpus$$|DecodeCorpus$$' -test.benchtime 10x \
 	    | sed "s/^\(Benchmark[A-Za-z]*\)\(-[0-9]*\)\{0,1\} /\1-procs$$p /"; \
-	done; done | tee $(BENCHOUT)/bench-contract.txt
+	done; GOMAXPROCS=1 $(BENCHOUT)/contract.test -test.run '^$$' -test.bench 'Layers' -test.benchtime 5x; \
+	done | tee $(BENCHOUT)/bench-contract.txt
 	@f=$(BENCHOUT)/bench-contract.txt; \
 	awk -v c=$$($(median) $$f BenchmarkCheckCorpus-procs2 ns/op) -v d=$$($(median) $$f BenchmarkDecodeCorpus-procs2 ns/op) \
 	  'BEGIN {printf "GOMAXPROCS=2 wall medians: check %.0f ns, decode %.0f ns; ratio %.2f (goal <= 1.5)\n", c, d, c/d}'; \
 	awk -v c=$$($(median) $$f BenchmarkCheckCorpus-procs1 cpu-ns/op) -v d=$$($(median) $$f BenchmarkDecodeCorpus-procs1 cpu-ns/op) \
-	  'BEGIN {printf "GOMAXPROCS=1 CPU medians: check %.0f ns, decode %.0f ns per corpus (200 pages); per page %.2f ms vs %.2f ms; ratio %.2f (goal <= 2.0)\n", c, d, c/2e8, d/2e8, c/d}'
+	  'BEGIN {printf "GOMAXPROCS=1 CPU medians: check %.0f ns, decode %.0f ns per corpus (200 pages); per page %.2f ms vs %.2f ms; ratio %.2f (goal <= 2.0)\n", c, d, c/2e8, d/2e8, c/d}'; \
+	awk -v d=$$($(median) $$f BenchmarkLayers/decode cpu-ns/op) -v t=$$($(median) $$f BenchmarkLayers/transport cpu-ns/op) \
+	  -v s=$$($(median) $$f BenchmarkLayers/transport+schema cpu-ns/op) -v y=$$($(median) $$f BenchmarkLayers/transport+schema+typed cpu-ns/op) \
+	  'BEGIN {printf "GOMAXPROCS=1 CPU by layer (BenchmarkLayers), as ratios to the decode: transport (body decode) %.2f, + schema (validator, strict mode) %.2f, + typed (generated client) %.2f; together %.2f\n", t/d, (s-t)/d, (y-s)/d, y/d}'
 
 fuzz: ## Run every fuzz target of the module for FUZZTIME each (default 30s)
 	@set -e; for pkg in $$($(GO) list ./...); do \

@@ -1,58 +1,33 @@
 package contract
 
-import "fmt"
+// Layers runs the checker's first layers on exchanges, for BenchmarkLayers.
+type Layers struct {
+	c   *Checker
+	exs []*Exchange
+}
 
-// Layers holds exchanges whose body the transport layer has decoded, so
-// that BenchmarkLayers can time the other layers alone on them.
-type Layers struct{ checks []*check }
+// NewLayers returns Layers over the exchanges.
+func NewLayers(c *Checker, exs []*Exchange) *Layers { return &Layers{c, exs} }
 
-// NewLayers runs the transport layer on each exchange, which must pass it.
-func NewLayers(c *Checker, exs []*Exchange) (*Layers, error) {
-	l := &Layers{}
-	for _, ex := range exs {
-		s, res := c.begin(ex)
-		if s == nil {
-			return nil, fmt.Errorf("%s: skipped (%s)", ex.Source, res.SkipReason)
+// Run takes each exchange through the transport layer (the body decode
+// included), then, as n is 1 or more, the schema layer (the compiled schema
+// and strict mode), then, as n is 2, the generated client's layer, as Check
+// does; it returns how many exchanges were skipped or stopped early and how
+// many findings the layers made.
+func (l *Layers) Run(n int) (stopped, findings int) {
+	for _, ex := range l.exs {
+		s, _ := l.c.begin(ex)
+		if s == nil || !s.transport() {
+			stopped++
+			continue
 		}
-		if !s.transport() {
-			return nil, fmt.Errorf("%s: the transport layer stopped: %v", ex.Source, s.findings)
+		if n >= 1 {
+			s.schema()
 		}
-		l.checks = append(l.checks, s)
+		if n >= 2 {
+			s.typedClient()
+		}
+		findings += len(s.findings)
 	}
-	return l, nil
-}
-
-// Transport runs the transport layer again on each exchange, body decode
-// included, and returns how many findings it made.
-func (l *Layers) Transport() int {
-	n := 0
-	for _, s := range l.checks {
-		t, _ := s.c.begin(s.ex)
-		t.transport()
-		n += len(t.findings)
-	}
-	return n
-}
-
-// Schema runs the schema layer (the compiled schema, then strict mode) on
-// each decoded body and returns how many findings it made.
-func (l *Layers) Schema() int { return l.each((*check).schema) }
-
-// Typed runs the generated client's layer on each decoded body and returns
-// how many findings it made.
-func (l *Layers) Typed() int {
-	return l.each(func(s *check) {
-		s.schemaOK = true
-		s.typedClient()
-	})
-}
-
-func (l *Layers) each(layer func(*check)) int {
-	n := 0
-	for _, s := range l.checks {
-		s.findings = s.findings[:0]
-		layer(s)
-		n += len(s.findings)
-	}
-	return n
+	return stopped, findings
 }
