@@ -71,11 +71,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 	for _, limit := range []int{paging.DefaultLimit, paging.MaxLimit} {
 		b.Run(fmt.Sprintf("limit=%d", limit), func(b *testing.B) {
-			header, body := page(b, limit)
-			srv, url := pageServer(header, body, limit)
-			defer srv.Close()
-			bare := &http.Transport{MaxIdleConnsPerHost: 4}
-			defer bare.CloseIdleConnections()
+			_, body, url, bare := loopback(b, limit)
 			w0, _, _ := newWatch(b, bare, WithSampleRate(0))
 			w1, _, _ := newWatch(b, bare, WithSampleRate(1))
 			interleave(b, url, int64(len(body)), []variant{{name: "bare", rt: bare}, {name: "rate0", rt: w0}, {name: "rate1", rt: w1}})
@@ -94,11 +90,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 // core. allocs/op is the steady state of the caller's path (the worker's
 // included).
 func BenchmarkRoundTripBackToBack(b *testing.B) {
-	header, body := page250(b)
-	srv, url := pageServer(header, body, 250)
-	defer srv.Close()
-	bare := &http.Transport{MaxIdleConnsPerHost: 4}
-	defer bare.CloseIdleConnections()
+	_, body, url, bare := loopback(b, 250)
 	run := func(b *testing.B, rt http.RoundTripper) {
 		once := requester(b, url, rt)
 		w, _ := rt.(*Transport)
@@ -140,9 +132,7 @@ func BenchmarkRoundTripBackToBack(b *testing.B) {
 // request's cost in a service that comes from the check before it, not from
 // the Transport; it can be below 1.
 func BenchmarkBareAfterCheck(b *testing.B) {
-	header, body := page250(b)
-	srv, url := pageServer(header, body, 250)
-	defer srv.Close()
+	header, body, url, bare := loopback(b, 250)
 	c := checker(b)
 	ex := &contract.Exchange{
 		Source:   Source,
@@ -169,8 +159,6 @@ func BenchmarkBareAfterCheck(b *testing.B) {
 			b.Errorf("findings on a conforming page: %v", res.Findings)
 		}
 	}
-	bare := &http.Transport{MaxIdleConnsPerHost: 4}
-	defer bare.CloseIdleConnections()
 	interleave(b, url, int64(len(body)), []variant{
 		{name: "bare", rt: bare},
 		{name: "after-shape", rt: bare, before: offPath(shape)},
@@ -183,16 +171,21 @@ func BenchmarkBareAfterCheck(b *testing.B) {
 // start cold, as one 400 ms after the last does.
 const requestGap = 10 * time.Millisecond
 
-// pageServer serves the page at the returned URL, a request for limit
-// tokens.
-func pageServer(header http.Header, body []byte, limit int) (*httptest.Server, string) {
+// loopback serves a page of limit tokens from the fake (its headers and
+// body) on a loopback server and returns it, the URL that requests it, and
+// a bare transport to send the requests; both are closed when b ends.
+func loopback(b *testing.B, limit int) (http.Header, []byte, string, *http.Transport) {
+	header, body := page(b, limit)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for k, v := range header {
 			w.Header()[k] = v
 		}
 		w.Write(body)
 	}))
-	return srv, fmt.Sprintf("%s/api/io/backend/tokens?limit=%d", srv.URL, limit)
+	b.Cleanup(srv.Close)
+	bare := &http.Transport{MaxIdleConnsPerHost: 4}
+	b.Cleanup(bare.CloseIdleConnections)
+	return header, body, fmt.Sprintf("%s/api/io/backend/tokens?limit=%d", srv.URL, limit), bare
 }
 
 // requester returns a function that sends one request for url through rt and
