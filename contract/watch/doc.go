@@ -41,8 +41,8 @@
 // (about 85 KB), whose buffer is cold in the CPU's caches when requests are
 // a rate-limit apart, the body takes about 15 µs longer to read. In
 // BenchmarkRoundTrip, against a loopback request of 400 to 500 µs, a request
-// at sample rate 0 cost 1% to 4% more than a bare one for a page of the
-// default size and 3% to 8% more for a 250-token page, over runs of 900
+// at sample rate 0 cost up to 4% more than a bare one for a page of the
+// default size and up to 8% more for a 250-token page, over runs of 900
 // requests per variant; the same runs put rate 1 within 5%. The check
 // itself (about 4 ms of CPU for a 250-token page) runs on a worker.
 // `make bench-transport` measures both page sizes.
