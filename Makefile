@@ -51,7 +51,7 @@ bench-large: ## Read and check generated HARs of 10 MB, 100 MB and 1 GB (1% toke
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'LoadLargeHAR' -benchtime 1x -timeout 30m ./contract/recording/
 	TOKENS_CONTRACT_BENCH_1GB=1 $(GO) test -run '^$$' -bench 'CheckSkippedEntries' -benchtime 1x -timeout 30m ./internal/benchproc/
 
-bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0), and each layer's CPU alone (BenchmarkLayers)
+bench-contract: ## CheckCorpus against DecodeCorpus, ROUNDS interleaved rounds: wall-time ratio with GOMAXPROCS=2 (goal 1.5) and CPU ratio with GOMAXPROCS=1 (goal 2.0), and each layer's share of the CPU (BenchmarkLayers)
 	@uptime
 	$(GO) test -c -o $(BENCHOUT)/contract.test ./contract/
 	@rm -f $(BENCHOUT)/bench-contract.txt; cd contract && for i in $$(seq $(ROUNDS)); do for p in 2 1; do \

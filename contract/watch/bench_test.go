@@ -17,8 +17,23 @@ import (
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-// page250 is one 250-token list page from the fake, with its headers.
-func page250(b *testing.B) (http.Header, []byte) { return page(b, 250) }
+// listPaging is what the spec says of the list operation's limit.
+func listPaging(b *testing.B) openapi.Paging {
+	b.Helper()
+	p, err := openapi.ListPaging()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// pageMax is one list page of the spec's maximum limit (250 tokens) from the
+// fake, with its headers, and that limit.
+func pageMax(b *testing.B) (http.Header, []byte, int) {
+	limit := listPaging(b).MaxLimit
+	header, body := page(b, limit)
+	return header, body, limit
+}
 
 // page is one list page of limit tokens from the fake, with its headers.
 func page(b *testing.B, limit int) (http.Header, []byte) {
@@ -65,10 +80,7 @@ func page(b *testing.B, limit int) (http.Header, []byte) {
 // BenchmarkRoundTripBackToBack has each variant's own. `make bench-transport`
 // runs it in rounds and prints the medians of the ratios.
 func BenchmarkRoundTrip(b *testing.B) {
-	paging, err := openapi.ListPaging()
-	if err != nil {
-		b.Fatal(err)
-	}
+	paging := listPaging(b)
 	for _, limit := range []int{paging.DefaultLimit, paging.MaxLimit} {
 		b.Run(fmt.Sprintf("limit=%d", limit), func(b *testing.B) {
 			_, body, url, bare := loopback(b, limit)
@@ -90,7 +102,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 // core. allocs/op is the steady state of the caller's path (the worker's
 // included).
 func BenchmarkRoundTripBackToBack(b *testing.B) {
-	_, body, url, bare := loopback(b, 250)
+	_, body, url, bare := loopback(b, listPaging(b).MaxLimit)
 	run := func(b *testing.B, rt http.RoundTripper) {
 		once := requester(b, url, rt)
 		w, _ := rt.(*Transport)
@@ -132,11 +144,12 @@ func BenchmarkRoundTripBackToBack(b *testing.B) {
 // request's cost in a service that comes from the check before it, not from
 // the Transport; it can be below 1.
 func BenchmarkBareAfterCheck(b *testing.B) {
-	header, body, url, bare := loopback(b, 250)
+	limit := listPaging(b).MaxLimit
+	header, body, url, bare := loopback(b, limit)
 	c := checker(b)
 	ex := &contract.Exchange{
 		Source:   Source,
-		Request:  contract.Request{Method: http.MethodGet, URL: "/api/io/backend/tokens?limit=250"},
+		Request:  contract.Request{Method: http.MethodGet, URL: fmt.Sprintf("/api/io/backend/tokens?limit=%d", limit)},
 		Response: contract.Response{Status: 200, Header: header, Body: body},
 	}
 	var sc shapeScratch
@@ -304,12 +317,12 @@ func deBruijn(k int) []int {
 // worker (fingerprint and the Checker's five layers); with GOMAXPROCS=1,
 // 1e9/ns-per-op is checks per second per core.
 func BenchmarkCheckPage250(b *testing.B) {
-	header, body := page250(b)
+	header, body, limit := pageMax(b)
 	c := checker(b)
 	var sc shapeScratch
 	ex := &contract.Exchange{
 		Source:   Source,
-		Request:  contract.Request{Method: http.MethodGet, URL: "/api/io/backend/tokens?limit=250"},
+		Request:  contract.Request{Method: http.MethodGet, URL: fmt.Sprintf("/api/io/backend/tokens?limit=%d", limit)},
 		Response: contract.Response{Status: 200, Header: header, Body: body},
 	}
 	b.ReportAllocs()
@@ -327,7 +340,7 @@ func BenchmarkCheckPage250(b *testing.B) {
 // BenchmarkShapeOf is the fingerprint every unsampled response pays for on
 // a worker at sample rate 0 (first-of-kind sampling), on a 250-token page.
 func BenchmarkShapeOf(b *testing.B) {
-	_, body := page250(b)
+	_, body, _ := pageMax(b)
 	var sc shapeScratch
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))

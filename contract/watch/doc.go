@@ -34,8 +34,8 @@
 // On the caller's goroutine the Transport reads a few headers, copies the
 // headers flat into a pooled exchange, and copies the body as the caller
 // reads it into the exchange's pooled buffer; at EOF it queues the exchange
-// without blocking. It allocates one object per request (the body wrapper)
-// at any sample rate. The body copy is made at sample rate 0 too, because
+// without blocking. It allocates one object (the body wrapper) per response
+// whose body it tees. The body copy is made at sample rate 0 too, because
 // the worker needs the body to find the first exchange of a new shape.
 // That copy is most of what a caller can measure: for a 250-token page
 // (about 85 KB), whose buffer is cold in the CPU's caches when requests are
@@ -44,7 +44,7 @@
 // at sample rate 0 cost up to 4% more than a bare one for a page of the
 // default size and up to 8% more for a 250-token page, over runs of 900
 // requests per variant; the same runs put rate 1 within 5%. The check
-// itself (about 4 ms of CPU for a 250-token page) runs on a worker.
+// itself (3 to 4 ms of CPU for a 250-token page) runs on a worker.
 // `make bench-transport` measures both page sizes.
 //
 // # Which exchanges are checked
