@@ -195,15 +195,16 @@ ROUNDS ?= 5
 BENCHOUT ?= $${TMPDIR:-/tmp}
 median = scripts/benchmedian.sh
 
-bench-transport: ## contract/watch: the caller's cost of a request through the transport at sample rate 0 and 1 against the bare one (pages of the default and the maximum limit, requests spaced as at 150 a minute and interleaved, goals 1.01 and 1.05), the same back to back, and checks per second per core; ROUNDS rounds, medians of ratios
+bench-transport: ## contract/watch: the caller's cost of a request through the transport at sample rate 0 and 1 against the bare one (pages of the default and the maximum limit, a caller that discards the body and one that decodes it with the client, requests spaced as at 150 a minute and interleaved, goals 1.01 and 1.05), the same back to back, the body copy that sets the floor at rate 0, and checks per second per core; ROUNDS rounds, medians of ratios
 	@uptime
 	$(GO) test -c -o $(BENCHOUT)/watch.test ./contract/watch/
 	@rm -f $(BENCHOUT)/bench-transport.txt; cd contract/watch && for i in $$(seq $(ROUNDS)); do \
 	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'RoundTrip$$' -test.benchmem -test.benchtime 300x; \
 	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'RoundTripBackToBack' -test.benchmem -test.benchtime 2000x; \
 	  GOMAXPROCS=1 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'CheckPage250|ShapeOf' -test.benchmem -test.benchtime 50x; \
+	  GOMAXPROCS=2 $(BENCHOUT)/watch.test -test.run '^$$' -test.bench 'BodyCopy' -test.benchtime 300x; \
 	done | tee $(BENCHOUT)/bench-transport.txt
-	@f=$(BENCHOUT)/bench-transport.txt; for n in $$(awk '$$1 ~ /^BenchmarkRoundTrip\/limit=/ {sub(/-[0-9]+$$/, "", $$1); print $$1}' $$f | sort -u -t= -k2 -n); do \
+	@f=$(BENCHOUT)/bench-transport.txt; for n in $$(awk '$$1 ~ /^BenchmarkRoundTrip\/caller=/ {sub(/-[0-9]+$$/, "", $$1); print $$1}' $$f | sort -u | sort -t= -k2,2 -k3,3n); do \
 	  awk -v n=$${n#BenchmarkRoundTrip/} -v b=$$($(median) $$f $$n bare-p50-ns) -v r0=$$($(median) $$f $$n rate0/bare) -v r1=$$($(median) $$f $$n rate1/bare) \
 	    'BEGIN {printf "RoundTrip %s: caller p50 bare %.1f us; medians of the ratios rate0/bare %.3f (goal <= 1.01), rate1/bare %.3f (goal <= 1.05)\n", n, b/1000, r0, r1}'; \
 	done; for u in allocs/op ns/op cpu-ns/op; do \
@@ -211,7 +212,9 @@ bench-transport: ## contract/watch: the caller's cost of a request through the t
 	  awk -v b=$$b -v r0=$$r0 -v r1=$$r1 -v u=$$u 'BEGIN {printf "RoundTripBackToBack %s medians: bare %s, rate0 %s, rate1 %s", u, b, r0, r1; \
 	    if (u == "allocs/op") printf "; extra allocations at rate 0: %d (goal <= 2)\n", r0-b; \
 	    else printf "; ratios rate0/bare %.3f, rate1/bare %.3f (no idle core: for information)\n", r0/b, r1/b}'; \
-	done; c=$$($(median) $$f BenchmarkCheckPage250 cpu-ns/op); \
+	done; awk -v c=$$($(median) $$f BenchmarkBodyCopy cold-ns) -v h=$$($(median) $$f BenchmarkBodyCopy hot-ns) -v b=$$($(median) $$f BenchmarkRoundTrip/caller=discard/limit=250 bare-p50-ns) \
+	  'BEGIN {printf "BodyCopy: the tee copy of a 250-token page takes %.1f us into a cold buffer, %.1f us hot; the cold copy alone is %.3f of a bare request (caller=discard/limit=250): the floor of rate0/bare there\n", c/1000, h/1000, 1+c/b}'; \
+	c=$$($(median) $$f BenchmarkCheckPage250 cpu-ns/op); \
 	awk -v c=$$c 'BEGIN {printf "checks of a 250-token page per second per core (CPU, GOMAXPROCS=1): %.0f\n", 1e9/c}'
 
 bench-startup: ## Whole process, side by side: CPU of one `check` on a small HAR against a minimal libopenapi-validator program (goal: check/minimal <= 1); see go doc ./internal/benchproc
