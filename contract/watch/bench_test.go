@@ -7,9 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -234,22 +234,30 @@ func discard(b *testing.B, url string) caller {
 			if err != nil {
 				b.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				b.Fatalf("reading the body: %v", err)
+			}
 			resp.Body.Close()
 		}
 	}
 }
 
 // viaClient is the caller that lists one page of limit tokens with the
-// project's client, whose base URL is url's origin and /api/io (loopback's
-// server answers any path with its page).
-func viaClient(b *testing.B, url string, limit int) caller {
-	origin, _, ok := strings.Cut(strings.TrimPrefix(url, "http://"), "/")
-	if !ok {
-		b.Fatalf("loopback URL %q has no path", url)
+// project's client, whose base URL is the origin of raw (a loopback URL;
+// its server answers any path with its page) and the path of the spec's
+// server URL.
+func viaClient(b *testing.B, raw string, limit int) caller {
+	base, err := url.Parse(raw)
+	if err != nil {
+		b.Fatal(err)
 	}
+	server, err := url.Parse(client.DefaultBaseURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	base.Path, base.RawQuery = server.Path, ""
 	return func(rt http.RoundTripper) func() {
-		c, err := client.New(client.WithBaseURL("http://"+origin+"/api/io"), client.WithAuthToken("bench"),
+		c, err := client.New(client.WithBaseURL(base.String()), client.WithAuthToken("bench"),
 			client.WithHTTPClient(&http.Client{Transport: rt}))
 		if err != nil {
 			b.Fatal(err)

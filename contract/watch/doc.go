@@ -40,10 +40,10 @@
 //
 // That copy is most of what a caller can measure. When requests are a
 // rate-limit apart, the buffer has left the CPU's caches, and copying a
-// 250-token page (about 85 KB) into it took 8 to 11 µs on the machine this
+// 250-token page (about 85 KB) into it took 8 to 13 µs on the machine this
 // was measured on, where the same copy into a warm buffer took 3
 // (BenchmarkBodyCopy). Against a loopback request of 400 to 500 µs that is
-// about 2%; against a request that crosses a network (a millisecond or
+// 2 to 3%; against a request that crosses a network (a millisecond or
 // more), under 1%. Fingerprinting the body on the caller's goroutine
 // instead would cost more than copying it (BenchmarkShapeOf).
 //
@@ -51,13 +51,14 @@
 // server, for a caller that discards the body and for the project's client,
 // which decodes it. In runs of 900 requests per variant, a request at sample
 // rate 0 cost up to 5% more than a bare one for a page of the default size
-// (the tee adds 4 to 5 µs to reading it; the rest is the run's noise, about
-// 2%), and 2 to 6% more for a 250-token page. At rate 1 the caller's path is
-// the same, and so was its cost for the caller that discards the body. For
+// (the tee adds 4 to 5 µs to reading it; the rest varied from run to run
+// by as much), and 2 to 6% more for a 250-token page. At rate 1 the
+// caller's path is the same, and so was its cost for the caller that
+// discards the body. For
 // the client, the check (3 to 4 ms of CPU for a 250-token page, on a
 // worker) runs while the client decodes the page, sharing the machine's
 // cores, caches and garbage collector with it, and the client's call for a
-// 250-token page cost 2 to 8% more. `make bench-transport` prints these
+// 250-token page cost 2 to 9% more. `make bench-transport` prints these
 // figures for the machine it runs on.
 //
 // # Which exchanges are checked
