@@ -9,16 +9,28 @@
 // fail on its own:
 //
 //  1. transport: documented status, declared content type, a readable JSON
-//     body, and endpoint-gone for 404/410 on the list path;
+//     body, and endpoint-gone for 404/410 on the list operation's exact
+//     path; a 5xx whose body is not the B2B error envelope (a gateway's or
+//     CDN's page, an empty body) is upstream-transient (info), not drift;
 //  2. schema: libopenapi-validator's compiled schema with format assertions,
 //     and its strict mode for undeclared fields (additive drift);
 //  3. generated client: the response replayed through the generated
 //     Parse…Response, which must decode it without losing data;
 //  4. invariants no schema can express: code equals the status, paging echoes
 //     the request, ids are unique, tokens are JWTs, and across the pages of one
-//     sequence (a PageTracker), positions and totalCount are stable;
-//  5. deprecation: Deprecation, Sunset and Link headers (a Sunset date the
-//     operation already records as x-sunset is known, and no finding).
+//     sequence (a PageTracker; a successful create or delete starts a new one),
+//     positions and totalCount are stable;
+//  5. deprecation: Deprecation, Sunset and Link headers (what the operation
+//     already records is known, and no finding: a Sunset date as x-sunset, the
+//     announced Deprecation date and page as x-deprecation).
+//
+// An exchange belongs to an operation only at the operation's path under the
+// base path: the path of the spec's server URL (/api/io), the one
+// WithBasePath gives, or the exchange's own (Exchange.BasePath). The
+// operation's path under another prefix, or with a trailing slash, is a near
+// miss: skipped with a reason that names the pattern, and reported once per
+// run by PathMismatchFindings (base-path-mismatch, info), since a 404 there is
+// the caller's mistake, not the endpoint's retirement.
 //
 // kin-openapi can give a second opinion (WithSecondOpinion); where the two
 // validators disagree, that is a finding of its own.
@@ -37,15 +49,18 @@
 // nested thousands deep) keeps its first and last segments with
 // PathElision between them, in every report format.
 //
-// Repeated findings of one exchange merge: one id at paths that differ only
-// in array indexes is one finding at the path with [*], which says how many
-// there were and where the first is. Undeclared fields are merged per item
+// Every finding's path has [*] for each array index (StablePath), whatever
+// the number of items, so a baseline entry or a metric label does not change
+// with the page size; the message names the item. Repeated findings of one
+// exchange merge: one id at paths that differ only in array indexes is one
+// finding, which says how many there were and where the first is. Undeclared fields are merged per item
 // shape as strict mode finds them, without a finding per item, and one
 // exchange lists at most MaxUnknownFields distinct ones; one
 // unknown-fields-elided finding counts the rest.
 package contract
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -86,6 +101,7 @@ type Checker struct {
 	version    string
 	table      *openapi.Table // the spec's operation table, for NewCoverage
 	modelMu    sync.Mutex     // held while the libopenapi model is read or rendered after New
+	basePath   string         // the contract's base path, without a trailing slash ("" at the root)
 }
 
 // libState is what a Checker holds of libopenapi, libopenapi-validator and
@@ -117,6 +133,16 @@ type settings struct {
 	secondOpinion bool
 	specName      string
 	spec          []byte
+	basePath      *string
+}
+
+// WithBasePath sets the base path an exchange's path must start with to be
+// an operation of the contract: the path of the base URL the requests were
+// sent to ("/api/io", "/" for a server at the root). The default is the path
+// of the spec's server URL. An exchange whose own BasePath is set (a live
+// probe, a recording that records it) is matched under that instead.
+func WithBasePath(p string) Option {
+	return func(s *settings) { s.basePath = &p }
 }
 
 // WithSpec builds the Checker from another OpenAPI document of the token
@@ -181,9 +207,15 @@ func New(opts ...Option) (*Checker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("contract: %w", err)
 	}
+	base := ""
+	if s.basePath != nil {
+		base = *s.basePath
+	} else if base, err = serverPath(table.ServerURL); err != nil {
+		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
+	}
 	lib := &libState{model: model}
 	c := &Checker{lib: lib, now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
-		specName: s.specName, spec: s.spec, version: table.Version, table: table}
+		specName: s.specName, spec: s.spec, version: table.Version, table: table, basePath: cleanBase(base)}
 	lib.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),
@@ -266,13 +298,38 @@ func (c *Checker) begin(ex *Exchange) (*check, Result) {
 		res.Skipped, res.SkipReason = true, SkipNoResponse
 		return nil, res
 	}
-	op := match(libsOf(c).ops, res.Method, u.Path)
+	op, near := match(libsOf(c).ops, c.base(ex), res.Method, u.Path)
 	if op == nil {
-		res.Skipped, res.SkipReason = true, SkipNotOperation
+		res.Skipped, res.SkipReason = true, cmp.Or(near, SkipNotOperation)
 		return nil, res
 	}
 	res.Operation = op.id
 	return &check{c: c, ex: ex, op: op, url: u, source: ex.Source}, res
+}
+
+// base is the base path ex is matched under: its own, else the Checker's.
+func (c *Checker) base(ex *Exchange) string {
+	if ex.BasePath != "" {
+		return cleanBase(ex.BasePath)
+	}
+	return c.basePath
+}
+
+// BasePath is the base path exchanges are matched under when they carry
+// none of their own, without a trailing slash ("" for a server at the
+// root).
+func (c *Checker) BasePath() string { return c.basePath }
+
+// cleanBase is a base path without its trailing slashes, "" for the root.
+func cleanBase(p string) string { return strings.TrimRight(p, "/") }
+
+// serverPath is the path of a spec's server URL.
+func serverPath(server string) (string, error) {
+	u, err := url.Parse(server)
+	if err != nil {
+		return "", fmt.Errorf("servers[0].url is not a URL: %w", err)
+	}
+	return u.Path, nil
 }
 
 // check is the state of one exchange going through the layers.

@@ -90,14 +90,85 @@ func TestSkipsWhatIsNotInTheContract(t *testing.T) {
 	}
 }
 
-func TestPathsMatchAnyBasePath(t *testing.T) {
-	c := newChecker(t)
-	for _, u := range []string{"/backend/tokens", "http://127.0.0.1:8080/backend/tokens", baseURL + "/backend/tokens/", "https://proxy.example/b2b/api/io/backend/tokens"} {
-		ex := list("", 200, listBody(3, 10, 0), 1)
-		ex.Request.URL = u
-		if r := c.Check(ex); r.Skipped || r.Operation != "get-backend-tokens" || len(r.Findings) != 0 {
-			t.Errorf("%s: skipped %v, operation %q, findings %v", u, r.Skipped, r.Operation, findingIDs(r))
+// TestPathsMatchOnlyUnderTheBasePath: an exchange is an operation's only at
+// the operation's path under the base path (the spec's server URL's, or the
+// one WithBasePath or the exchange itself gives); the operation's path under
+// another prefix, or with a trailing slash, is a near miss, skipped with the
+// pattern as its reason; anything else is not an operation.
+func TestPathsMatchOnlyUnderTheBasePath(t *testing.T) {
+	spec := newChecker(t)
+	root := newChecker(t, contract.WithBasePath("/"))
+	gateway := newChecker(t, contract.WithBasePath("/b2b/api/io/"))
+	tests := []struct {
+		name     string
+		c        *contract.Checker
+		url      string
+		base     string // the exchange's own BasePath
+		skip     string // "" when it matches
+		op       string
+		mismatch bool
+	}{
+		{"absolute", spec, baseURL + "/backend/tokens", "", "", "get-backend-tokens", false},
+		{"path only", spec, "/api/io/backend/tokens", "", "", "get-backend-tokens", false},
+		{"fake on loopback", spec, "http://127.0.0.1:8080/api/io/backend/tokens", "", "", "get-backend-tokens", false},
+		{"root base path", root, "http://127.0.0.1:8080/backend/tokens", "", "", "get-backend-tokens", false},
+		{"gateway base path", gateway, "https://gw.example/b2b/api/io/backend/tokens", "", "", "get-backend-tokens", false},
+		{"the exchange's own base path", spec, "http://127.0.0.1:8080/backend/tokens", "/", "", "get-backend-tokens", false},
+		{"trailing slash", spec, baseURL + "/backend/tokens/", "", contract.SkipPathTrailingSlash, "", true},
+		{"doubled base path", spec, baseURL + "/api/io/backend/tokens", "", contract.SkipPathDoubledBase, "", true},
+		{"v3 prefix", spec, "https://api-b2b.bigcommerce.com/api/v3/io/backend/tokens", "", contract.SkipPathOtherPrefix, "", true},
+		{"no base path", spec, "http://127.0.0.1:8080/backend/tokens", "", contract.SkipPathOtherPrefix, "", true},
+		{"a gateway's prefix", spec, "https://proxy.example/b2b/api/io/backend/tokens", "", contract.SkipPathOtherPrefix, "", true},
+		{"spec base under a gateway", gateway, baseURL + "/backend/tokens", "", contract.SkipPathOtherPrefix, "", true},
+		{"delete under another prefix", spec, "https://api-b2b.bigcommerce.com/api/v3/io/auth/backend", "", contract.SkipPathOtherPrefix, "", true},
+		{"another endpoint", spec, baseURL + "/backend/tokens/extra", "", contract.SkipNotOperation, "", false},
+		{"a longer segment", spec, baseURL + "/xbackend/tokens", "", contract.SkipNotOperation, "", false},
+	}
+	for _, tt := range tests {
+		method := http.MethodGet
+		if strings.HasSuffix(tt.url, "/auth/backend") {
+			method = http.MethodDelete
 		}
+		ex := list("", 200, listBody(3, 10, 0), 1)
+		ex.Request.Method, ex.Request.URL, ex.BasePath = method, tt.url, tt.base
+		r := tt.c.Check(ex)
+		if tt.skip == "" && (r.Skipped || r.Operation != tt.op || len(r.Findings) != 0) {
+			t.Errorf("%s: skipped %v (%s), operation %q, findings %v; want %s", tt.name, r.Skipped, r.SkipReason, r.Operation, findingIDs(r), tt.op)
+		}
+		if tt.skip != "" && (!r.Skipped || r.SkipReason != tt.skip || len(r.Findings) != 0) {
+			t.Errorf("%s: skipped %v (%q), findings %v; want skipped: %q", tt.name, r.Skipped, r.SkipReason, findingIDs(r), tt.skip)
+		}
+		if contract.IsPathMismatch(r.SkipReason) != tt.mismatch {
+			t.Errorf("%s: IsPathMismatch(%q) = %v", tt.name, r.SkipReason, !tt.mismatch)
+		}
+		if handled := tt.c.Handles(method, tt.url); handled != (tt.skip != contract.SkipNotOperation) && tt.base == "" {
+			t.Errorf("%s: Handles = %v", tt.name, handled)
+		}
+	}
+}
+
+// TestPathMismatchFindingsOncePerPattern: a run's near misses give one
+// info finding per pattern, with the count, and no value from the exchanges.
+func TestPathMismatchFindingsOncePerPattern(t *testing.T) {
+	var s contract.Skips
+	for range 3 {
+		s.Add("run.har#1", contract.SkipPathOtherPrefix)
+	}
+	s.Add("run.har#4", contract.SkipPathTrailingSlash)
+	s.Add("run.har#5", contract.SkipNotOperation)
+	fs := contract.PathMismatchFindings("run.har", s)
+	if len(fs) != 2 {
+		t.Fatalf("%d findings, want one per near-miss pattern (2): %+v", len(fs), fs)
+	}
+	for i, want := range []string{"3 exchanges went to an operation's path under another prefix", "1 exchange went to an operation's path with a trailing slash"} {
+		f := fs[i]
+		if f.ID != contract.IDBasePathMismatch || f.Severity != contract.Info || f.Source != "run.har" || !strings.HasPrefix(f.Message, want) ||
+			!strings.Contains(f.Message, "check the caller's base URL") {
+			t.Errorf("finding %d = %+v; want %q…", i, f, want)
+		}
+	}
+	if fs := contract.PathMismatchFindings("run.har", contract.Skips{}); len(fs) != 0 {
+		t.Errorf("no skips gave %v", fs)
 	}
 }
 
@@ -109,7 +180,8 @@ func TestUnknownFieldInOneItemOfMany(t *testing.T) {
 	p := listBody(600, 250, 0)
 	setItem(p, 137, append(item(p, 137), kv{"scope", "read"}))
 	r := c.Check(list("limit=250&offset=0", 200, p, 1))
-	if len(r.Findings) != 1 || r.Findings[0].ID != contract.IDUnknownField || r.Findings[0].Path != "$.data[137].scope" {
+	if len(r.Findings) != 1 || r.Findings[0].ID != contract.IDUnknownField || r.Findings[0].Path != "$.data[*].scope" ||
+		!strings.HasSuffix(r.Findings[0].Message, "(at $.data[137].scope)") {
 		t.Fatalf("findings = %+v", r.Findings)
 	}
 	p = listBody(600, 250, 0)
@@ -253,7 +325,7 @@ func FuzzCheckBody(f *testing.F) {
 		if len(body) > 1<<20 {
 			return
 		}
-		for _, path := range []string{"/backend/tokens?limit=2", "/auth/backend"} {
+		for _, path := range []string{"/api/io/backend/tokens?limit=2", "/api/io/auth/backend"} {
 			for _, method := range []string{http.MethodGet, http.MethodDelete, http.MethodPost} {
 				ex := &contract.Exchange{
 					Source:   "fuzz",
@@ -297,7 +369,7 @@ func TestUnknownFieldNamesKeepTheirDots(t *testing.T) {
 	p := listBody(3, 10, 0)
 	setItem(p, 0, append(item(p, 0), kv{"meta.v2", 1}))
 	r := c.Check(list("", 200, p, 1))
-	if len(r.Findings) != 1 || r.Findings[0].Path != "$.data[0]['meta.v2']" || !strings.Contains(r.Findings[0].Message, "field ['meta.v2'] is not declared") {
+	if len(r.Findings) != 1 || r.Findings[0].Path != "$.data[*]['meta.v2']" || !strings.Contains(r.Findings[0].Message, "field ['meta.v2'] is not declared") {
 		t.Errorf("findings = %+v", r.Findings)
 	}
 }

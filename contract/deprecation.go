@@ -19,7 +19,10 @@ const SunsetWarningWindow = 90 * 24 * time.Hour
 // (client/headers); malformed values are findings, never failures.
 func (s *check) deprecation() {
 	n, errs := headers.ParseNotice(s.ex.Response.Header)
-	if !n.DeprecatedAt.IsZero() {
+	// The deprecation the spec records (x-deprecation on the operation) is
+	// known, as a recorded Sunset is: its date, and a deprecation link to
+	// its page, are no news. Another date or page is.
+	if !n.DeprecatedAt.IsZero() && !s.op.announced.Repeats(n.DeprecatedAt) {
 		verb := "has been deprecated since"
 		if n.DeprecatedAt.After(s.c.now()) {
 			verb = "will be deprecated on"
@@ -29,11 +32,14 @@ func (s *check) deprecation() {
 	// A Sunset date the spec already records (x-sunset on the operation) is
 	// known: the spec-diff gate enforces it, so it is no finding. Another
 	// date is.
-	if !n.Sunset.IsZero() && !(s.op != nil && n.Sunset.Equal(s.op.sunset)) {
+	if !n.Sunset.IsZero() && !n.Sunset.Equal(s.op.sunset) {
 		s.add(IDSunsetAnnounced, "header Sunset", "the endpoint announces its sunset on %s: %s",
 			n.Sunset.Format(time.DateOnly), sunsetDistance(n.Sunset, s.c.now()))
 	}
 	for _, l := range n.Links {
+		if l.Rel == "deprecation" && s.op.announced.Links(l.URL) {
+			continue
+		}
 		s.add(IDDeprecationLink, "header Link", "the response links to a %s notice: %s", l.Rel, s.cut(l.URL, 200))
 	}
 	for _, err := range errs {

@@ -22,6 +22,11 @@ type Exchange struct {
 	Request Request
 	// Response is what came back.
 	Response Response
+	// BasePath is the path of the base URL the request was sent to, when
+	// the source knows it (a live probe's, a recording that records it):
+	// "/api/io", or "/" for a server at the root. Empty means the
+	// Checker's (WithBasePath, else the spec's server URL's path).
+	BasePath string
 }
 
 // Request is the request half of an exchange.
@@ -29,8 +34,8 @@ type Request struct {
 	// Method is the HTTP method, such as "GET".
 	Method string
 	// URL is the request URL, absolute or just path and query. Only the path
-	// (matched by its suffix, so any base path works) and the limit and
-	// offset query parameters are read.
+	// (an operation's path under the base path, see Exchange.BasePath) and
+	// the limit and offset query parameters are read.
 	URL string
 	// Header holds the request headers. Credential headers are read only to
 	// keep their values out of findings.

@@ -70,8 +70,10 @@ type Finding struct {
 	ID string `json:"id"`
 	// Severity is the rule's severity.
 	Severity Severity `json:"severity"`
-	// Path locates the finding: a JSONPath into the body ("$.data[0].id",
-	// "$.data[*].email" for every item), "status", or "header <Name>".
+	// Path locates the finding: a JSONPath into the body, with [*] for
+	// every array index whatever the number of items ("$.data[*].email"; the
+	// message names the item), "status", "request path", or
+	// "header <Name>".
 	Path string `json:"path"`
 	// Message says what changed, in words. It never contains a token, an
 	// email or a credential.
@@ -169,6 +171,8 @@ const (
 	IDBaselineExpired      = "baseline-expired"
 	IDBaselineUnused       = "baseline-entry-unused"
 	IDRecordingStale       = "recording-stale"
+	IDUpstreamTransient    = "upstream-transient"
+	IDBasePathMismatch     = "base-path-mismatch"
 )
 
 var rules = map[string]Rule{}
@@ -184,8 +188,14 @@ func init() {
 		"The response status is not documented for the operation.",
 		"Check the vendor's changelog; if the status is real and lasting, document it in the spec with x-contract-source: observed.")
 	rule(IDEndpointGone, Breaking, LayerTransport,
-		"The list endpoint answered 404 or 410: it appears to be retired.",
+		"The list endpoint answered 404 or 410 on its exact path (the contract's base path and the operation's path): it appears to be retired.",
 		adviceMigrate+" Confirm with the vendor; stop calling the endpoint.")
+	rule(IDUpstreamTransient, Info, LayerTransport,
+		"A 5xx answer whose body is not the B2B error envelope (a gateway's or CDN's page, a maintenance page, an empty body): a transient failure on the way to the API, not drift.",
+		"Nothing to change in the contract: retry with backoff (the project's client retries 502, 503 and 504). Availability is for the service's own monitoring; if it lasts, check the vendor's status page and the gateways in between.")
+	rule(IDBasePathMismatch, Info, LayerTransport,
+		"Requests went to an operation's path under another base path than the contract's, or with a trailing slash; they were skipped, not judged.",
+		"Check the caller's base URL: the contract's is the spec's server URL (its path /api/io), or the one --base-url or --upstream names. A 404 there is the caller's mistake, not a retirement.")
 	rule(IDUndeclaredContentType, Breaking, LayerTransport,
 		"The response's content type is not declared for that status.",
 		"Inspect the body (an HTML error page from a proxy or gateway is common) and the vendor's status page.")

@@ -27,8 +27,8 @@ func TestNumberOutOfRangeIsNamed(t *testing.T) {
 			body := `{"code":200,"data":[{"id":` + num + `}],"meta":{"message":"SUCCESS","pagination":{"totalCount":1,"offset":0,"limit":10}}}`
 			res := c.Check(list("limit=10&offset=0", 200, body, 1))
 			f := findingOf(t, res.Findings, contract.IDBodyNotJSON)
-			if !strings.Contains(f.Message, "out of range") || f.Path != "$.data[0].id" {
-				t.Errorf("finding at %s says %q; want the number out of range at $.data[0].id", f.Path, f.Message)
+			if !strings.Contains(f.Message, "out of range") || f.Path != "$.data[*].id" || !strings.HasSuffix(f.Message, "(at $.data[0].id)") {
+				t.Errorf("finding at %s says %q; want the number out of range at $.data[*].id, naming $.data[0].id", f.Path, f.Message)
 			}
 		})
 	}

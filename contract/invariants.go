@@ -78,6 +78,23 @@ func (s *check) listPage(v *tokensapi.TokenList) {
 	}
 }
 
+// IsWrite reports whether res is a successful write: a 2xx answer to an
+// operation of the contract whose method changes the store's tokens (POST,
+// PUT, PATCH or DELETE). PageTracker starts a new sequence after one.
+func IsWrite(res *Result) bool {
+	return !res.Skipped && res.Operation != "" && res.Status >= 200 && res.Status <= 299 && IsWriteMethod(res.Method)
+}
+
+// IsWriteMethod reports whether an HTTP method (in upper case) is one that
+// changes the store's tokens: POST, PUT, PATCH or DELETE.
+func IsWriteMethod(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
 // member walks object members of a generic tree; nil when absent.
 func member(tree any, names ...string) any {
 	for _, n := range names {
@@ -102,7 +119,8 @@ func defaultNote(u *url.URL, name string) string {
 // PageTracker holds the state of the cross-page invariants over the exchanges of
 // one run (one recording file, one live session): an id seen at two
 // different absolute positions, and a totalCount that changes. Overlapping
-// pages are normal: the same id at the same position is not a duplicate.
+// pages are normal: the same id at the same position is not a duplicate, and
+// a successful write between pages starts a new sequence (see Observe).
 // A PageTracker is not safe for concurrent use; feed it results in request order.
 type PageTracker struct {
 	positions   map[int]position
@@ -124,8 +142,15 @@ func NewPageTracker() *PageTracker {
 
 // Observe applies the cross-page invariants to res, a result from
 // Checker.Check, against the pages observed before it, and appends any
-// findings to res.Findings.
+// findings to res.Findings. A successful write (a 2xx to a POST or DELETE
+// operation) ends the sequence: creating or deleting a token changes the
+// count and shifts the ids, so the pages after it are compared with each
+// other, not with the pages before it.
 func (r *PageTracker) Observe(res *Result) {
+	if IsWrite(res) {
+		*r = PageTracker{}
+		return
+	}
 	p := res.page
 	if p == nil {
 		return

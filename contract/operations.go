@@ -33,6 +33,10 @@ type operation struct {
 	path      string // as in the spec, e.g. /backend/tokens
 	list      bool   // the list operation: 404 and 410 mean the endpoint is gone
 	responses map[int]*responseSpec
+	// errorSpec is the operation's first documented 5xx response: its
+	// schema is the error envelope an undocumented 5xx must carry to be the
+	// API's answer (see transient); nil when no 5xx is documented.
+	errorSpec *responseSpec
 	statuses  string // documented statuses, for messages
 	parse     func(*http.Response) (any, error)
 	kin       *openapi3.Operation
@@ -40,6 +44,9 @@ type operation struct {
 	// sunset is the operation's x-sunset: a retirement date the spec
 	// already records (zero when none).
 	sunset time.Time
+	// announced is the operation's x-deprecation: the deprecation the
+	// vendor announced, which a response may repeat without news.
+	announced *openapi.Announcement
 }
 
 // responseSpec is one documented response of an operation.
@@ -119,6 +126,7 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 				list:      spec.ID == listOp.ID,
 				responses: map[int]*responseSpec{},
 				parse:     parsers[spec.ID],
+				announced: spec.Announced,
 			}
 			if o.parse == nil {
 				return nil, fmt.Errorf("operation %s has no generated Parse…Response: regenerate generated/", o.id)
@@ -162,6 +170,9 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 				statuses = append(statuses, status)
 			}
 			slices.Sort(statuses)
+			if i := slices.IndexFunc(statuses, func(st int) bool { return st >= 500 }); i >= 0 {
+				o.errorSpec = o.responses[statuses[i]]
+			}
 			if !slices.Equal(statuses, spec.Statuses) {
 				return nil, fmt.Errorf("operation %s: libopenapi reads the statuses %v, package openapi's table %v", o.id, statuses, spec.Statuses)
 			}
@@ -271,19 +282,34 @@ func polymorphicUnderArray(s *base.Schema, underArray bool, depth int) bool {
 	return false
 }
 
-// match finds the operation for a request method and path. The path matches
-// when it ends with the spec path; spec paths start with '/', so the match is
-// at a segment boundary, and any base path (/api/io, a proxy prefix, none)
-// works.
-func match(ops []*operation, method, path string) *operation {
-	path = strings.TrimSuffix(path, "/")
+// match finds the operation for a request method and path. The path must
+// be the operation's path under base, the contract's base path ("/api/io",
+// "" for a server at the root): an exchange belongs to an operation only
+// there. A path that nearly matches, the operation's path under another
+// prefix or with a trailing slash, gives no operation and the skip reason
+// that names the pattern (see the SkipPath… constants); any other path gives
+// neither.
+func match(ops []*operation, base, method, path string) (*operation, string) {
+	near := ""
+	trimmed := strings.TrimRight(path, "/")
 	for _, o := range ops {
 		if o.method != method {
 			continue
 		}
-		if strings.HasSuffix(path, o.path) {
-			return o
+		if path == base+o.path {
+			return o, ""
+		}
+		if near != "" || !strings.HasSuffix(trimmed, o.path) {
+			continue
+		}
+		switch prefix := strings.TrimSuffix(trimmed, o.path); {
+		case prefix == base:
+			near = SkipPathTrailingSlash
+		case base != "" && prefix == base+base:
+			near = SkipPathDoubledBase
+		default:
+			near = SkipPathOtherPrefix
 		}
 	}
-	return nil
+	return nil, near
 }

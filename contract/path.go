@@ -95,6 +95,10 @@ func wildcardPath(p string) string {
 		if p[i] != '[' {
 			continue
 		}
+		if i+1 < len(p) && p[i+1] == '\'' {
+			i = skipQuoted(p, i+2) // a member name: its brackets are not indexes
+			continue
+		}
 		j := i + 1
 		for j < len(p) && p[j] >= '0' && p[j] <= '9' {
 			j++
@@ -117,9 +121,32 @@ func wildcardPath(p string) string {
 	return b.String()
 }
 
+// StablePath replaces every array index of a finding path with [*]: the
+// form every finding's Path takes, so that keys (a baseline entry, a metric
+// label) do not change with the number of items on a page. A path with no
+// index is returned as it is.
+func StablePath(p string) string { return wildcardPath(p) }
+
+// skipQuoted returns the index of the closing quote of the bracket name
+// that starts at p[i] (just after "['"), honouring backslash escapes; the
+// end of p when the name is unterminated.
+func skipQuoted(p string, i int) int {
+	for ; i < len(p); i++ {
+		switch p[i] {
+		case '\\':
+			i++
+		case '\'':
+			return i
+		}
+	}
+	return len(p)
+}
+
 // collapse merges findings with the same id and the same path up to array
-// indexes: 250 items missing one field give one finding at
-// $.data[*].field that says how many and where the first one is.
+// indexes, and gives every finding its stable path (StablePath): 250 items
+// missing one field give one finding at $.data[*].field that says how many
+// and where the first one is, and one item missing it gives one finding at
+// the same path that says where it is.
 func collapse(fs []Finding) []Finding {
 	type key struct{ id, path string }
 	index := map[key]int{}
@@ -138,10 +165,14 @@ func collapse(fs []Finding) []Finding {
 		firsts = append(firsts, f.Path)
 	}
 	for i := range out {
-		if counts[i] > 1 {
-			out[i].Path = wildcardPath(out[i].Path)
-			out[i].Message += " (" + strconv.Itoa(counts[i]) + " occurrences; the first at " + firsts[i] + ")"
+		stable := wildcardPath(out[i].Path)
+		switch {
+		case counts[i] > 1:
+			out[i].Message += " (" + strconv.Itoa(counts[i]) + " occurrences; the first at " + boundPath(firsts[i]) + ")"
+		case stable != firsts[i]:
+			out[i].Message += " (at " + boundPath(firsts[i]) + ")"
 		}
+		out[i].Path = stable
 	}
 	return out
 }

@@ -39,8 +39,9 @@ func TestParsePathRoundTrip(t *testing.T) {
 
 // TestWildcardPath: every "[" digits "]" becomes [*], leftmost first and
 // without overlap, exactly as the regular expression \[[0-9]+\] replaced
-// them before wildcardPath became a linear scan; it is also the oracle for
-// random paths over the characters that matter.
+// them before wildcardPath became a linear scan (it is the oracle for random
+// paths without quotes); a bracketed member name (['a[1]']) is a name, and
+// its brackets stay as they are.
 func TestWildcardPath(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},
@@ -49,7 +50,10 @@ func TestWildcardPath(t *testing.T) {
 		{"$.data[3].x", "$.data[*].x"},
 		{"$[0][12][345]", "$[*][*][*]"},
 		{"$.data[*].x", "$.data[*].x"},
-		{"$['a[1]'].b[2]", "$['a[*]'].b[*]"},
+		{"$['a[1]'].b[2]", "$['a[1]'].b[*]"},
+		{`$['it\'s [0]'][3]`, `$['it\'s [0]'][*]`},
+		{"$['unterminated[0]", "$['unterminated[0]"},
+		{"$.data[2]['x'][4]", "$.data[*]['x'][*]"},
 		{"$[]", "$[]"},
 		{"$[1", "$[1"},
 		{"$[1a]", "$[1a]"},
@@ -63,7 +67,7 @@ func TestWildcardPath(t *testing.T) {
 	}
 	re := regexp.MustCompile(`\[[0-9]+\]`)
 	rng := rand.New(rand.NewPCG(1, 2))
-	const alphabet = "[]01.a$'"
+	const alphabet = "[]01.a$"
 	for range 5000 {
 		b := make([]byte, rng.IntN(16))
 		for i := range b {

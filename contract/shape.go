@@ -34,7 +34,7 @@ func (c *Checker) Shapes(exs []*Exchange) []string {
 		if err != nil {
 			continue
 		}
-		op := match(libsOf(c).ops, strings.ToUpper(ex.Request.Method), u.Path)
+		op, _ := match(libsOf(c).ops, c.base(ex), strings.ToUpper(ex.Request.Method), u.Path)
 		if op == nil {
 			continue
 		}

@@ -1,5 +1,10 @@
 package contract
 
+import (
+	"slices"
+	"strings"
+)
+
 // Why the checker skips an exchange instead of judging it: a Result's
 // SkipReason.
 const (
@@ -14,7 +19,57 @@ const (
 	// SkipCancelled is an exchange CheckSequences did not check because
 	// its context was cancelled.
 	SkipCancelled = "cancelled"
+
+	// The near misses: an exchange whose path is an operation's path, but
+	// not under the contract's base path. The caller's base URL is wrong
+	// (a 404 there says nothing about the endpoint), so the exchange is
+	// skipped, and PathMismatchFindings reports each pattern once per run.
+
+	// SkipPathTrailingSlash is the operation's path with a trailing slash.
+	SkipPathTrailingSlash = "the path is an operation's path with a trailing slash"
+	// SkipPathDoubledBase is the operation's path under the base path twice
+	// (/api/io/api/io/backend/tokens).
+	SkipPathDoubledBase = "the path is an operation's path under the base path twice"
+	// SkipPathOtherPrefix is the operation's path under another prefix than
+	// the base path (/api/v3/io, a gateway's prefix, none).
+	SkipPathOtherPrefix = "the path is an operation's path under another prefix than the contract's base path"
 )
+
+// pathMismatches are the near-miss skip reasons, in report order.
+var pathMismatches = []string{SkipPathOtherPrefix, SkipPathDoubledBase, SkipPathTrailingSlash}
+
+// IsPathMismatch reports whether reason is one of the near misses: the
+// operation's path under another prefix, a doubled base path, or a trailing
+// slash.
+func IsPathMismatch(reason string) bool { return slices.Contains(pathMismatches, reason) }
+
+// PathMismatchFindings returns one base-path-mismatch finding (info) for
+// each near-miss pattern among the skips of one run, with source as its
+// source: how many exchanges had it, and what to check. It quotes nothing
+// from the exchanges, whose paths may carry a store's identifiers.
+func PathMismatchFindings(source string, s Skips) []Finding {
+	var out []Finding
+	for _, reason := range pathMismatches {
+		i := s.index(reason)
+		if i < 0 || s.reasons[i].Count == 0 {
+			continue
+		}
+		out = append(out, PathMismatchFinding(source, reason, s.reasons[i].Count))
+	}
+	return out
+}
+
+// PathMismatchFinding is the base-path-mismatch finding for n exchanges
+// skipped for reason, one of the near misses.
+func PathMismatchFinding(source, reason string, n int) Finding {
+	noun := "exchanges"
+	if n == 1 {
+		noun = "exchange"
+	}
+	return newFinding(IDBasePathMismatch, "request path", source,
+		"%d %s went to %s: skipped, not judged (a 404 there is not the endpoint's retirement); check the caller's base URL",
+		n, noun, strings.TrimPrefix(reason, "the path is "))
+}
 
 // MaxSkipExamples is how many sources Skips keeps as examples for each
 // reason.

@@ -78,6 +78,12 @@ func driftCases() []driftCase {
 	add("endpoint-gone-404-json.yaml", "the list endpoint answers 404 with the envelope",
 		one(list("limit=10&offset=0", 404, envelope(404, "Not found", "Not Found Error"), 1)),
 		map[string]contract.Severity{contract.IDEndpointGone: B})
+	add("endpoint-gone-404-html.yaml", "the list endpoint's exact path answers 404 with an HTML page",
+		one(withHeader(list("limit=10&offset=0", 404, "<html><body>Not Found</body></html>", 1), "Content-Type", "text/html")),
+		map[string]contract.Severity{contract.IDEndpointGone: B})
+	add("server-error-502-envelope.yaml", "a 502 that carries the B2B error envelope: the API's own answer, which the contract does not document",
+		one(list("limit=10&offset=0", 502, envelope(502, "Upstream service failed.", "Bad Gateway"), 1)),
+		map[string]contract.Severity{contract.IDUndocumentedStatus: B})
 	add("html-error-page-200.yaml", "a proxy answers 200 with an HTML page",
 		one(withHeader(firstPage("<html><body>Maintenance</body></html>"), "Content-Type", "text/html; charset=utf-8")),
 		map[string]contract.Severity{contract.IDUndeclaredContentType: B})
@@ -127,6 +133,11 @@ func driftCases() []driftCase {
 		setItem(p, i, append(item(p, i), kv{"createdAt", 1764000000 + i}))
 	}
 	add("field-added-item.yaml", "every token item gains createdAt", one(firstPage(p)),
+		map[string]contract.Severity{contract.IDUnknownField: A})
+	p = listBody(25, 1, 0)
+	setItem(p, 0, append(item(p, 0), kv{"createdAt", 1764000000}))
+	add("field-added-one-item-page.yaml", "a one-token page whose item gains createdAt: the same finding, at the same path, as a full page's",
+		one(list("limit=1&offset=0", 200, p, 1)),
 		map[string]contract.Severity{contract.IDUnknownField: A})
 	p = append(page10(), kv{"links", obj{{"next", "/backend/tokens?offset=10"}}})
 	add("field-added-top-level.yaml", "the envelope gains links", one(firstPage(p)),
@@ -212,9 +223,13 @@ func driftCases() []driftCase {
 		map[string]contract.Severity{contract.IDTokenNotJWT: B})
 
 	// Layer 5: deprecation.
-	add("deprecation-header.yaml", "Deprecation: @1759190400 (2025-09-30)",
-		one(withHeader(firstPage(page10()), "Deprecation", "@1759190400")),
+	add("deprecation-header.yaml", "Deprecation: @1780272000 (2026-06-01), a date the spec does not record",
+		one(withHeader(firstPage(page10()), "Deprecation", "@1780272000")),
 		map[string]contract.Severity{contract.IDDeprecationAnnounced: D})
+	add("deprecation-link-new-page.yaml", "the announced Deprecation date, with a link to a page the spec does not record",
+		one(withHeader(firstPage(page10()), "Deprecation", knownDeprecationHeader,
+			"Link", `<https://developer.bigcommerce.com/b2b-edition/docs/api-accounts-migration>; rel="deprecation"`)),
+		map[string]contract.Severity{contract.IDDeprecationLink: D})
 	cases = append(cases, driftCase{file: "sunset-soon.yaml", note: "Sunset on 2027-01-15, 50 days after the test clock",
 		exs: one(withHeader(firstPage(page10()), "Sunset", "Fri, 15 Jan 2027 00:00:00 GMT",
 			"Link", `<https://developer.bigcommerce.com/b2b-edition/docs/api-accounts>; rel="sunset"`)),
@@ -312,6 +327,18 @@ func generatedTestdata(t *testing.T) map[string][]byte {
 		"a live run's first probes overlap: the default page and the limit=250 page both start at offset 0")
 	for _, c := range driftCases() {
 		files[filepath.Join("testdata", "drift", c.file)] = encode(t, c.exs, c.note)
+	}
+	for _, c := range ordinaryCases() {
+		path := filepath.Join("testdata", "ordinary", c.file)
+		if c.har {
+			entries := make([]harSpec, len(c.exs))
+			for i, ex := range c.exs {
+				entries[i] = harSpec{ex: ex}
+			}
+			files[path] = harFile(entries)
+		} else {
+			files[path] = encode(t, c.exs, c.note)
+		}
 	}
 	full, _ := json.Marshal(listBody(25, 10, 0))
 	files[filepath.Join("testdata", "drift", "har-content-truncated.har")] = harFile([]harSpec{

@@ -25,6 +25,9 @@ func (s *check) transport() bool {
 		return false
 	}
 	rs := s.op.responses[status]
+	if status >= 500 && status <= 599 && s.transient(rs) {
+		return false
+	}
 	if rs == nil {
 		s.add(IDUndocumentedStatus, "status",
 			"%s %s answered %d, which the contract does not document (documented: %s)", s.op.method, s.op.path, status, s.op.statuses)
@@ -71,6 +74,61 @@ func (s *check) transport() bool {
 	tree, ok := s.decode(body)
 	s.tree = tree
 	return ok
+}
+
+// transient reports, with an upstream-transient finding, a 5xx answer that
+// is not the API's: its body is not the B2B error envelope (HTML from a CDN,
+// a load balancer's own JSON, a maintenance page, nothing). A 5xx that
+// carries the envelope is the API's answer and goes on through the layers.
+// rs is the status's documented response, nil when undocumented; the
+// envelope is its schema, or for an undocumented status the schema of the
+// operation's first documented 5xx (errorSpec). An unrecorded body of a
+// documented status is left to the body-not-recorded finding.
+func (s *check) transient(rs *responseSpec) bool {
+	resp := &s.ex.Response
+	if resp.BodyMissing && rs != nil {
+		return false
+	}
+	spec := rs
+	if spec == nil {
+		spec = s.op.errorSpec
+	}
+	what := "a body that is not the B2B error envelope"
+	switch mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); {
+	case resp.BodyMissing:
+		what = "a body that was not recorded"
+	case len(bytes.TrimSpace(resp.Body)) == 0:
+		what = "an empty body"
+	case spec != nil && s.isEnvelope(spec, resp.Body):
+		return false
+	case mt != "" && mt != "application/json":
+		what = "a " + mt + " body, not the B2B error envelope"
+	}
+	s.add(IDUpstreamTransient, "status", "%s %s answered %s with %s: a transient failure between the caller and the API "+
+		"(a gateway, a CDN, maintenance), not drift", s.op.method, s.op.path, statusText(resp.Status), what)
+	return true
+}
+
+// isEnvelope reports whether body is JSON that spec's schema accepts. Only a
+// 5xx pays for it, and only when its body is not empty.
+func (s *check) isEnvelope(spec *responseSpec, body []byte) bool {
+	if len(body) > s.c.maxBody {
+		return false
+	}
+	var tree any
+	if jsonv2.Unmarshal(body, &tree, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) != nil {
+		return false
+	}
+	compiled, err := spec.compiled()
+	return err == nil && compiled.Validate(tree) == nil
+}
+
+// statusText renders a status code with its text, as "502 Bad Gateway".
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return strconv.Itoa(code) + " " + t
+	}
+	return strconv.Itoa(code)
 }
 
 // decode parses the body into a generic tree once, for every later layer.

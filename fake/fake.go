@@ -191,6 +191,10 @@ type Options struct {
 type Server struct {
 	opts       Options
 	sunsetLink string
+	// deprecated is the list operation's announced deprecation date
+	// (x-deprecation), which ScenarioSunset sends; zero when the spec
+	// records none.
+	deprecated time.Time
 
 	// What the spec says, read once by New: the operations (the routing
 	// table), the list operation, the paging bounds and defaults, and the
@@ -324,6 +328,9 @@ func (s *Server) readSpec() error {
 		return err
 	}
 	s.listID = list.ID
+	if list.Announced != nil {
+		s.deprecated = list.Announced.Date
+	}
 	if s.paging, err = openapi.ListPaging(); err != nil {
 		return err
 	}
@@ -435,7 +442,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, allow := s.route(r)
 	list := op != nil && op.ID == s.listID
 	if list && s.opts.Scenario == ScenarioSunset {
-		setSunsetHeaders(h, now, s.sunsetLink)
+		setSunsetHeaders(h, now, s.deprecated, s.sunsetLink)
 	}
 	switch {
 	case st.limited:

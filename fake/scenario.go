@@ -41,8 +41,8 @@ const (
 	// nullable).
 	ScenarioNullField Scenario = "null-field"
 	// ScenarioSunset keeps the bodies intact but adds retirement headers to
-	// every list response: Deprecation (RFC 9745, the vendor's deprecation
-	// date), Sunset (RFC 8594, 30 days after the current day) and Link with
+	// every list response: Deprecation (RFC 9745, the deprecation date the
+	// spec records as announced, x-deprecation), Sunset (RFC 8594, 30 days after the current day) and Link with
 	// rel="deprecation" and rel="sunset".
 	ScenarioSunset Scenario = "sunset"
 	// ScenarioEndpointGone answers every list request with 410 Gone and an HTML
@@ -117,19 +117,18 @@ func scenarioNames() string {
 	return strings.Join(names, ", ")
 }
 
-// deprecationDate is the vendor's announced deprecation date of B2B authToken
-// credentials, 2025-09-30, which ScenarioSunset puts in the Deprecation header.
-var deprecationDate = time.Date(2025, time.September, 30, 0, 0, 0, 0, time.UTC)
-
 // maskedToken is what ScenarioMaskedToken serves instead of each token.
 const maskedToken = "********"
 
-// setSunsetHeaders adds ScenarioSunset's retirement headers, with the sunset
-// 30 days after the day of now and link pointing at the vendor's page.
-func setSunsetHeaders(h http.Header, now time.Time, link string) {
+// setSunsetHeaders adds ScenarioSunset's retirement headers: the deprecation
+// the spec records as announced (when it records one), the sunset 30 days
+// after the day of now, and links pointing at the vendor's page.
+func setSunsetHeaders(h http.Header, now, deprecated time.Time, link string) {
 	y, m, d := now.UTC().Date()
 	sunset := time.Date(y, m, d+30, 0, 0, 0, 0, time.UTC)
-	h.Set("Deprecation", fmt.Sprintf("@%d", deprecationDate.Unix()))
+	if !deprecated.IsZero() {
+		h.Set("Deprecation", fmt.Sprintf("@%d", deprecated.Unix()))
+	}
 	h.Set("Sunset", sunset.Format(http.TimeFormat))
 	h.Add("Link", "<"+link+`>; rel="deprecation"`)
 	h.Add("Link", "<"+link+`>; rel="sunset"`)

@@ -56,8 +56,9 @@ func (e Exchange) Response() *http.Response {
 	}
 }
 
-// walkBase is the URL of the requests Walk builds; they never leave the
-// process.
+// walkBase is the origin of the requests Walk builds, which go to the
+// operations' paths under the spec's server path, as a client's do; they
+// never leave the process.
 const walkBase = "http://fake.invalid"
 
 // Walk drives the fake through every behaviour the contract describes and
@@ -137,7 +138,7 @@ func (w *walker) do(rq request) (Exchange, error) {
 	if err := w.ctx.Err(); err != nil {
 		return Exchange{}, err
 	}
-	target := walkBase + rq.op.Path
+	target := walkBase + w.s.basePath + rq.op.Path
 	if rq.query != "" {
 		target += "?" + rq.query
 	}

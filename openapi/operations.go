@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pb33f/go-yaml"
 )
@@ -38,6 +40,36 @@ type Operation struct {
 	// its x-deprecated-reason: the migration advice.
 	Deprecated       bool
 	DeprecatedReason string
+	// Announced is the operation's x-deprecation: the deprecation the
+	// vendor has announced (nil when the spec records none).
+	Announced *Announcement
+}
+
+// Announcement is a deprecation the vendor announced, as an operation's
+// x-deprecation records it: a response that repeats it is no news.
+type Announcement struct {
+	// Date is the day of the deprecation (UTC midnight).
+	Date time.Time
+	// Link is the page the announcement points to; a Link header with
+	// rel="deprecation" to it repeats the announcement.
+	Link string
+	// Source says where the spec's authors read it.
+	Source string
+}
+
+// Repeats reports whether a Deprecation header's date is the announced one
+// (the same UTC day).
+func (a *Announcement) Repeats(deprecatedAt time.Time) bool {
+	if a == nil {
+		return false
+	}
+	y, m, d := deprecatedAt.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Equal(a.Date)
+}
+
+// Links reports whether link is the announced page (a trailing slash aside).
+func (a *Announcement) Links(link string) bool {
+	return a != nil && a.Link != "" && strings.TrimSuffix(link, "/") == strings.TrimSuffix(a.Link, "/")
 }
 
 // Parameter is one query parameter of an operation.
@@ -74,6 +106,10 @@ func (o Operation) QueryParameter(name string) (Parameter, bool) {
 
 // clone returns a deep copy, so that callers cannot change the shared table.
 func (o Operation) clone() Operation {
+	if o.Announced != nil {
+		a := *o.Announced
+		o.Announced = &a
+	}
 	o.Statuses = slices.Clone(o.Statuses)
 	o.Query = slices.Clone(o.Query)
 	for i, p := range o.Query {
@@ -240,6 +276,11 @@ type (
 		Responses   map[string]yaml.Node   `yaml:"responses"`
 		Deprecated  bool                   `yaml:"deprecated"`
 		Reason      string                 `yaml:"x-deprecated-reason"`
+		Announced   *struct {
+			Date   string `yaml:"date"`
+			Link   string `yaml:"link"`
+			Source string `yaml:"source"`
+		} `yaml:"x-deprecation"`
 	}
 	rawParam struct {
 		Ref      string `yaml:"$ref"`
@@ -316,6 +357,18 @@ func buildOperation(doc *rawDoc, method, path string, raw rawOperation, shared [
 	op := Operation{ID: raw.OperationID, Method: method, Path: path, Deprecated: raw.Deprecated, DeprecatedReason: raw.Reason}
 	if op.ID == "" {
 		return op, fmt.Errorf("%s %s has no operationId", method, path)
+	}
+	if a := raw.Announced; a != nil {
+		date, err := time.Parse(time.DateOnly, a.Date)
+		if err != nil {
+			return op, fmt.Errorf("%s: x-deprecation: date %q is not a YYYY-MM-DD date", op, a.Date)
+		}
+		if a.Link != "" {
+			if u, err := url.Parse(a.Link); err != nil || !u.IsAbs() {
+				return op, fmt.Errorf("%s: x-deprecation: link %q is not an absolute URL", op, a.Link)
+			}
+		}
+		op.Announced = &Announcement{Date: date, Link: a.Link, Source: a.Source}
 	}
 	for code := range raw.Responses {
 		status, err := strconv.Atoi(code)

@@ -3,6 +3,7 @@ package openapi_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
@@ -70,6 +71,8 @@ func TestReadTableRejectsWhatItCannotRepresent(t *testing.T) {
 		{"no responses", `responses: {'201': {description: ok}}`, `responses: {}`, "documents no response"},
 		{"no paths", "paths:\n", "paths: {}\nx-old-paths:\n", "no operations"},
 		{"not YAML", `openapi: 3.0.3`, "openapi: [", ""},
+		{"deprecation date", `operationId: open-item`, "operationId: open-item\n      x-deprecation: {date: 30 September 2025}", `date "30 September 2025" is not a YYYY-MM-DD date`},
+		{"deprecation link", `operationId: open-item`, "operationId: open-item\n      x-deprecation: {date: '2025-09-30', link: /docs}", `link "/docs" is not an absolute URL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +87,56 @@ func TestReadTableRejectsWhatItCannotRepresent(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestAnnouncement: an operation's x-deprecation says which Deprecation date
+// and which deprecation page repeat what the vendor announced.
+func TestAnnouncement(t *testing.T) {
+	spec := strings.Replace(minimalSpec, "operationId: open-item",
+		"operationId: open-item\n      x-deprecation: {date: '2025-09-30', link: 'https://docs.example.test/deprecation/', source: a notice}", 1)
+	tbl, err := openapi.ReadTable("minimal.yaml", []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a *openapi.Announcement
+	for _, op := range tbl.Operations {
+		if op.ID == "open-item" {
+			a = op.Announced
+		} else if op.Announced != nil {
+			t.Errorf("%s has an announcement it does not record", op)
+		}
+	}
+	if a == nil || a.Source != "a notice" {
+		t.Fatalf("open-item's announcement = %+v", a)
+	}
+	for _, tt := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2025, 9, 30, 17, 30, 0, 0, time.UTC), true},
+		{time.Date(2025, 9, 30, 23, 0, 0, 0, time.FixedZone("UTC-2", -2*3600)), false}, // 2025-10-01 in UTC
+		{time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Time{}, false},
+	} {
+		if got := a.Repeats(tt.at); got != tt.want {
+			t.Errorf("Repeats(%v) = %v", tt.at, got)
+		}
+	}
+	for link, want := range map[string]bool{
+		"https://docs.example.test/deprecation/": true,
+		"https://docs.example.test/deprecation":  true,
+		"https://docs.example.test/other":        false,
+		"":                                       false,
+	} {
+		if got := a.Links(link); got != want {
+			t.Errorf("Links(%q) = %v", link, got)
+		}
+	}
+	var none *openapi.Announcement
+	if none.Repeats(time.Date(2025, 9, 30, 0, 0, 0, 0, time.UTC)) || none.Links("https://docs.example.test/deprecation/") {
+		t.Error("a nil announcement repeats something")
 	}
 }
 

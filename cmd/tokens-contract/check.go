@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
@@ -44,6 +47,16 @@ an entry that matched nothing is reported (baseline-entry-unused).
 already accepted), each expiring in 30 days with an empty reason: write the
 reasons before it loads.
 
+An exchange is an operation's only at the operation's path under the base
+path: the path of the spec's server URL (/api/io), or of the URL --base-url
+names (for traffic recorded through a gateway with its own prefix); a
+recording made by "tokens-contract live --record" remembers its own. The
+operation's path under another prefix or with a trailing slash is skipped and
+reported once per recording as base-path-mismatch (info): check the caller's
+base URL. A 5xx whose body is not the B2B error envelope (a gateway's or
+CDN's page) is upstream-transient (info), not drift; a successful create or
+delete between list pages starts a new paging sequence.
+
 --spec FILE judges against another OpenAPI document of the token operations,
 such as a published release (openapi/releases/vX.Y.Z/b2b-s2s-tokens.yaml).
 --suggest-overlay FILE writes an OpenAPI Overlay 1.0.0 document with one action
@@ -68,7 +81,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -78,6 +91,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
 	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
 	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
+	baseURL := fs.String("base-url", "", "the base `URL` (or just its path) the recorded requests were sent to (default: the spec's server URL, path /api/io)")
 	var ef evidenceFlags
 	ef.register(fs)
 	args, code, ok := parseFlags(fs, args)
@@ -97,7 +111,16 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fs.Usage()
 		return exitcode.Usage
 	}
-	checker, err := sf.newChecker(contract.WithSecondOpinion(*second))
+	opts := []contract.Option{contract.WithSecondOpinion(*second)}
+	if *baseURL != "" {
+		base, err := basePathOf(*baseURL)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "tokens-contract check: --base-url: %v\n", err)
+			return exitcode.Usage
+		}
+		opts = append(opts, contract.WithBasePath(base))
+	}
+	checker, err := sf.newChecker(opts...)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
@@ -145,6 +168,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		results = append(results, res)
 		skips = append(skips, rec.Skipped)
 		notes = append(notes, rec.Notes...)
+		var runSkips contract.Skips
+		runSkips.Merge(rec.Skipped)
+		runSkips.AddResults(res)
+		notes = append(notes, contract.PathMismatchFindings(rec.Path, runSkips)...)
 		ages = append(ages, recordingAge(rec, checker.SpecVersion()))
 		if cv != nil {
 			for j, ex := range rec.Exchanges {
@@ -191,6 +218,22 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i], Skipped: skips[i]})
 	}
 	return rf.emit(env, in)
+}
+
+// basePathOf is the path of a base URL, or the path itself when raw is one
+// ("/api/io"): what an exchange's path must start with.
+func basePathOf(raw string) (string, error) {
+	if strings.HasPrefix(raw, "/") {
+		return raw, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("want an absolute URL such as https://gateway.example/b2b/api/io, or a path such as /b2b/api/io")
+	}
+	if u.Path == "" {
+		return "/", nil
+	}
+	return u.Path, nil
 }
 
 // suggestOverlay writes the overlay that would absorb the run's drift, and

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -106,7 +107,9 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	}
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(exporter))
 	defer mp.Shutdown(context.Background())
-	checker, err := sf.newChecker()
+	// The watched requests go to the upstream's path: that is the base path
+	// an exchange must be under to be an operation's.
+	checker, err := sf.newChecker(contract.WithBasePath(cmp.Or(up.Path, "/")))
 	if err != nil {
 		return usageError("%v", err)
 	}

@@ -195,7 +195,14 @@ func (b *Baseline) Apply(results [][]contract.Result, now time.Time) Outcome {
 	expired := make([]int, len(b.Entries)) // matches of an expired entry
 	index := map[string]int{}
 	for i, e := range b.Entries {
-		index[e.ID+"\x00"+e.Operation+"\x00"+e.Path] = i
+		// A finding's path has [*] for every array item (contract.StablePath);
+		// an entry written with an index ($.data[0].email, as findings
+		// were before) matches it too. Of entries that become one, the first
+		// accepts, and the others are unused.
+		key := e.ID + "\x00" + e.Operation + "\x00" + contract.StablePath(e.Path)
+		if _, dup := index[key]; !dup {
+			index[key] = i
+		}
 	}
 	for _, run := range results {
 		for r := range run {

@@ -129,6 +129,32 @@ func TestApply(t *testing.T) {
 	})
 }
 
+// TestIndexedEntryMatchesStablePath: an entry written when a one-item page
+// gave $.data[0].email still accepts the finding, which now says
+// $.data[*].email whatever the page size; a second entry that becomes the
+// same is unused.
+func TestIndexedEntryMatchesStablePath(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "accepted.yaml")
+	doc := "accepted:\n" +
+		"  - id: unexpected-null\n    operation: get-backend-tokens\n    path: $.data[0].email\n    reason: vendor ticket 42\n    expires: 2027-03-31\n" +
+		"  - id: unexpected-null\n    operation: get-backend-tokens\n    path: $.data[3].email\n    reason: the same, from a page of ten\n    expires: 2027-03-31\n"
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := baseline.Load(file, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := results(contract.Finding{ID: contract.IDUnexpectedNull, Severity: contract.Breaking, Path: "$.data[*].email", Source: "rec.yaml#0"})
+	out := b.Apply(rs, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if a := rs[0][0].Findings[0].Accepted; out.Accepted != 1 || a == nil || a.Line != 2 {
+		t.Fatalf("accepted %d, acceptance %+v; want the first entry (line 2)", out.Accepted, a)
+	}
+	if len(out.Findings) != 1 || out.Findings[0].ID != contract.IDBaselineUnused || !strings.Contains(out.Findings[0].Message, "$.data[3].email") {
+		t.Errorf("baseline findings = %+v; want the second entry unused", out.Findings)
+	}
+}
+
 // A draft lists each (id, operation, path) once, leaves the reason empty so
 // that it does not load until edited, and loads once a reason is written.
 func TestDraft(t *testing.T) {

@@ -49,6 +49,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -401,8 +402,9 @@ func (p *prober) send(ctx context.Context, query string, attempt int) (*contract
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, int64(p.cfg.MaxBody)+1))
 	ex := &contract.Exchange{
-		Source:  source,
-		Request: contract.Request{Method: http.MethodGet, URL: u.String(), Header: req.Header.Clone()},
+		Source:   source,
+		BasePath: cmp.Or(p.base.Path, "/"),
+		Request:  contract.Request{Method: http.MethodGet, URL: u.String(), Header: req.Header.Clone()},
 		Response: contract.Response{
 			Status: resp.StatusCode,
 			Header: resp.Header.Clone(),

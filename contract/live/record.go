@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
@@ -24,6 +25,7 @@ func NewRecording(out *Outcome, r *recording.Redactor) *recording.Recording {
 			ToolVersion: "tokens-contract " + ToolVersion(),
 			Redacted:    recording.RedactionNote,
 			Note:        r.Text(note),
+			BasePath:    cmp.Or(out.BaseURL.Path, "/"),
 		},
 		Exchanges: r.Redact(out.Exchanges),
 	}

@@ -69,6 +69,12 @@ type Provenance struct {
 	Redacted string `yaml:"redacted,omitempty" json:"redacted,omitempty"`
 	// Note is free text, such as what a drift case demonstrates.
 	Note string `yaml:"note,omitempty" json:"note,omitempty"`
+	// BasePath is the path of the base URL the requests were sent to
+	// ("/api/io", "/" for a server at the root), when the recorder knew
+	// it: the loader gives it to every exchange (contract.Exchange.BasePath),
+	// so a recording made against a server at another base path is judged
+	// under that one.
+	BasePath string `yaml:"basePath,omitempty" json:"basePath,omitempty"`
 }
 
 // cassetteFile is the on-disk shape: go-vcr's cassette plus provenance.
@@ -121,8 +127,9 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 	// A cassette's exchanges are dated by its provenance (when the run
 	// started): the one date a cassette records.
 	var recordedAt time.Time
+	basePath := ""
 	if cf.Provenance != nil {
-		recordedAt = cf.Provenance.RecordedAt
+		recordedAt, basePath = cf.Provenance.RecordedAt, cf.Provenance.BasePath
 	}
 	for i, it := range cf.Interactions {
 		if it == nil {
@@ -160,6 +167,7 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 				Body:   []byte(it.Request.Body),
 			},
 			Response: contract.Response{Status: it.Response.Code, Header: header, Body: body},
+			BasePath: basePath,
 		})
 	}
 	return rec, nil

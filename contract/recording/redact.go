@@ -146,7 +146,7 @@ func (r *Redactor) Secrets() []string {
 }
 
 func (r *Redactor) exchange(ex *contract.Exchange) *contract.Exchange {
-	out := &contract.Exchange{Source: ex.Source, RecordedAt: ex.RecordedAt}
+	out := &contract.Exchange{Source: ex.Source, RecordedAt: ex.RecordedAt, BasePath: ex.BasePath}
 	out.Request = contract.Request{
 		Method: ex.Request.Method,
 		URL:    r.url(ex.Request.URL),

@@ -72,7 +72,17 @@
 //   - it is the first exchange of its kind: its method, path, status and key
 //     shape (the member names of the body with the kind of each value, and
 //     their depth) have not been seen before, so a new shape is never missed;
-//   - the sample rate picks it (WithSampleRate, default 0.01).
+//   - the sample rate picks it (WithSampleRate, default 0.01);
+//   - with WithPageWindow, it is a successful write (a 2xx to POST or
+//     DELETE), which ends a paging sequence.
+//
+// An exchange is an operation's only at the operation's path under the
+// spec's base path (see contract.WithBasePath, which WithChecker's Checker
+// may set). The operation's path under another prefix or with a trailing
+// slash is skipped, and each such pattern is reported once in the
+// Transport's life as a base-path-mismatch finding (info): the caller's base
+// URL is wrong, and a 404 there is not the endpoint's retirement. A 5xx
+// whose body is not the B2B error envelope is upstream-transient (info).
 //
 // Checks run on a bounded pool of workers (WithWorkers) fed by a bounded queue
 // (WithQueueSize). When the queue is full the exchange is dropped and counted,
@@ -116,7 +126,7 @@
 // walk. In production, tokens are created and deleted between walks, so the
 // Transport applies them only when asked (WithPageWindow), over the pages of a
 // burst: a contract.PageTracker that starts afresh when no page has been
-// checked for the window's length. Because only sampled pages reach it, they
+// checked for the window's length, or after a successful create or delete. Because only sampled pages reach it, they
 // are reliable at sample rate 1; otherwise they belong to recordings and live
 // runs (tokens-contract check and live).
 package watch

@@ -37,6 +37,7 @@ var (
 		reasonSignal: attribute.NewSet(attrReason.String(string(reasonSignal))),
 		reasonRate:   attribute.NewSet(attrReason.String(string(reasonRate))),
 		reasonKind:   attribute.NewSet(attrReason.String(string(reasonKind))),
+		reasonWrite:  attribute.NewSet(attrReason.String(string(reasonWrite))),
 	}
 )
 

@@ -209,9 +209,14 @@ type Transport struct {
 	pagesMu  sync.Mutex
 	pages    *contract.PageTracker
 	lastPage time.Time
-	inst     *instruments
-	coverage *contract.Coverage // nil unless WithCoverage
-	logs     *logSink
+	// mismatches are the near-miss patterns (contract.IsPathMismatch)
+	// already reported: each is one base-path-mismatch finding for the
+	// Transport's life.
+	mismatchMu sync.Mutex
+	mismatches map[string]bool
+	inst       *instruments
+	coverage   *contract.Coverage // nil unless WithCoverage
+	logs       *logSink
 	// Exchanges are reused: first from free, a few that survive garbage
 	// collections (a sync.Pool is emptied by two of them, and the checks
 	// at a high sample rate make the collections frequent, so the caller
@@ -289,6 +294,7 @@ const (
 	reasonSignal reason = "signal"    // a retirement header or a non-2xx status
 	reasonRate   reason = "rate"      // picked by the sample rate
 	reasonKind   reason = "new-shape" // the first of its kind
+	reasonWrite  reason = "write"     // a successful write, which ends a paging sequence (WithPageWindow)
 )
 
 // exchange is one response on its way through the Transport. Exchanges are
@@ -424,6 +430,8 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 		}
 	} else if t.s.rate >= 1 || t.s.rate > 0 && t.s.random() < t.s.rate {
 		why = reasonRate
+	} else if t.s.pageWindow > 0 && resp.StatusCode/100 == 2 && contract.IsWriteMethod(req.Method) {
+		why = reasonWrite
 	}
 	if why == reasonNone && t.kindsFull.Load() {
 		return resp, nil // not sampled, and no new kind can be remembered: nothing to check

@@ -85,6 +85,9 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	if t.s.pageWindow > 0 && !res.Skipped {
 		t.observePage(&res)
 	}
+	if res.Skipped && t.firstMismatch(res.SkipReason) {
+		res.Findings = []contract.Finding{contract.PathMismatchFinding(Source, res.SkipReason, 1)}
+	}
 	t.coverage.Observe(ex, res)
 	if !res.Skipped {
 		t.inst.checked.Add(x.ctx, 1, metric.WithAttributes(attrOperation.String(res.Operation)))
@@ -102,6 +105,24 @@ func (t *Transport) observePage(res *contract.Result) {
 	}
 	t.lastPage = now
 	t.pages.Observe(res)
+}
+
+// firstMismatch reports whether reason is a near miss (an operation's path
+// under another base path) that the Transport has not reported before.
+func (t *Transport) firstMismatch(reason string) bool {
+	if !contract.IsPathMismatch(reason) {
+		return false
+	}
+	t.mismatchMu.Lock()
+	defer t.mismatchMu.Unlock()
+	if t.mismatches[reason] {
+		return false
+	}
+	if t.mismatches == nil {
+		t.mismatches = map[string]bool{}
+	}
+	t.mismatches[reason] = true
+	return true
 }
 
 // kindKey is one kind of exchange, for first-of-kind sampling.
