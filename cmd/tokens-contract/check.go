@@ -72,9 +72,10 @@ share of those behaviours seen is below PERCENT (what it counts: go doc
 contract.Coverage). Every report shows the oldest and newest evidence and the
 spec version each recording was made under; --max-age DURATION (such as 720h)
 adds a recording-stale finding (info) for each recording older than that, or
-undated. --severity ID=SEVERITY gives a finding id another severity (go doc
-contract.Severities): --severity recording-stale=additive fails on stale
-evidence.
+undated. --severity ID=SEVERITY gives a finding id another severity:
+--severity recording-stale=additive fails on stale evidence.
+"tokens-contract rules" lists every finding id with its layer, default
+severity, meaning and what to do about it.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error or an unreadable input (a recording, the baseline, the spec).`

@@ -61,7 +61,7 @@ func (e *environment) now() time.Time {
 }
 
 // commands lists the subcommands in the order help shows them. Each lives in
-// its own file (check.go, live.go, proxy.go, fake.go, spec.go, redact.go, version.go).
+// its own file (check.go, live.go, proxy.go, fake.go, spec.go, redact.go, rules.go, version.go).
 func commands() []command {
 	return []command{
 		checkCommand(),
@@ -71,6 +71,7 @@ func commands() []command {
 		fakeCommand(),
 		specCommand(),
 		redactCommand(),
+		rulesCommand(),
 		versionCommand(),
 	}
 }
