@@ -65,10 +65,18 @@ func (f *Fetcher) maxBytes() int64 {
 }
 
 // Read reads source: a URL when it has a scheme ("https://..."), else a
-// file.
+// regular file.
 func (f *Fetcher) Read(ctx context.Context, source string) ([]byte, error) {
 	if strings.Contains(source, "://") {
 		return f.Get(ctx, source)
+	}
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	st, err := os.Stat(source)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", source)
 	}
 	file, err := os.Open(source)
 	if err != nil {
