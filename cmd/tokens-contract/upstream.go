@@ -73,7 +73,7 @@ func runUpstream(ctx context.Context, env *environment, args []string) int {
 		return code
 	}
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "tokens-contract upstream: "+format+"\n", a...)
+		fmt.Fprintf(env.stderr, "tokens-contract upstream: %s\n", contract.Scrub(fmt.Sprintf(format, a...), nil))
 		return exitcode.Usage
 	}
 	if len(rest) > 0 {
@@ -105,7 +105,7 @@ func runUpstream(ctx context.Context, env *environment, args []string) int {
 		return fail("%v", err)
 	}
 	for _, err := range res.Errors {
-		fmt.Fprintf(env.stderr, "tokens-contract upstream: %v\n", err)
+		fmt.Fprintf(env.stderr, "tokens-contract upstream: %s\n", contract.Scrub(err.Error(), nil))
 	}
 	if *suggest != "" {
 		if code := writeUpstreamOverlay(env, *suggest, specName, res); code != exitcode.OK {
@@ -178,7 +178,7 @@ func (r *reviewFlags) unused() error {
 // runRecordReview records a review: see upstream.RecordReview.
 func runRecordReview(ctx context.Context, env *environment, rv reviewFlags, specPath, source string, fetcher *upstream.Fetcher) int {
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(env.stderr, "tokens-contract upstream --record-review: "+format+"\n", a...)
+		fmt.Fprintf(env.stderr, "tokens-contract upstream --record-review: %s\n", contract.Scrub(fmt.Sprintf(format, a...), nil))
 		return exitcode.Usage
 	}
 	if specPath == "" {

@@ -131,15 +131,20 @@ func TestUpstreamFormats(t *testing.T) {
 		get["description"] = email
 		pathOf(d, "paths", "/auth/backend", "post")["security"] = []any{map[string]any{canary: []any{}}}
 	}))
+	ov := filepath.Join(t.TempDir(), "overlay.yaml")
 	for _, format := range []string{"text", "json", "junit", "github", "markdown", "sarif"} {
-		code, stdout, stderr := runCLI(t, "upstream", "--source", base+"/newest", "--baseline-source", base+"/reviewed", "--format", format)
+		code, stdout, stderr := runCLI(t, "upstream", "--source", base+"/newest", "--baseline-source", base+"/reviewed", "--format", format, "--suggest-overlay", ov)
 		if code != 1 {
 			t.Errorf("%s: exit %d, want 1; stderr %s", format, code, stderr)
 		}
 		if !strings.Contains(stdout, "vendor-retirement-announced") || !strings.Contains(stdout, "vendor-security-changed") {
 			t.Errorf("%s: the report lacks the vendor changes:\n%s", format, stdout)
 		}
-		for _, out := range []string{stdout, stderr} {
+		overlay, err := os.ReadFile(ov)
+		if err != nil || !strings.Contains(string(overlay), "actions:") {
+			t.Errorf("%s: no overlay written (%v)", format, err)
+		}
+		for _, out := range []string{stdout, stderr, string(overlay)} {
 			if strings.Contains(out, canary) || len(leakscan.Scan([]byte(out))) > 0 || strings.Contains(out, email) {
 				t.Errorf("%s: the output holds the canary token or email", format)
 			}

@@ -2,8 +2,11 @@ package upstream
 
 import (
 	"fmt"
+	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -29,8 +32,13 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 	if op == nil {
 		return nil // the contract lacks the operation: adding one is a design decision
 	}
+	// Values from the vendor's document go into the overlay only when they
+	// are what they claim to be: a status code, a date, scheme names.
 	switch c.Kind {
 	case KindStatus:
+		if !statusPattern.MatchString(c.Item) {
+			return nil
+		}
 		if c.After == "" {
 			a.Target = fmt.Sprintf("%s.responses['%s']", opTarget, c.Item)
 			a.Remove = true
@@ -46,7 +54,7 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 		a.Description = fmt.Sprintf("The vendor now documents %s for %s.", c.Item, c.Operation)
 		return a
 	case KindSunset:
-		if c.After == "" {
+		if !isDate(c.After) {
 			return nil
 		}
 		a.Update = map[string]any{"x-sunset": c.After}
@@ -57,6 +65,9 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 		a.Description = fmt.Sprintf("The vendor's deprecated flag of %s is now %s.", c.Operation, c.After)
 		return a
 	case KindSecurity:
+		if !securityPattern.MatchString(c.After) {
+			return nil
+		}
 		a.Update = map[string]any{"security": securityValue(c.After)}
 		a.Description = fmt.Sprintf("The vendor's security requirement of %s is now %s.", c.Operation, c.After)
 		why.Breaking = true
@@ -85,6 +96,22 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 		}
 	}
 	return nil
+}
+
+var (
+	statusPattern   = regexp.MustCompile(`^([1-5][0-9][0-9]|[1-5]XX|default)$`)
+	securityPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}([+][A-Za-z0-9._-]{1,64})*( [|] [A-Za-z0-9._+-]{1,200})*$`)
+)
+
+// isDate reports whether s is a date as x-sunset takes it: YYYY-MM-DD, an
+// RFC 3339 time or an HTTP-date.
+func isDate(s string) bool {
+	for _, layout := range []string{time.DateOnly, time.RFC3339, http.TimeFormat} {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // securityValue turns an Operation.Security string back into a security

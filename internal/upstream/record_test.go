@@ -17,7 +17,7 @@ import (
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
-func facts(t *testing.T, data []byte) *upstream.Facts {
+func facts(t testing.TB, data []byte) *upstream.Facts {
 	t.Helper()
 	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
@@ -207,4 +207,27 @@ func TestReadRecordBadInput(t *testing.T) {
 			t.Errorf("%s -> %s: %v, want an error naming x.yaml saying %q", tt.from, tt.to, err, tt.want)
 		}
 	}
+}
+
+// FuzzVendorDocument: whatever a vendor document holds, reading its facts
+// and comparing them ends, without a panic, in facts or an error.
+func FuzzVendorDocument(f *testing.F) {
+	b, err := os.ReadFile(handWritten)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`{"openapi":"3.0.1","info":{"title":"t","version":"v"},"paths":{"/backend/tokens":{"get":{"responses":{"200":{"description":"x","content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}}}},"components":{"schemas":{"A":{"type":"object","properties":{"a":{"$ref":"#/components/schemas/A"}}}}}}`))
+	f.Add([]byte("openapi: [3"))
+	ours := facts(f, openapi.YAML())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := openapi3.NewLoader().LoadFromData(data)
+		if err != nil {
+			return
+		}
+		vf := upstream.ExtractFacts(doc, []string{"DELETE /auth/backend", "GET /backend/tokens", "POST /auth/backend"})
+		_ = vf.Digest()
+		upstream.Compare(vf, ours)
+		upstream.Compare(ours, vf)
+	})
 }
