@@ -37,7 +37,7 @@ func oasdiffChanges(base, revision []byte, ops []string) ([]oasChange, error) {
 	if err != nil {
 		return nil, fmt.Errorf("comparing the vendor's documents with oasdiff: %w", err)
 	}
-	cfg := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(specguard.LevelOverrides))
+	cfg := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(specguard.LevelOverrides()))
 	want := map[string]bool{}
 	for _, op := range ops {
 		want[op] = true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/overlay"
 )
 
@@ -32,8 +33,12 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 	if op == nil {
 		return nil // the contract lacks the operation: adding one is a design decision
 	}
-	// Values from the vendor's document go into the overlay only when they
-	// are what they claim to be: a status code, a date, scheme names.
+	// Values from the vendor's document go into the overlay only when the
+	// secrets policy finds nothing in them (contract.Scrub) and they are what
+	// they claim to be: a status code, a date, scheme names.
+	if contract.Scrub(c.After, nil) != c.After || contract.Scrub(c.Item, nil) != c.Item {
+		return nil
+	}
 	switch c.Kind {
 	case KindStatus:
 		if !statusPattern.MatchString(c.Item) {
@@ -65,7 +70,7 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 		a.Description = fmt.Sprintf("The vendor's deprecated flag of %s is now %s.", c.Operation, c.After)
 		return a
 	case KindSecurity:
-		if !securityPattern.MatchString(c.After) {
+		if !securityNames(c.After) {
 			return nil
 		}
 		a.Update = map[string]any{"security": securityValue(c.After)}
@@ -99,9 +104,25 @@ func overlayAction(c Change, id string, ours *openapi3.T, source string) *overla
 }
 
 var (
-	statusPattern   = regexp.MustCompile(`^([1-5][0-9][0-9]|[1-5]XX|default)$`)
-	securityPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}([+][A-Za-z0-9._-]{1,64})*( [|] [A-Za-z0-9._+-]{1,200})*$`)
+	statusPattern = regexp.MustCompile(`^([1-5][0-9][0-9]|[1-5]XX|default)$`)
+	// Scheme names joined by "+", alternatives by " | " (their length is
+	// checked apart: a counted repetition compiles to a large program).
+	securityPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+([+][A-Za-z0-9._-]+)*( [|] [A-Za-z0-9._-]+([+][A-Za-z0-9._-]+)*)*$`)
 )
+
+// securityNames reports whether s is an Operation.Security value made of
+// scheme names of at most 64 characters.
+func securityNames(s string) bool {
+	if !securityPattern.MatchString(s) {
+		return false
+	}
+	for _, name := range strings.FieldsFunc(s, func(r rune) bool { return r == '+' || r == '|' || r == ' ' }) {
+		if len(name) > 64 {
+			return false
+		}
+	}
+	return true
+}
 
 // isDate reports whether s is a date as x-sunset takes it: YYYY-MM-DD, an
 // RFC 3339 time or an HTTP-date.
