@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help build generate check-generated tidy-check lint test bench bench-large bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows release snapshot action-test sarif-validate docker-lint snapshot-host
+	contract-live lint-workflows vendor-check release snapshot action-test sarif-validate docker-lint snapshot-host
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -178,9 +178,18 @@ downstream: ## The downstream example: go generate from `tokens-spec`, fail on d
 contract-live: ## The live path against the fake: live --record on a free loopback port, then check the recording (LIVE_RECORD_DIR=DIR keeps it)
 	GO="$(GO)" bash .ci/contract-live
 
-WORKFLOWS ?= .github/workflows/live-drift.yml examples/github-actions/nightly-live-reusable.yml examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml
+WORKFLOWS ?= .github/workflows/live-drift.yml examples/github-actions/nightly-live-reusable.yml examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml examples/github-actions/nightly-upstream.yml
 lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
+
+# The vendor documents vendor-check reads: empty means GitHub (network); set
+# SOURCE (and BASELINE_SOURCE) to a file or a loopback URL to run offline.
+# UPSTREAM_ARGS adds flags (--format markdown, --fail-on breaking ...).
+SOURCE ?=
+BASELINE_SOURCE ?=
+
+vendor-check: build ## Compare the vendor's published OpenAPI document (newest and reviewed commit, fetched from GitHub over https; or SOURCE=FILE|URL [BASELINE_SOURCE=...] offline) with the contract: tokens-contract upstream; exit 1 on news. Not run by .ci/run (no network there)
+	$(TOKENS_CONTRACT) upstream $(if $(SOURCE),--source $(SOURCE)) $(if $(BASELINE_SOURCE),--baseline-source $(BASELINE_SOURCE)) $(UPSTREAM_ARGS)
 
 sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema (needs node and npm)
 	GO="$(GO)" bash .ci/sarif-validate

@@ -67,6 +67,7 @@ func commands() []command {
 		checkCommand(),
 		liveCommand(),
 		shapeCommand(),
+		upstreamCommand(),
 		proxyCommand(),
 		fakeCommand(),
 		specCommand(),

@@ -388,9 +388,10 @@ func bySeverity(fs []item) [][]item {
 }
 
 // sourceFile is the file part of a finding source ("a.yaml#3" → "a.yaml");
-// empty for live sources.
+// empty for live sources and for the vendor documents of
+// "tokens-contract upstream" ("vendor <file or URL>").
 func sourceFile(source string) string {
-	if strings.HasPrefix(source, "live ") {
+	if strings.HasPrefix(source, "live ") || strings.HasPrefix(source, "vendor ") {
 		return ""
 	}
 	if i := strings.LastIndexByte(source, '#'); i >= 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oasdiff/oasdiff/checker"
@@ -37,7 +38,11 @@ type Spec struct {
 //     by the vendor from the start; that deprecation is not this spec's notice
 //     that it will drop the operation, and dropping one still removes methods
 //     from every client generated from the spec.
-var LevelOverrides = levelOverrides()
+//
+// It is built on first use: building oasdiff's rule list costs every command
+// that imports the package (tokens-contract, for its upstream command) about
+// a millisecond at start-up.
+var LevelOverrides = sync.OnceValue(levelOverrides)
 
 func levelOverrides() map[string]checker.Level {
 	m := map[string]checker.Level{
@@ -71,7 +76,7 @@ func CompareSpecs(base, revision Spec) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("specguard: comparing %s with %s: %w", revision.Name, base.Name, err)
 	}
-	cfg := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(LevelOverrides))
+	cfg := checker.NewConfig(checker.GetAllChecks(), checker.WithSeverityLevels(LevelOverrides()))
 	changes := checker.CheckBackwardCompatibilityUntilLevel(cfg, d, sources, checker.INFO)
 
 	r := &Report{
