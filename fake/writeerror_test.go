@@ -6,8 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
 	"github.com/b2b-contract/s2s-tokens/fake"
+	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
 )
 
 // TestWriteError shows that WriteError answers in the generated error

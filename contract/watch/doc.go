@@ -90,9 +90,15 @@
 //     (WithMeterProvider, default the global one): tokens_contract.findings by
 //     id, severity and operation; tokens_contract.exchanges.seen, .sampled (by
 //     reason), .checked (by operation) and .dropped (by reason);
-//     tokens_contract.check.panics; and the tokens_contract.check.duration
-//     histogram in seconds. The Prometheus exporter names them
-//     tokens_contract_findings_total and so on.
+//     tokens_contract.check.panics; the tokens_contract.check.duration
+//     histogram in seconds; the gauges tokens_contract.sunset.timestamp and
+//     tokens_contract.deprecation.timestamp, the dates of the last Sunset and
+//     Deprecation headers seen per operation in Unix seconds (a dashboard or
+//     an alert computes the days left from them); and, with WithBaseline,
+//     tokens_contract.findings.accepted for accepted drift, which
+//     tokens_contract.findings leaves out. The Prometheus exporter names them
+//     tokens_contract_findings_total,
+//     tokens_contract_sunset_timestamp_seconds and so on.
 //   - the span in the request's context, while it is recording: an event
 //     tokens_contract.signal at once for a retirement signal (which header, or
 //     the status), and an event tokens_contract.finding per finding when the

@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/baseline"
 )
 
 // Defaults of the options.
@@ -61,6 +62,7 @@ type settings struct {
 	pageWindow  time.Duration
 	sinks       []Sink
 	coverage    bool
+	baseline    *baseline.Baseline
 	random      func() float64
 	now         func() time.Time
 }
@@ -174,6 +176,24 @@ func WithPageWindow(d time.Duration) Option {
 func WithCoverage() Option {
 	return func(s *settings) error {
 		s.coverage = true
+		return nil
+	}
+}
+
+// WithBaseline applies an accepted-drift ledger (package contract/baseline,
+// the file tokens-contract check --baseline reads) to every checked
+// exchange: a finding that an unexpired entry accepts is marked (its
+// Accepted field, for sinks) and counted in tokens_contract.findings.accepted
+// instead of tokens_contract.findings, and it is not logged as drift. A
+// finding matched by an expired entry counts as drift, and the exchange gets
+// a baseline-expired finding naming the entry, as in check. Entries that
+// match nothing are not reported: one exchange cannot tell.
+func WithBaseline(b *baseline.Baseline) Option {
+	return func(s *settings) error {
+		if b == nil {
+			return errors.New("watch: WithBaseline: the baseline is nil")
+		}
+		s.baseline = b
 		return nil
 	}
 }

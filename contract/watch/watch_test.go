@@ -302,6 +302,7 @@ func TestOptionsRejectBadValues(t *testing.T) {
 		{"nil sink", WithSink(nil), "WithSink"},
 		{"nil checker", WithChecker(nil), "WithChecker"},
 		{"nil provider", WithMeterProvider(nil), "WithMeterProvider"},
+		{"nil baseline", WithBaseline(nil), "WithBaseline"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := New(nil, tc.opt)

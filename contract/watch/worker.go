@@ -88,8 +88,26 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	t.coverage.Observe(ex, res)
 	if !res.Skipped {
 		t.inst.checked.Add(x.ctx, 1, metric.WithAttributes(attrOperation.String(res.Operation)))
+		t.inst.dates.observe(res.Operation, x.respHeader)
+		if t.s.baseline != nil {
+			t.applyBaseline(&res)
+		}
 	}
 	t.report(x, res)
+}
+
+// applyBaseline marks the findings the baseline accepts and adds a
+// baseline-expired finding for each expired entry that matched; see
+// WithBaseline.
+func (t *Transport) applyBaseline(res *contract.Result) {
+	runs := [][]contract.Result{{*res}}
+	out := t.s.baseline.Apply(runs, t.s.now())
+	*res = runs[0][0]
+	for _, f := range out.Findings {
+		if f.ID == contract.IDBaselineExpired {
+			res.Findings = append(res.Findings, f)
+		}
+	}
 }
 
 // observePage applies the cross-page invariants within the page window.
