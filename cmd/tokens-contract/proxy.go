@@ -21,6 +21,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
+	"github.com/b2b-contract/s2s-tokens/contract/capture"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
 	"github.com/b2b-contract/s2s-tokens/contract/watch"
 	"github.com/b2b-contract/s2s-tokens/fake"
@@ -98,6 +99,11 @@ accepted findings are counted in tokens_contract_findings_accepted_total,
 not as drift; a finding of an expired entry counts as drift, with a
 baseline-expired finding. A ledger that does not load stops the proxy before
 it listens, naming the line.
+--record DIR keeps the exchanges worth keeping (the first of each shape,
+every one with a finding, every retirement signal; at most --record-per-hour
+an hour and --record-max-bytes on disk, the oldest removed) as cassettes in
+DIR, redacted as "live --record" redacts; a cassette that would hold a
+secret is not written. "check DIR" replays them (package contract/capture).
 OpenTelemetry resource: service.name tokens-contract-proxy and
 service.version the module version, overridden by OTEL_SERVICE_NAME and
 OTEL_RESOURCE_ATTRIBUTES.
@@ -106,7 +112,7 @@ Exit codes: 0 stopped by SIGINT or SIGTERM; 2 usage error or cannot listen.`
 func runProxy(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "proxy",
 		"proxy --listen HOST:PORT [--upstream URL] [--allow-plain-upstream] [--sample-rate R] [--workers N] [--queue N] "+
-			"[--spec FILE] [--baseline FILE] [--upstream-timeout DUR] [--request-timeout DUR] [--drain-timeout DUR] "+
+			"[--spec FILE] [--baseline FILE] [--record DIR [--record-per-hour N] [--record-max-bytes BYTES]] [--upstream-timeout DUR] [--request-timeout DUR] [--drain-timeout DUR] "+
 			"[--log-format text|json] [--allow-non-loopback] [--ready-file FILE]", proxyDescription)
 	var sf specFlag
 	sf.register(fs)
@@ -120,6 +126,9 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	upstreamTimeout := fs.Duration("upstream-timeout", defaultUpstreamTimeout, "wait at most `DUR` for the upstream's response headers")
 	requestTimeout := fs.Duration("request-timeout", defaultRequestTimeout, "give up on an exchange, body included, after `DUR`")
 	drainTimeout := fs.Duration("drain-timeout", defaultDrainTimeout, "on SIGINT or SIGTERM, let requests in flight finish for at most `DUR`")
+	recordDir := fs.String("record", "", "keep the exchanges worth keeping as redacted cassettes in `DIR` (see above)")
+	recordPerHour := fs.Int("record-per-hour", capture.DefaultPerHour, "with --record, write at most `N` exchanges per hour")
+	recordMaxBytes := fs.Int64("record-max-bytes", capture.DefaultMaxBytes, "with --record, keep at most `BYTES` of cassettes on disk, removing the oldest")
 	logFormat := fs.String("log-format", "text", "log lines as `text` or json")
 	allowRemote := fs.Bool("allow-non-loopback", false, "allow a --listen address that is not loopback")
 	readyFile := fs.String("ready-file", "", "once listening, write the proxy's base URL to `FILE` (removed on exit)")
@@ -199,6 +208,14 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 		watch.WithMeterProvider(mp), watch.WithLogger(logger)}
 	if ledger != nil {
 		opts = append(opts, watch.WithBaseline(ledger))
+	}
+	if *recordDir != "" {
+		cp, err := capture.New(*recordDir, checker, "tokens-contract proxy "+info.module,
+			capture.Limits{PerHour: *recordPerHour, MaxBytes: *recordMaxBytes})
+		if err != nil {
+			return usageError("--record: %v", err)
+		}
+		opts = append(opts, watch.WithExchangeSink(cp.Observe))
 	}
 	w, err := watch.New(upstreamTransport, opts...)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,9 @@ import (
 type runningProxy struct {
 	base, origin string
 	stderr       *syncBuffer
+	// stop stops the proxy and waits for it (its checks included); the
+	// test's cleanup calls it too.
+	stop func()
 }
 
 // startProxy runs "tokens-contract proxy" in-process in front of upstream
@@ -38,12 +42,16 @@ func startProxy(t *testing.T, upstream string, args ...string) *runningProxy {
 	go func() {
 		done <- run(ctx, env, append([]string{"proxy", "--listen", "127.0.0.1:0", "--upstream", upstream, "--ready-file", ready}, args...))
 	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != exitcode.OK {
-			t.Errorf("proxy exited with %d, want 0; stderr:\n%s", code, stderr)
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != exitcode.OK {
+				t.Errorf("proxy exited with %d, want 0; stderr:\n%s", code, stderr)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	var base string
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -64,7 +72,7 @@ func startProxy(t *testing.T, upstream string, args ...string) *runningProxy {
 		time.Sleep(20 * time.Millisecond)
 	}
 	u, _ := url.Parse(upstream)
-	return &runningProxy{base: base, origin: strings.TrimSuffix(base, u.Path), stderr: stderr}
+	return &runningProxy{base: base, origin: strings.TrimSuffix(base, u.Path), stderr: stderr, stop: stop}
 }
 
 // get fetches path (under the proxy's origin) and returns the response with

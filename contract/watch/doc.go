@@ -105,7 +105,8 @@
 //     check completes, if the span is still recording then (a span that ends
 //     when the body is closed, as otelhttp's client span does, has ended by
 //     then; wrap the outer, application span's transport instead).
-//   - WithSink, for anything else.
+//   - WithSink, for anything else; WithExchangeSink with the exchange too
+//     (contract/capture keeps redacted cassettes of the ones worth keeping).
 //   - WithCoverage: the Transport's Coverage method then says what the
 //     checked exchanges showed of the spec (statuses, properties, enum
 //     values, paging cases, headers; see contract.Coverage), so a team can

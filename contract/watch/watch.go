@@ -47,6 +47,13 @@ const Source = "watch"
 // recovered and counted like a panic in a check.
 type Sink func(ctx context.Context, res contract.Result)
 
+// ExchangeSink receives every checked exchange with its result, as Sink
+// does. ex and what it holds are the Transport's and are reused once the
+// call returns: copy what you keep. ex holds the exchange's values (the
+// caller's credential headers included): an ExchangeSink must keep them out
+// of logs, metrics and files (package contract/capture redacts them).
+type ExchangeSink func(ctx context.Context, ex *contract.Exchange, res contract.Result)
+
 // Option configures a Transport.
 type Option func(*settings) error
 
@@ -61,6 +68,7 @@ type settings struct {
 	mp          metric.MeterProvider
 	pageWindow  time.Duration
 	sinks       []Sink
+	exSinks     []ExchangeSink
 	coverage    bool
 	baseline    *baseline.Baseline
 	random      func() float64
@@ -205,6 +213,18 @@ func WithSink(sink Sink) Option {
 			return errors.New("watch: WithSink: the sink is nil")
 		}
 		s.sinks = append(s.sinks, sink)
+		return nil
+	}
+}
+
+// WithExchangeSink adds a sink that receives every checked exchange with its
+// result (see ExchangeSink); contract/capture's Capture.Observe is one.
+func WithExchangeSink(sink ExchangeSink) Option {
+	return func(s *settings) error {
+		if sink == nil {
+			return errors.New("watch: WithExchangeSink: the sink is nil")
+		}
+		s.exSinks = append(s.exSinks, sink)
 		return nil
 	}
 }

@@ -94,6 +94,9 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 		}
 	}
 	t.report(x, res)
+	for _, sink := range t.s.exSinks {
+		sink(x.ctx, ex, res)
+	}
 }
 
 // applyBaseline marks the findings the baseline accepts and adds a
