@@ -72,8 +72,9 @@ Other paths answer 404, except:
              a row (dial, timeout, broken connection, 5xx) until it answers
              again or 30 s pass without a failure
 
-The caller's request and its Accept-Encoding go upstream as they are, and the
-caller gets the upstream's status, headers and bytes. The proxy's own errors
+The caller's request and its Accept-Encoding go upstream as they are (over
+HTTP/1.1), and the caller gets the upstream's status, headers and bytes, less
+the hop-by-hop headers, those the upstream names in Connection included. The proxy's own errors
 (a path outside the upstream's, an upstream that cannot be reached, does not
 answer in time or breaks the connection) are answered in the B2B error
 envelope, code 404, 502 or 504, with a Tokens-Contract-Error header naming

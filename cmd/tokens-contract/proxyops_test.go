@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/b2b-contract/s2s-tokens/fake"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 )
@@ -423,6 +424,25 @@ func TestProxyDrainsOnStop(t *testing.T) {
 			if took := time.Since(stopped); took > 20*time.Second {
 				t.Errorf("stopping took %v with --drain-timeout 2s", took)
 			}
+		})
+	}
+}
+
+// TestProxyChecksTheCallersRequest sends requests the spec does not allow
+// through the proxy: each mistake is an info finding of its own in
+// /metrics, apart from the vendor's drift.
+func TestProxyChecksTheCallersRequest(t *testing.T) {
+	t.Parallel()
+	upstream, fetch := serveScenario(t, fake.ScenarioNone)
+	p := startProxy(t, upstream, "--sample-rate", "1")
+	fetch(p.base + "/backend/tokens?limit=5&page=2")
+	fetch(p.base + "/backend/tokens?limit=100000")
+	if resp, _ := p.get(t, "/api/io/backend/tokens"); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without authToken: %d", resp.StatusCode)
+	}
+	for _, id := range []string{"request-unknown-parameter", "request-parameter-out-of-range", "request-missing-auth"} {
+		waitUntil(t, func() bool {
+			return p.metric(t, "tokens_contract_findings_total", `id="`+id+`"`, `severity="info"`) == 1
 		})
 	}
 }

@@ -80,6 +80,15 @@
 // workers finish what is queued, and returns when they have stopped; no
 // goroutine of the Transport outlives it.
 //
+// # The caller's request
+//
+// A checked exchange's request is checked too (contract.Checker.CheckRequest):
+// an undeclared query parameter, an integer parameter out of the spec's
+// bounds, a missing credential header are info findings of their own
+// (request-unknown-parameter, request-parameter-out-of-range,
+// request-missing-auth), so a team sees its own callers' mistakes apart
+// from the vendor's drift.
+//
 // # Where findings go
 //
 //   - log/slog (WithLogger, default slog.Default()): the first occurrence of

@@ -82,6 +82,10 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	if x.bodyState != bodyComplete {
 		res.Findings = slices.DeleteFunc(res.Findings, func(f contract.Finding) bool { return f.ID == contract.IDBodyNotRecorded })
 	}
+	if !res.Skipped {
+		// The caller's own request, apart from the vendor's drift.
+		res.Findings = append(res.Findings, t.s.checker.CheckRequest(ex)...)
+	}
 	if t.s.pageWindow > 0 && !res.Skipped {
 		t.observePage(&res)
 	}
