@@ -210,8 +210,9 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	if ledger != nil {
 		opts = append(opts, watch.WithBaseline(ledger))
 	}
+	var cp *capture.Capture
 	if *recordDir != "" {
-		cp, err := capture.New(*recordDir, checker, "tokens-contract proxy "+info.module,
+		cp, err = capture.New(*recordDir, checker, "tokens-contract proxy "+info.module,
 			capture.Limits{PerHour: *recordPerHour, MaxBytes: *recordMaxBytes})
 		if err != nil {
 			return usageError("--record: %v", err)
@@ -279,6 +280,13 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return usageError("serving on %s: %v", base, err)
+	}
+	if cp != nil {
+		w.Close() // the last checks may still write
+		st := cp.Stats()
+		logger.Info("tokens-contract proxy: --record", slog.String("dir", *recordDir), slog.Int("written", st.Written),
+			slog.Int("over_rate", st.OverRate), slog.Int("rotated", st.Rotated),
+			slog.Int("not_written_would_hold_a_secret", st.Leaks), slog.Int("failed", st.Failed))
 	}
 	fmt.Fprintln(env.stderr, "tokens-contract proxy: stopped")
 	return exitcode.OK

@@ -165,6 +165,9 @@ func TestProxyRecordLimits(t *testing.T) {
 		if files, _ := recordedFiles(t, dir); len(files) != 3 {
 			t.Errorf("%d cassettes with --record-per-hour 3", len(files))
 		}
+		if !strings.Contains(p.stderr.String(), "written=3 over_rate=5") {
+			t.Errorf("the proxy did not say what --record kept and turned away:\n%s", p.stderr)
+		}
 	})
 	t.Run("bytes on disk", func(t *testing.T) {
 		dir := t.TempDir()

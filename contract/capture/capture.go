@@ -57,7 +57,16 @@ type Limits struct {
 
 // Stats counts what a Capture did.
 type Stats struct {
-	Written, OverRate, Leaks, Rotated, Failed int
+	// Written counts the cassettes written; Rotated those removed for
+	// Limits.MaxBytes.
+	Written, Rotated int
+	// OverRate counts exchanges worth keeping that Limits.PerHour turned
+	// away.
+	OverRate int
+	// Leaks counts cassettes not written because their encoded bytes still
+	// held a secret (recording.ErrLeak); Failed those not written for
+	// another error (the disk).
+	Leaks, Failed int
 }
 
 // Capture writes kept exchanges into a directory; see the package doc. It
