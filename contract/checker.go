@@ -407,7 +407,7 @@ func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Re
 }
 
 // layerOrder sorts findings by the layer of their rule.
-var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5, LayerBaseline: 6, LayerEvidence: 7, LayerUpstream: 8}
+var layerOrder = map[Layer]int{LayerTransport: 0, LayerSchema: 1, LayerClient: 2, LayerInvariant: 3, LayerDeprecation: 4, LayerSecondOpinion: 5, LayerBaseline: 6, LayerEvidence: 7, LayerUpstream: 8, LayerRequest: 9}
 
 // finish collapses repeated findings, removes secrets, and sorts.
 func (s *check) finish() []Finding {

@@ -533,7 +533,9 @@ var metaMessages = map[int]string{
 	http.StatusUnprocessableEntity:   "Validation Error",
 	http.StatusTooManyRequests:       "Too Many Requests",
 	http.StatusInternalServerError:   "Internal Server Error",
+	http.StatusBadGateway:            "Bad Gateway",
 	http.StatusServiceUnavailable:    "Service Unavailable",
+	http.StatusGatewayTimeout:        "Gateway Timeout",
 }
 
 func stringMessage(text string) tokensapi.ErrorMessage {
@@ -554,6 +556,20 @@ func fieldErrors(fe tokensapi.FieldErrors) *apiError {
 		return errorf(http.StatusUnprocessableEntity, "The request has invalid fields.")
 	}
 	return &apiError{status: http.StatusUnprocessableEntity, meta: metaMessages[http.StatusUnprocessableEntity], msg: m}
+}
+
+// WriteError writes an error response in the spec's B2B error envelope
+// (tokensapi.ErrorEnvelope), as the fake answers its own errors: code is
+// status, data.errMsg is message, and meta.message names the kind of error
+// (the vendor's wording for the statuses the fake answers, otherwise the
+// status text). tokens-contract proxy answers its own errors with it, so a
+// caller's error handling sees the shape it expects from the endpoint.
+func WriteError(w http.ResponseWriter, status int, message string) {
+	meta, ok := metaMessages[status]
+	if !ok {
+		meta = http.StatusText(status)
+	}
+	writeError(w, &apiError{status: status, meta: meta, msg: stringMessage(message)})
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {

@@ -33,6 +33,9 @@ type Operation struct {
 	// security (its own, or the document's) has at least one requirement,
 	// and no requirement is the empty one that makes credentials optional.
 	Auth bool
+	// AuthHeaders are the header names of the apiKey schemes (in: header)
+	// its security requirements name, as in "authToken".
+	AuthHeaders []string
 	// Query are the operation's query parameters (path-level ones
 	// included), in the order the spec lists them.
 	Query []Parameter
@@ -111,6 +114,7 @@ func (o Operation) clone() Operation {
 		o.Announced = &a
 	}
 	o.Statuses = slices.Clone(o.Statuses)
+	o.AuthHeaders = slices.Clone(o.AuthHeaders)
 	o.Query = slices.Clone(o.Query)
 	for i, p := range o.Query {
 		o.Query[i].Minimum, o.Query[i].Maximum, o.Query[i].Default = cloneInt(p.Minimum), cloneInt(p.Maximum), cloneInt(p.Default)
@@ -266,7 +270,12 @@ type (
 		Security   *[]map[string][]string          `yaml:"security"`
 		Paths      map[string]map[string]yaml.Node `yaml:"paths"`
 		Components struct {
-			Parameters map[string]rawParam `yaml:"parameters"`
+			Parameters      map[string]rawParam `yaml:"parameters"`
+			SecuritySchemes map[string]struct {
+				Type string `yaml:"type"`
+				In   string `yaml:"in"`
+				Name string `yaml:"name"`
+			} `yaml:"securitySchemes"`
 		} `yaml:"components"`
 	}
 	rawOperation struct {
@@ -388,6 +397,15 @@ func buildOperation(doc *rawDoc, method, path string, raw rawOperation, shared [
 	}
 	if security != nil && len(*security) > 0 {
 		op.Auth = !slices.ContainsFunc(*security, func(req map[string][]string) bool { return len(req) == 0 })
+		for _, req := range *security {
+			for scheme := range req {
+				if ss, ok := doc.Components.SecuritySchemes[scheme]; ok && ss.Type == "apiKey" && ss.In == "header" &&
+					ss.Name != "" && !slices.Contains(op.AuthHeaders, ss.Name) {
+					op.AuthHeaders = append(op.AuthHeaders, ss.Name)
+				}
+			}
+		}
+		slices.Sort(op.AuthHeaders)
 	}
 
 	// Operation-level parameters override path-level ones of the same name

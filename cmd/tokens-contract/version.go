@@ -54,16 +54,21 @@ func runVersion(_ context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract version: unexpected argument %q (version takes no arguments)\n", args[0])
 		return exitcode.Usage
 	}
-	read := env.buildInfo
-	if read == nil {
-		read = debug.ReadBuildInfo
-	}
-	bi, ok := read()
-	if err := writeVersions(env.stdout, buildVersions(bi, ok)); err != nil {
+	if err := writeVersions(env.stdout, env.versions()); err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract version: writing to standard output: %v\n", err)
 		return exitcode.Usage
 	}
 	return exitcode.OK
+}
+
+// versions returns what "version" prints, from the environment's build
+// information.
+func (e *environment) versions() versions {
+	read := e.buildInfo
+	if read == nil {
+		read = debug.ReadBuildInfo
+	}
+	return buildVersions(read())
 }
 
 // versions is what "version" prints.

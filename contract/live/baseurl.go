@@ -3,7 +3,6 @@ package live
 import (
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/internal/baseurl"
 	"github.com/b2b-contract/s2s-tokens/openapi"
@@ -24,11 +23,5 @@ func DefaultBaseURL() (string, error) {
 // information, query or fragment) and returns it with its scheme in lower
 // case and without a trailing slash. Error messages never repeat the URL.
 func ParseBaseURL(raw string) (*url.URL, error) {
-	u, err := baseurl.Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
+	return baseurl.ParsePrefix(raw)
 }

@@ -90,6 +90,15 @@
 // workers finish what is queued, and returns when they have stopped; no
 // goroutine of the Transport outlives it.
 //
+// # The caller's request
+//
+// A checked exchange's request is checked too (contract.Checker.CheckRequest):
+// an undeclared query parameter, an integer parameter out of the spec's
+// bounds, a missing credential header are info findings of their own
+// (request-unknown-parameter, request-parameter-out-of-range,
+// request-missing-auth), so a team sees its own callers' mistakes apart
+// from the vendor's drift.
+//
 // # Where findings go
 //
 //   - log/slog (WithLogger, default slog.Default()): the first occurrence of
@@ -100,16 +109,23 @@
 //     (WithMeterProvider, default the global one): tokens_contract.findings by
 //     id, severity and operation; tokens_contract.exchanges.seen, .sampled (by
 //     reason), .checked (by operation) and .dropped (by reason);
-//     tokens_contract.check.panics; and the tokens_contract.check.duration
-//     histogram in seconds. The Prometheus exporter names them
-//     tokens_contract_findings_total and so on.
+//     tokens_contract.check.panics; the tokens_contract.check.duration
+//     histogram in seconds; the gauges tokens_contract.sunset.timestamp and
+//     tokens_contract.deprecation.timestamp, the dates of the last Sunset and
+//     Deprecation headers seen per operation in Unix seconds (a dashboard or
+//     an alert computes the days left from them); and, with WithBaseline,
+//     tokens_contract.findings.accepted for accepted drift, which
+//     tokens_contract.findings leaves out. The Prometheus exporter names them
+//     tokens_contract_findings_total,
+//     tokens_contract_sunset_timestamp_seconds and so on.
 //   - the span in the request's context, while it is recording: an event
 //     tokens_contract.signal at once for a retirement signal (which header, or
 //     the status), and an event tokens_contract.finding per finding when the
 //     check completes, if the span is still recording then (a span that ends
 //     when the body is closed, as otelhttp's client span does, has ended by
 //     then; wrap the outer, application span's transport instead).
-//   - WithSink, for anything else.
+//   - WithSink, for anything else; WithExchangeSink with the exchange too
+//     (contract/capture keeps redacted cassettes of the ones worth keeping).
 //   - WithCoverage: the Transport's Coverage method then says what the
 //     checked exchanges showed of the spec (statuses, properties, enum
 //     values, paging cases, headers; see contract.Coverage), so a team can

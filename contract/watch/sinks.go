@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
 )
 
@@ -47,8 +49,9 @@ const levelError = slog.LevelError
 
 // instruments are the Transport's metrics.
 type instruments struct {
-	findings, sampled, checked, dropped, panics metric.Int64Counter
-	duration                                    metric.Float64Histogram
+	findings, accepted, sampled, checked, dropped, panics metric.Int64Counter
+	duration                                              metric.Float64Histogram
+	dates                                                 *dateGauges
 	// seen counts every response on the caller's path with one atomic add,
 	// which the SDK reads when it collects (an observable counter): a
 	// synchronous Add costs the caller some hundreds of nanoseconds.
@@ -65,7 +68,8 @@ func newInstruments(mp metric.MeterProvider) (*instruments, error) {
 		}
 		*dst, err = m.Int64Counter(name, metric.WithUnit(unit), metric.WithDescription(desc))
 	}
-	counter(&in.findings, "tokens_contract.findings", "{finding}", "Contract findings in checked exchanges, by id, severity and operation.")
+	counter(&in.findings, "tokens_contract.findings", "{finding}", "Contract findings in checked exchanges, by id, severity and operation (accepted drift apart: tokens_contract.findings.accepted).")
+	counter(&in.accepted, "tokens_contract.findings.accepted", "{finding}", "Findings that an unexpired entry of the accepted-drift baseline accepts (WithBaseline), by id, severity and operation; they are not counted in tokens_contract.findings.")
 	counter(&in.sampled, "tokens_contract.exchanges.sampled", "{exchange}", "Exchanges chosen for a check, by reason (signal, rate, new-shape).")
 	counter(&in.checked, "tokens_contract.exchanges.checked", "{exchange}", "Exchanges checked against the contract, by operation.")
 	counter(&in.dropped, "tokens_contract.exchanges.dropped", "{exchange}", "Exchanges not checked because the queue was full or the transport closed, by reason.")
@@ -90,20 +94,35 @@ func newInstruments(mp metric.MeterProvider) (*instruments, error) {
 			}, seen)
 		}
 	}
+	if err == nil {
+		in.dates, err = newDateGauges(m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("watch: creating the metrics: %w", err)
 	}
 	return in, nil
 }
 
-// report sends one result to every sink.
+// report sends one result to every sink. Accepted findings (WithBaseline)
+// are counted apart, and reach neither the span nor the log: they are not
+// drift. Sinks get every finding, accepted ones marked.
 func (t *Transport) report(x *exchange, res contract.Result) {
+	drift := 0
 	for _, f := range res.Findings {
-		t.inst.findings.Add(x.ctx, 1, metric.WithAttributes(
+		c := t.inst.findings
+		if f.Accepted != nil {
+			c = t.inst.accepted
+		} else {
+			drift++
+		}
+		c.Add(x.ctx, 1, metric.WithAttributes(
 			attrID.String(f.ID), attrSeverity.String(f.Severity.String()), attrOperation.String(res.Operation)))
 	}
-	if len(res.Findings) > 0 && x.span.IsRecording() {
+	if drift > 0 && x.span.IsRecording() {
 		for _, f := range res.Findings {
+			if f.Accepted != nil {
+				continue
+			}
 			x.span.AddEvent("tokens_contract.finding", trace.WithAttributes(
 				attrID.String(f.ID), attrSeverity.String(f.Severity.String()),
 				attrOperation.String(res.Operation), attrPath.String(f.Path)))
@@ -111,6 +130,9 @@ func (t *Transport) report(x *exchange, res contract.Result) {
 	}
 	if t.logs != nil {
 		for _, f := range res.Findings {
+			if f.Accepted != nil {
+				continue
+			}
 			t.logs.observe(x.ctx, f, res.Operation)
 		}
 	}
@@ -187,5 +209,58 @@ func (s *logSink) flush(ctx context.Context) {
 		s.l.LogAttrs(ctx, slog.LevelInfo, "tokens-contract: findings repeated",
 			slog.String("id", k.id), slog.String("operation", k.operation), slog.String("path", k.path),
 			slog.Int("count", n), slog.Duration("since", s.now().Sub(since).Round(time.Second)))
+	}
+}
+
+// dateGauges are the retirement dates last seen per operation, as Unix
+// seconds: tokens_contract.sunset.timestamp and
+// tokens_contract.deprecation.timestamp (tokens_contract_sunset_timestamp_seconds
+// and so on in Prometheus). A date is not a secret; the operation ids are the
+// spec's, so the series are bounded.
+type dateGauges struct {
+	mu                  sync.Mutex
+	sunset, deprecation map[string]int64
+}
+
+func newDateGauges(m metric.Meter) (*dateGauges, error) {
+	d := &dateGauges{sunset: map[string]int64{}, deprecation: map[string]int64{}}
+	sunset, err := m.Int64ObservableGauge("tokens_contract.sunset.timestamp", metric.WithUnit("s"),
+		metric.WithDescription("The date of the last Sunset header seen, by operation, in Unix seconds."))
+	if err != nil {
+		return nil, err
+	}
+	deprecation, err := m.Int64ObservableGauge("tokens_contract.deprecation.timestamp", metric.WithUnit("s"),
+		metric.WithDescription("The date of the last Deprecation header seen, by operation, in Unix seconds."))
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for op, v := range d.sunset {
+			o.ObserveInt64(sunset, v, metric.WithAttributes(attrOperation.String(op)))
+		}
+		for op, v := range d.deprecation {
+			o.ObserveInt64(deprecation, v, metric.WithAttributes(attrOperation.String(op)))
+		}
+		return nil
+	}, sunset, deprecation)
+	return d, err
+}
+
+// observe keeps the dates of a checked response of operation op; a
+// malformed or absent header leaves the last date seen.
+func (d *dateGauges) observe(op string, h http.Header) {
+	if op == "" || (len(h["Sunset"]) == 0 && len(h["Deprecation"]) == 0) {
+		return
+	}
+	n, _ := headers.ParseNotice(h)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !n.Sunset.IsZero() {
+		d.sunset[op] = n.Sunset.Unix()
+	}
+	if !n.DeprecatedAt.IsZero() {
+		d.deprecation[op] = n.DeprecatedAt.Unix()
 	}
 }

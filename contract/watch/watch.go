@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/baseline"
 )
 
 // Defaults of the options.
@@ -46,6 +47,13 @@ const Source = "watch"
 // recovered and counted like a panic in a check.
 type Sink func(ctx context.Context, res contract.Result)
 
+// ExchangeSink receives every checked exchange with its result, as Sink
+// does. ex and what it holds are the Transport's and are reused once the
+// call returns: copy what you keep. ex holds the exchange's values (the
+// caller's credential headers included): an ExchangeSink must keep them out
+// of logs, metrics and files (package contract/capture redacts them).
+type ExchangeSink func(ctx context.Context, ex *contract.Exchange, res contract.Result)
+
 // Option configures a Transport.
 type Option func(*settings) error
 
@@ -60,7 +68,9 @@ type settings struct {
 	mp          metric.MeterProvider
 	pageWindow  time.Duration
 	sinks       []Sink
+	exSinks     []ExchangeSink
 	coverage    bool
+	baseline    *baseline.Baseline
 	random      func() float64
 	now         func() time.Time
 }
@@ -178,6 +188,24 @@ func WithCoverage() Option {
 	}
 }
 
+// WithBaseline applies an accepted-drift ledger (package contract/baseline,
+// the file tokens-contract check --baseline reads) to every checked
+// exchange: a finding that an unexpired entry accepts is marked (its
+// Accepted field, for sinks) and counted in tokens_contract.findings.accepted
+// instead of tokens_contract.findings, and it is not logged as drift. A
+// finding matched by an expired entry counts as drift, and the exchange gets
+// a baseline-expired finding naming the entry, as in check. Entries that
+// match nothing are not reported: one exchange cannot tell.
+func WithBaseline(b *baseline.Baseline) Option {
+	return func(s *settings) error {
+		if b == nil {
+			return errors.New("watch: WithBaseline: the baseline is nil")
+		}
+		s.baseline = b
+		return nil
+	}
+}
+
 // WithSink adds a sink that receives every result, findings or not.
 func WithSink(sink Sink) Option {
 	return func(s *settings) error {
@@ -185,6 +213,18 @@ func WithSink(sink Sink) Option {
 			return errors.New("watch: WithSink: the sink is nil")
 		}
 		s.sinks = append(s.sinks, sink)
+		return nil
+	}
+}
+
+// WithExchangeSink adds a sink that receives every checked exchange with its
+// result (see ExchangeSink); contract/capture's Capture.Observe is one.
+func WithExchangeSink(sink ExchangeSink) Option {
+	return func(s *settings) error {
+		if sink == nil {
+			return errors.New("watch: WithExchangeSink: the sink is nil")
+		}
+		s.exSinks = append(s.exSinks, sink)
 		return nil
 	}
 }

@@ -302,6 +302,8 @@ func TestOptionsRejectBadValues(t *testing.T) {
 		{"nil sink", WithSink(nil), "WithSink"},
 		{"nil checker", WithChecker(nil), "WithChecker"},
 		{"nil provider", WithMeterProvider(nil), "WithMeterProvider"},
+		{"nil baseline", WithBaseline(nil), "WithBaseline"},
+		{"nil exchange sink", WithExchangeSink(nil), "WithExchangeSink"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w, err := New(nil, tc.opt)

@@ -82,6 +82,10 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	if x.bodyState != bodyComplete {
 		res.Findings = slices.DeleteFunc(res.Findings, func(f contract.Finding) bool { return f.ID == contract.IDBodyNotRecorded })
 	}
+	if !res.Skipped {
+		// The caller's own request, apart from the vendor's drift.
+		res.Findings = append(res.Findings, t.s.checker.CheckRequest(ex)...)
+	}
 	if t.s.pageWindow > 0 && !res.Skipped {
 		t.observePage(&res)
 	}
@@ -91,8 +95,29 @@ func (t *Transport) process(x *exchange, sc *shapeScratch) {
 	t.coverage.Observe(ex, res)
 	if !res.Skipped {
 		t.inst.checked.Add(x.ctx, 1, metric.WithAttributes(attrOperation.String(res.Operation)))
+		t.inst.dates.observe(res.Operation, x.respHeader)
+		if t.s.baseline != nil {
+			t.applyBaseline(&res)
+		}
 	}
 	t.report(x, res)
+	for _, sink := range t.s.exSinks {
+		sink(x.ctx, ex, res)
+	}
+}
+
+// applyBaseline marks the findings the baseline accepts and adds a
+// baseline-expired finding for each expired entry that matched; see
+// WithBaseline.
+func (t *Transport) applyBaseline(res *contract.Result) {
+	runs := [][]contract.Result{{*res}}
+	out := t.s.baseline.Apply(runs, t.s.now())
+	*res = runs[0][0]
+	for _, f := range out.Findings {
+		if f.ID == contract.IDBaselineExpired {
+			res.Findings = append(res.Findings, f)
+		}
+	}
 }
 
 // observePage applies the cross-page invariants within the page window.

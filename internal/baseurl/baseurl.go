@@ -9,6 +9,12 @@
 // text. It may carry no user information, query or fragment: credentials
 // travel in a header, and a base URL is a prefix for operation paths.
 //
+// One exception, for an operator who knows the network between the two
+// ends (a fake in another container of a compose file or a test namespace):
+// AllowPlainHTTP admits plain http to any host. The caller says so at start
+// (tokens-contract proxy --allow-plain-upstream logs a warning); Plain tells
+// whether a URL needed the exception.
+//
 // Error messages name what is wrong and never repeat the URL, which could
 // hold a password or a token in its user information or query.
 package baseurl
@@ -21,9 +27,30 @@ import (
 	"strings"
 )
 
+// Option relaxes the rule for one call of Parse.
+type Option func(*policy)
+
+type policy struct{ plainHTTP bool }
+
+// AllowPlainHTTP admits plain http to a host that is not loopback, when
+// allow is true.
+func AllowPlainHTTP(allow bool) Option {
+	return func(p *policy) { p.plainHTTP = p.plainHTTP || allow }
+}
+
+// Plain reports whether u is plain http to a host that is not loopback: a
+// URL that only AllowPlainHTTP admits.
+func Plain(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, "http") && !Loopback(u.Hostname())
+}
+
 // Parse checks raw against the rule and returns it parsed, with its scheme
 // in lower case and its path as given.
-func Parse(raw string) (*url.URL, error) {
+func Parse(raw string, opts ...Option) (*url.URL, error) {
+	var p policy
+	for _, o := range opts {
+		o(&p)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
@@ -47,7 +74,7 @@ func Parse(raw string) (*url.URL, error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !Loopback(u.Hostname()) {
+		if !p.plainHTTP && !Loopback(u.Hostname()) {
 			return nil, fmt.Errorf("the base URL is plain http to host %q, which is not a loopback address: "+
 				"the token would cross the network unencrypted; use https (plain http is allowed for 127.0.0.0/8, ::1 and localhost only)",
 				u.Hostname())
@@ -66,4 +93,16 @@ func Loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// ParsePrefix is Parse for a base URL used as a prefix of operation paths:
+// the path loses its trailing slashes and any escaped form (RawPath).
+func ParsePrefix(raw string, opts ...Option) (*url.URL, error) {
+	u, err := Parse(raw, opts...)
+	if err != nil {
+		return nil, err
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
 }

@@ -87,3 +87,42 @@ func ExampleParse() {
 	// http://127.0.0.1:8080 false
 	// <nil> true
 }
+
+// TestAllowPlainHTTP shows the opt-in: plain http to a host that is not
+// loopback parses only with AllowPlainHTTP(true), and the rest of the rule
+// (user information, query, scheme) still holds. Nothing connects.
+func TestAllowPlainHTTP(t *testing.T) {
+	for _, tt := range []struct {
+		in        string
+		allow     bool
+		err       string
+		wantPlain bool
+	}{
+		{"http://fake.internal:8080/api/io/", true, "", true},
+		{"http://10.0.0.1:8080", true, "", true},
+		{"http://127.0.0.2:8080", true, "", false},
+		{"https://example.com", true, "", false},
+		{"http://fake.internal:8080", false, "plain http", false},
+		{"http://u:p@fake.internal", true, "user information", false},
+		{"http://fake.internal/?q=1", true, "has a query", false},
+		{"ftp://fake.internal", true, `scheme "ftp"`, false},
+	} {
+		u, err := baseurl.ParsePrefix(tt.in, baseurl.AllowPlainHTTP(tt.allow))
+		if tt.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("ParsePrefix(%q, allow %v): error %v, want one saying %q", tt.in, tt.allow, err, tt.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParsePrefix(%q, allow %v): %v", tt.in, tt.allow, err)
+			continue
+		}
+		if strings.HasSuffix(u.Path, "/") {
+			t.Errorf("ParsePrefix(%q) kept a trailing slash: %q", tt.in, u.Path)
+		}
+		if got := baseurl.Plain(u); got != tt.wantPlain {
+			t.Errorf("Plain(%q) = %v, want %v", tt.in, got, tt.wantPlain)
+		}
+	}
+}
