@@ -110,3 +110,73 @@ func TestCheckBaselineErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckUpdateBaseline pins issue 24: --update-baseline keeps each
+// reviewed entry that still matches, with its reason, ticket and date,
+// adds a draft for a new finding, drops the entry that matched nothing, and
+// says so; "--baseline L --write-baseline L", the gesture that used to wipe
+// the ledger, is refused.
+func TestCheckUpdateBaseline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	added := driftDir + "/field-added-item.yaml"
+	top := driftDir + "/field-added-top-level.yaml"
+	ledger := filepath.Join(dir, "accepted.yaml")
+	if code, _, stderr := runCLI(t, "check", "--write-baseline", ledger, added); code != 1 {
+		t.Fatalf("drafting: exit %d, %s", code, stderr)
+	}
+	reviewed := strings.Replace(mustRead(t, ledger), `reason: ""`, "reason: reviewed, harmless\n    ticket: PLAT-7", 1)
+	reviewed = strings.Replace(reviewed, "accepted:", "# our ledger\naccepted:", 1)
+	if err := os.WriteFile(ledger, []byte(reviewed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	entry := func(doc, path string) string { // the entry holding path
+		for _, e := range strings.Split(doc, "  - ")[1:] {
+			if strings.Contains(e, path) {
+				return e
+			}
+		}
+		return ""
+	}
+	kept := entry(reviewed, "createdAt")
+	if kept == "" {
+		t.Fatalf("no createdAt entry in the draft:\n%s", reviewed)
+	}
+
+	// Add: the same drift plus a new one.
+	code, _, stderr := runCLI(t, "check", "--update-baseline", ledger, added, top)
+	if code != 1 { // the new finding is not accepted yet
+		t.Fatalf("update (add): exit %d, %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "updated "+ledger+": kept 1, added 1, dropped 0") || !strings.Contains(stderr, "+ unknown-field") {
+		t.Errorf("update (add) did not say what changed: %s", stderr)
+	}
+	afterAdd := mustRead(t, ledger)
+	if entry(afterAdd, "createdAt") != kept || !strings.Contains(afterAdd, "# our ledger") {
+		t.Errorf("the reviewed entry or the comment changed:\n%s\nwas:\n%s", afterAdd, kept)
+	}
+	if strings.Count(afterAdd, `reason: ""`) != 1 {
+		t.Errorf("want one new draft with an empty reason:\n%s", afterAdd)
+	}
+	// Write the new reason; prune: only the first drift remains.
+	if err := os.WriteFile(ledger, []byte(strings.Replace(afterAdd, `reason: ""`, "reason: also fine", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "check", "--update-baseline", ledger, added)
+	if code != 0 || !strings.Contains(stderr, "kept 1, added 0, dropped 1") || !strings.Contains(stderr, "- unknown-field") {
+		t.Fatalf("update (prune): exit %d, %s", code, stderr)
+	}
+	afterPrune := mustRead(t, ledger)
+	if entry(afterPrune, "createdAt") != kept || strings.Contains(afterPrune, "also fine") {
+		t.Errorf("prune kept the wrong entries:\n%s", afterPrune)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", ledger, added); code != 0 {
+		t.Errorf("the updated ledger does not accept the drift: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", ledger, "--update-baseline", ledger, added); code != 0 || !strings.Contains(stderr, "kept 1, added 0, dropped 0") {
+		t.Errorf("--baseline L --update-baseline L: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", filepath.Join(dir, "other.yaml"), "--update-baseline", ledger, added); code != 2 || !strings.Contains(stderr, "leave out --baseline") {
+		t.Errorf("--baseline OTHER --update-baseline L: exit %d, %s", code, stderr)
+	}
+}

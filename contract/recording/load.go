@@ -71,11 +71,21 @@ type Loader struct {
 	// with the count read so far from the current input.
 	Progress func(entries int)
 	// Skipped, when set, is told about each file found in a directory that
-	// is not a recording and was skipped (err wraps ErrNotRecording).
+	// is not a recording and was skipped (err wraps ErrNotRecording), or
+	// that is one of Outputs (ErrOwnOutput).
 	Skipped func(path string, err error)
 	// Stdin is what the path "-" reads; os.Stdin when nil.
 	Stdin io.Reader
+	// Outputs are files this run writes while it reads (its standard
+	// output, redirected into a directory being checked: check DIR >
+	// DIR/report.json). One of them found in a directory is skipped and
+	// told to Skipped (the error matches ErrOwnOutput); named as a path, it
+	// is an error matching ErrOwnOutput. Never read: it is being written.
+	Outputs []fs.FileInfo
 }
+
+// ErrOwnOutput is a file that is one of the Loader's Outputs.
+var ErrOwnOutput = errors.New("it is one of this run's outputs (such as its standard output, redirected to it), not a recording to check")
 
 // LoadPaths loads every recording named by paths with a zero Loader and no
 // cancellation (see Loader.Each): files, directories, or "-". Files that
@@ -108,7 +118,7 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 		switch {
 		case err == nil:
 			fn(rec)
-		case inDir && errors.Is(err, ErrNotRecording) && ctx.Err() == nil:
+		case inDir && (errors.Is(err, ErrNotRecording) || errors.Is(err, ErrOwnOutput)) && ctx.Err() == nil:
 			if l.Skipped != nil {
 				l.Skipped(path, errors.Unwrap(err))
 			}
@@ -134,24 +144,8 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 			load(p, false)
 			continue
 		}
-		var files []string
-		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, &LoadError{path, cleanFSError(err)})
-				return nil
-			}
-			if ctx.Err() != nil {
-				return filepath.SkipAll
-			}
-			if !d.IsDir() && slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path))) {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if walkErr != nil {
-			errs = append(errs, &LoadError{p, walkErr})
-		}
-		sort.Strings(files)
+		files, walkErrs := dirFiles(ctx, p)
+		errs = append(errs, walkErrs...)
 		if len(files) == 0 && ctx.Err() == nil {
 			errs = append(errs, &LoadError{p, errors.New("the directory holds no recordings (*.yaml, *.yml, *.har, *.json, *.ndjson, *.jsonl)")})
 		}
@@ -164,6 +158,60 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 		}
 	}
 	return errs
+}
+
+// dirFiles lists the files of directory p that Each reads, in name order,
+// and the folders it could not read.
+func dirFiles(ctx context.Context, p string) ([]string, []error) {
+	var files []string
+	var errs []error
+	walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, &LoadError{path, cleanFSError(err)})
+			return nil
+		}
+		if ctx.Err() != nil {
+			return filepath.SkipAll
+		}
+		if !d.IsDir() && slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path))) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		errs = append(errs, &LoadError{p, walkErr})
+	}
+	sort.Strings(files)
+	return files, errs
+}
+
+// InputFiles lists the files that Each would read for paths: each path
+// that is not a directory, and the recording files found in each directory
+// ("-" is left out). A command compares its outputs with them before it
+// runs (internal/fileutil), so that no output replaces an input.
+func InputFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if p == Stdin {
+			continue
+		}
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		files, _ := dirFiles(context.Background(), p)
+		out = append(out, files...)
+	}
+	return out
+}
+
+// IsRecording reports whether the file at path reads as a recording (or
+// cannot be read at all, which a command must treat as an input too): false
+// only for a readable file that is something else, such as a report or an
+// overlay saved beside the recordings, which Each would skip.
+func IsRecording(path string) bool {
+	_, err := LoadFile(path)
+	return !errors.Is(err, ErrNotRecording)
 }
 
 // Load reads one recording: a file, or standard input for "-". The format
@@ -189,6 +237,11 @@ func (l *Loader) Load(ctx context.Context, path string) (*Recording, error) {
 	}
 	if !info.Mode().IsRegular() {
 		return nil, &LoadError{path, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(info.Mode()))}
+	}
+	for _, o := range l.Outputs {
+		if os.SameFile(info, o) {
+			return nil, &LoadError{path, ErrOwnOutput}
+		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
