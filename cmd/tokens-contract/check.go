@@ -33,7 +33,10 @@ size are read as a stream, one at a time; in a directory, files that are not
 recordings (reports saved beside them) are skipped with a note. The exchanges
 of one file form one run, over which cross-page invariants are checked.
 Unreadable inputs (including anything that is not a regular file, such as a
-FIFO) are reported (exit 2); the others are still checked. See
+FIFO) are reported (exit 2); the others are still checked. NDJSON is read line
+by line: a malformed line is one unreadable entry named by its line number,
+the other lines are checked, and a last line cut off without a newline (a
+writer still appending) is a note, not an error. See
 "go doc github.com/b2b-contract/s2s-tokens/contract/recording".
 
 On a terminal, progress is shown on standard error. The first SIGINT or
@@ -174,6 +177,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		ages    []contract.Age
 	)
 	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
+		if rec.Incomplete != "" {
+			prog.clear()
+			fmt.Fprintf(env.stderr, "tokens-contract check: note: %s: %s\n", rec.Path, rec.Incomplete)
+		}
 		res := checker.CheckSequence(ctx, rec.Exchanges)
 		rf.severities.ApplyResults(res)
 		prog.checked(res, rec.Skipped.Total())

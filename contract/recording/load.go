@@ -97,9 +97,14 @@ func LoadPaths(paths []string) ([]*Recording, []error) {
 }
 
 // LoadFile reads one recording with a zero Loader and no cancellation (see
-// Loader.Load).
+// Loader.Load). It reads the whole file or fails: an NDJSON line that
+// cannot be read is its error.
 func LoadFile(path string) (*Recording, error) {
-	return (&Loader{}).Load(context.Background(), path)
+	rec, err := (&Loader{}).Load(context.Background(), path)
+	if err == nil && len(rec.Unreadable) > 0 {
+		return nil, &LoadError{path, rec.Unreadable[0]}
+	}
+	return rec, err
 }
 
 // Each loads the recordings named by paths one at a time and hands each to
@@ -118,6 +123,9 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 		switch {
 		case err == nil:
 			fn(rec)
+			for _, e := range rec.Unreadable {
+				errs = append(errs, &LoadError{path, e})
+			}
 		case inDir && (errors.Is(err, ErrNotRecording) || errors.Is(err, ErrOwnOutput)) && ctx.Err() == nil:
 			if l.Skipped != nil {
 				l.Skipped(path, errors.Unwrap(err))
@@ -449,31 +457,98 @@ func member(dec *jsontext.Decoder, notObject, want string, read func() error) (b
 	return seen, nil
 }
 
-// readNDJSON reads HAR entry objects, one after another.
-func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, cr *ctxReader) (*Recording, error) {
-	dec := jsontext.NewDecoder(br)
+// readNDJSON reads HAR entry objects one a line, each line on its own: a
+// line that is not a HAR entry is one unreadable entry named by its line
+// number (rec.Unreadable) and the other lines are still read; a last line
+// without a newline that is not JSON is cut off (rec.Incomplete). Blank
+// lines are ignored. A file whose first line is not a JSON object is not
+// NDJSON (ErrNotRecording); one with no readable entry is an error.
+func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, _ *ctxReader) (*Recording, error) {
 	rec := &Recording{Path: name, Format: FormatNDJSON}
-	for {
-		switch dec.PeekKind() {
-		case '{':
-			if err := l.nextEntry(ctx, rec, dec, cr, "not NDJSON of HAR entries"); err != nil {
-				return nil, err
-			}
-			continue
-		case 0:
-			_, err := dec.ReadToken()
-			if err == io.EOF {
-				if rec.entries() == 0 {
-					return nil, errors.New("the NDJSON file has no entries")
-				}
-				return rec, nil
-			}
-			return nil, fmt.Errorf("not NDJSON of HAR entries: %s", jsonErrorText(err))
+	first := true
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return nil, stopped(ctx)
 		}
-		if rec.entries() == 0 {
+		line, err := readLine(br, MaxEntrySize)
+		if errors.Is(err, errEntryTooLarge) {
+			// Where the next line starts is not known without reading
+			// without bound.
+			return nil, fmt.Errorf("line %d is larger than the %d MiB limit for one entry", n, MaxEntrySize>>20)
+		}
+		if err != nil && err != io.EOF {
+			return nil, cleanFSError(err)
+		}
+		atEOF := err == io.EOF
+		body := bytes.TrimSpace(line)
+		switch {
+		case len(body) == 0:
+			// blank
+		case first && body[0] != '{':
 			return nil, notRecording("not NDJSON of HAR entries: the first value is not a JSON object")
+		default:
+			first = false
+			if err := l.ndjsonLine(rec, body); err != nil {
+				if atEOF && !bytes.HasSuffix(line, []byte("\n")) && !jsontext.Value(body).IsValid() {
+					rec.Incomplete = fmt.Sprintf("line %d, the last, is cut off (no newline at the end, and not JSON: a writer may still be appending); it was not read", n)
+				} else {
+					rec.Unreadable = append(rec.Unreadable, fmt.Errorf("line %d: %w", n, err))
+				}
+			}
 		}
-		return nil, fmt.Errorf("entry %d: not a JSON object (NDJSON holds one HAR entry object a line)", rec.entries())
+		if atEOF {
+			break
+		}
+	}
+	if rec.entries() == 0 {
+		switch {
+		case len(rec.Unreadable) > 0:
+			return nil, fmt.Errorf("no line of the NDJSON file is a readable HAR entry (%s)", rec.Unreadable[0])
+		case rec.Incomplete != "":
+			return nil, fmt.Errorf("the NDJSON file has no complete entry: %s", rec.Incomplete)
+		}
+		return nil, errors.New("the NDJSON file has no entries")
+	}
+	return rec, nil
+}
+
+// ndjsonLine reads one NDJSON line, which must be exactly one JSON object,
+// as HAR entry number rec.entries().
+func (l *Loader) ndjsonLine(rec *Recording, body []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	if err := dec.SkipValue(); err != nil {
+		return fmt.Errorf("not JSON: %s", jsonErrorText(err))
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return errors.New("more than one JSON value on the line (NDJSON holds one HAR entry object a line)")
+	}
+	if body[0] != '{' {
+		return errors.New("not a JSON object (NDJSON holds one HAR entry object a line)")
+	}
+	i := rec.entries()
+	ex, note, err := l.entry(rec.Path, i, body)
+	if err != nil {
+		return err
+	}
+	l.keep(rec, i, ex, note)
+	return nil
+}
+
+// readLine reads up to and including the next newline, or to the end of
+// the input (io.EOF, with what was read). A line longer than limit (plus
+// its newline) is errEntryTooLarge, read no further.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > limit+2 {
+			return nil, errEntryTooLarge
+		}
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return line, err
 	}
 }
 
@@ -498,6 +573,13 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	if err != nil {
 		return fmt.Errorf("entry %d: %w", i, err)
 	}
+	l.keep(rec, i, ex, note)
+	return nil
+}
+
+// keep adds entry i's exchange to rec, or counts it in rec.Skipped when
+// Keep rejected it (ex is nil), with its note.
+func (l *Loader) keep(rec *Recording, i int, ex *contract.Exchange, note *contract.Finding) {
 	if ex != nil {
 		rec.Exchanges = append(rec.Exchanges, ex)
 	} else {
@@ -509,7 +591,6 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	if l.Progress != nil {
 		l.Progress(rec.entries())
 	}
-	return nil
 }
 
 // HAR 1.2, the members the checker reads. Other members (timings, cookies,
