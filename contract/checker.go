@@ -13,7 +13,10 @@
 //  2. schema: libopenapi-validator's compiled schema with format assertions,
 //     and its strict mode for undeclared fields (additive drift);
 //  3. generated client: the response replayed through the generated
-//     Parse…Response, which must decode it without losing data;
+//     Parse…Response, which must decode it without losing data; checked
+//     against another document (WithSpec) that accepts what the client,
+//     built from the embedded spec, cannot hold, this is
+//     client-regenerate-needed (info), not breaking drift;
 //  4. invariants no schema can express: code equals the status, paging echoes
 //     the request, ids are unique, tokens are JWTs, and across the pages of one
 //     sequence (a PageTracker), positions and totalCount are stable;
@@ -46,6 +49,7 @@
 package contract
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
@@ -85,6 +89,7 @@ type Checker struct {
 	spec       []byte
 	version    string
 	table      *openapi.Table // the spec's operation table, for NewCoverage
+	clientSpec bool           // the spec is the one generated/ was built from (typed.go)
 	modelMu    sync.Mutex     // held while the libopenapi model is read or rendered after New
 }
 
@@ -183,7 +188,8 @@ func New(opts ...Option) (*Checker, error) {
 	}
 	lib := &libState{model: model}
 	c := &Checker{lib: lib, now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
-		specName: s.specName, spec: s.spec, version: table.Version, table: table}
+		specName: s.specName, spec: s.spec, version: table.Version, table: table,
+		clientSpec: embedded || bytes.Equal(s.spec, openapi.YAML())}
 	lib.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),

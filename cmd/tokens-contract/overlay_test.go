@@ -234,3 +234,63 @@ func TestSpecOverlaysCompose(t *testing.T) {
 		t.Errorf("spec --spec FILE: exit %d, and not the file as given", code)
 	}
 }
+
+// TestOverlayLoopWithSpec pins issue 24's hole in the loop: for every drift
+// case whose findings an overlay absorbs (nullable included), suggest the
+// overlay, apply it, and check the same traffic with --spec patched.yaml:
+// nothing breaking or additive is left of what was absorbed, and where the
+// project's generated client (built from the embedded spec) cannot hold a
+// value the patched document accepts, that is client-regenerate-needed
+// (info), never client-data-loss or client-decode-failed.
+func TestOverlayLoopWithSpec(t *testing.T) {
+	t.Parallel()
+	type finding struct{ ID, Path, Severity string }
+	checkJSON := func(args ...string) (int, []finding) {
+		code, stdout, stderr := runCLI(t, append([]string{"check", "--format", "json"}, args...)...)
+		var rep struct{ Findings []finding }
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check %v: %v; stderr %s", args, err, stderr)
+		}
+		return code, rep.Findings
+	}
+	cases := []string{"email-null.yaml", "field-added-item.yaml", "field-added-top-level.yaml", "event-channel-new-value.yaml", "status-418-undocumented.yaml"}
+	sawRegenerate := false
+	for _, name := range cases {
+		dir := t.TempDir()
+		rec := driftDir + "/" + name
+		ov := filepath.Join(dir, "suggested.yaml")
+		patched := filepath.Join(dir, "patched.yaml")
+		code, before := checkJSON("--suggest-overlay", ov, rec)
+		if code != 1 || len(before) == 0 {
+			t.Fatalf("%s: exit %d, findings %v; want drift", name, code, before)
+		}
+		if code, _, stderr := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+			t.Fatalf("%s: apply: exit %d, %s", name, code, stderr)
+		}
+		code, after := checkJSON("--spec", patched, rec)
+		for _, f := range after {
+			switch {
+			case f.Severity == "breaking" || f.Severity == "additive":
+				t.Errorf("%s: %s at %s (%s) is left under the patched spec", name, f.ID, f.Path, f.Severity)
+			case f.ID == "client-regenerate-needed":
+				sawRegenerate = true
+			}
+		}
+		if code != 0 {
+			t.Errorf("%s: re-check with --spec %s: exit %d, findings %v", name, patched, code, after)
+		}
+	}
+	if !sawRegenerate {
+		t.Error("no case showed client-regenerate-needed: the nullable email should (the client's email is a plain string)")
+	}
+	// Against the embedded spec itself, passed as --spec, the client's
+	// findings stay what they are.
+	code, fs := checkJSON("--spec", "../../openapi/b2b-s2s-tokens.yaml", driftDir+"/id-case-collision.yaml")
+	var dataLoss bool
+	for _, f := range fs {
+		dataLoss = dataLoss || f.ID == "client-data-loss"
+	}
+	if code != 1 || !dataLoss {
+		t.Errorf("--spec the embedded file: exit %d, findings %v; want client-data-loss as without --spec", code, fs)
+	}
+}
