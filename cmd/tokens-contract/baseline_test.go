@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // The baseline loop as a user walks it: draft a ledger from a drifting
@@ -178,5 +182,51 @@ func TestCheckUpdateBaseline(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "check", "--baseline", filepath.Join(dir, "other.yaml"), "--update-baseline", ledger, added); code != 2 || !strings.Contains(stderr, "leave out --baseline") {
 		t.Errorf("--baseline OTHER --update-baseline L: exit %d, %s", code, stderr)
+	}
+}
+
+// TestUpdatedBaselineLeaksNoSecret: the canary leak test for the ledger
+// --update-baseline writes and for what it prints: a page with a token and
+// an email in undeclared fields, and an email as an undeclared member's
+// name, drafts entries that hold neither, in any encoding.
+func TestUpdatedBaselineLeaksNoSecret(t *testing.T) {
+	t.Parallel()
+	email := synthetic.CanaryEmail()
+	token := synthetic.CanaryJWT(email, "store1")
+	item := fmt.Sprintf(`{"id":1,"name":"n","email":%q,"storeHash":"store1","token":%q,"shadowToken":%q,%q:1,"contact":{"mail":%q}}`,
+		email, token, token, email, email)
+	body := fmt.Sprintf(`{"code":200,"data":[%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":1,"offset":0,"limit":10}}}`, item)
+	entry := fmt.Sprintf(`{"startedDateTime":"2026-11-30T10:00:00Z","request":{"method":"GET","url":"https://api-b2b.bigcommerce.com/api/io/backend/tokens","headers":[]},`+
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"size":%d,"text":%q}}}`, len(body), body)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "canary.ndjson")
+	if err := os.WriteFile(in, []byte(entry+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(dir, "ledger", "accepted.yaml")
+	code, stdout, stderr := runCLI(t, "check", "--update-baseline", ledger, in)
+	if code != 1 || !strings.Contains(stderr, "added ") {
+		t.Fatalf("exit %d, want 1 and a drafted ledger; stderr %s", code, stderr)
+	}
+	doc := mustRead(t, ledger)
+	if !strings.Contains(doc, "shadowToken") {
+		t.Errorf("the ledger does not list the undeclared field:\n%s", doc)
+	}
+	secrets := map[string]string{}
+	for k, v := range canaryForms("email", email) {
+		secrets[k] = v
+	}
+	for k, v := range canaryForms("token", token) {
+		secrets[k] = v
+	}
+	for name, s := range secrets {
+		for where, text := range map[string]string{"the ledger": doc, "stderr": stderr, "stdout": stdout} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the canary %s", where, name)
+			}
+		}
+	}
+	if hits := leakscan.Scan([]byte(doc + stderr)); len(hits) > 0 {
+		t.Errorf("leakscan finds %d secret(s) in the ledger or stderr", len(hits))
 	}
 }
