@@ -15,7 +15,10 @@
 //  2. schema: libopenapi-validator's compiled schema with format assertions,
 //     and its strict mode for undeclared fields (additive drift);
 //  3. generated client: the response replayed through the generated
-//     Parse…Response, which must decode it without losing data;
+//     Parse…Response, which must decode it without losing data; checked
+//     against another document (WithSpec) that accepts what the client,
+//     built from the embedded spec, cannot hold, this is
+//     client-regenerate-needed (info), not breaking drift;
 //  4. invariants no schema can express: code equals the status, paging echoes
 //     the request, ids are unique, tokens are JWTs, and across the pages of one
 //     sequence (a PageTracker; a successful create or delete starts a new one),
@@ -60,6 +63,7 @@
 package contract
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -100,6 +104,7 @@ type Checker struct {
 	spec       []byte
 	version    string
 	table      *openapi.Table // the spec's operation table, for NewCoverage
+	clientSpec bool           // the spec is the one generated/ was built from (typed.go)
 	modelMu    sync.Mutex     // held while the libopenapi model is read or rendered after New
 	basePath   string         // the contract's base path, without a trailing slash ("" at the root)
 }
@@ -215,7 +220,8 @@ func New(opts ...Option) (*Checker, error) {
 	}
 	lib := &libState{model: model}
 	c := &Checker{lib: lib, now: s.now, workers: s.workers, maxBody: s.maxBody, paging: table.Paging,
-		specName: s.specName, spec: s.spec, version: table.Version, table: table, basePath: cleanBase(base)}
+		specName: s.specName, spec: s.spec, version: table.Version, table: table, basePath: cleanBase(base),
+		clientSpec: embedded || bytes.Equal(s.spec, openapi.YAML())}
 	lib.strictOpts = config.NewValidationOptions(
 		config.WithFormatAssertions(),
 		config.WithStrictMode(),

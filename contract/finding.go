@@ -175,6 +175,10 @@ const (
 	IDBasePathMismatch     = "base-path-mismatch"
 )
 
+// IDClientRegenerate is the generated-client layer's finding when the
+// document checked against is not the embedded spec (see Checker.Spec).
+const IDClientRegenerate = "client-regenerate-needed"
+
 var rules = map[string]Rule{}
 
 func rule(id string, sev Severity, layer Layer, summary, advice string) {
@@ -301,6 +305,9 @@ func init() {
 	rule(IDRecordingStale, Info, LayerEvidence,
 		"A recording's newest evidence is older than --max-age, or the recording is undated.",
 		"Re-record against the live endpoint (tokens-contract live --record DIR) and commit the new recording; a green check on old evidence says little about today's endpoint.")
+	rule(IDClientRegenerate, Info, LayerClient,
+		"Checked against another document (--spec), a value that document accepts cannot be represented by this project's generated client, which is built from the embedded spec.",
+		"Not drift against the document: regenerate the client from it (oapi-codegen with generated/'s configuration) before consuming this value, or bring the change into the embedded spec and run make generate.")
 }
 
 // Rules returns every rule, sorted by layer order, then id.

@@ -18,7 +18,9 @@ import (
 // generated client fails, or decodes values that differ from the JSON, that
 // breaks its users even where the schema validator is satisfied (1.0 is an
 // integer to JSON Schema but not to Go's int; Go matches member names
-// case-insensitively, so "ID" can overwrite "id").
+// case-insensitively, so "ID" can overwrite "id"). Against a document other
+// than the embedded spec, these are client-regenerate-needed (info): see
+// client.
 func (s *check) typedClient() {
 	if s.rs.typedField == "" {
 		return // a status the generated client does not know (WithSpec)
@@ -45,7 +47,7 @@ func (s *check) typedClient() {
 		return
 	}
 	if field.IsNil() {
-		s.add(IDClientDataLoss, "$", "the generated client decoded nothing from this %d response (its %s is nil)",
+		s.client(IDClientDataLoss, "$", "the generated client decoded nothing from this %d response (its %s is nil)",
 			s.ex.Response.Status, s.rs.typedField)
 		return
 	}
@@ -54,8 +56,24 @@ func (s *check) typedClient() {
 	cmp.compare(field.Elem(), s.tree, 0)
 	diffs := cmp.diffs
 	for _, p := range diffs {
-		s.add(IDClientDataLoss, p, "the generated client decodes a different value here than the JSON holds")
+		s.client(IDClientDataLoss, p, "the generated client decodes a different value here than the JSON holds")
 	}
+}
+
+// client reports a finding id of this layer. The generated client is built
+// from the embedded spec: against another document (WithSpec: a release, a
+// spec patched by an overlay) a value it cannot represent is no drift of
+// that document, whose schema accepted it, but news that a client generated
+// from the document would differ from this one. That is reported as
+// client-regenerate-needed (info) naming the field, with what the embedded
+// spec's client does with it.
+func (s *check) client(id, path, format string, args ...any) {
+	if s.c.clientSpec {
+		s.add(id, path, format, args...)
+		return
+	}
+	s.add(IDClientRegenerate, path, format+" (%s under the embedded spec); %s accepts the value, so a client generated from %s must be regenerated to represent it",
+		append(args, id, s.c.specName, s.c.specName)...)
 }
 
 // decodeFailure reports why the generated client failed, from the error's
@@ -69,14 +87,14 @@ func (s *check) decodeFailure(err error, target reflect.Type) {
 		if typeErr.Field != "" {
 			path = goFieldPath(target, strings.Split(typeErr.Field, "."))
 		}
-		s.add(IDClientDecodeFailed, path, "the generated client cannot decode a JSON %s into Go type %s",
+		s.client(IDClientDecodeFailed, path, "the generated client cannot decode a JSON %s into Go type %s",
 			jsonKind(typeErr.Value), typeErr.Type)
 	case errors.As(err, &synErr):
-		s.add(IDClientDecodeFailed, "$", "the generated client cannot parse the body: syntax error at byte %d", synErr.Offset)
+		s.client(IDClientDecodeFailed, "$", "the generated client cannot parse the body: syntax error at byte %d", synErr.Offset)
 	case strings.Contains(err.Error(), "json"):
-		s.add(IDClientDecodeFailed, "$", "the generated client cannot decode the body")
+		s.client(IDClientDecodeFailed, "$", "the generated client cannot decode the body")
 	default:
-		s.add(IDClientDecodeFailed, "$", "the generated client fails on this response (its header parsing or body decoding returned an error)")
+		s.client(IDClientDecodeFailed, "$", "the generated client fails on this response (its header parsing or body decoding returned an error)")
 	}
 }
 

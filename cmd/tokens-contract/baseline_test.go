@@ -2,11 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
+	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
 )
 
 // The baseline loop as a user walks it: draft a ledger from a drifting
@@ -108,5 +112,121 @@ func TestCheckBaselineErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args, code, stderr, tt.want)
 		}
+	}
+}
+
+// TestCheckUpdateBaseline pins issue 24: --update-baseline keeps each
+// reviewed entry that still matches, with its reason, ticket and date,
+// adds a draft for a new finding, drops the entry that matched nothing, and
+// says so; "--baseline L --write-baseline L", the gesture that used to wipe
+// the ledger, is refused.
+func TestCheckUpdateBaseline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	added := driftDir + "/field-added-item.yaml"
+	top := driftDir + "/field-added-top-level.yaml"
+	ledger := filepath.Join(dir, "accepted.yaml")
+	if code, _, stderr := runCLI(t, "check", "--write-baseline", ledger, added); code != 1 {
+		t.Fatalf("drafting: exit %d, %s", code, stderr)
+	}
+	reviewed := strings.Replace(mustRead(t, ledger), `reason: ""`, "reason: reviewed, harmless\n    ticket: PLAT-7", 1)
+	reviewed = strings.Replace(reviewed, "accepted:", "# our ledger\naccepted:", 1)
+	if err := os.WriteFile(ledger, []byte(reviewed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	entry := func(doc, path string) string { // the entry holding path
+		for _, e := range strings.Split(doc, "  - ")[1:] {
+			if strings.Contains(e, path) {
+				return e
+			}
+		}
+		return ""
+	}
+	kept := entry(reviewed, "createdAt")
+	if kept == "" {
+		t.Fatalf("no createdAt entry in the draft:\n%s", reviewed)
+	}
+
+	// Add: the same drift plus a new one.
+	code, _, stderr := runCLI(t, "check", "--update-baseline", ledger, added, top)
+	if code != 1 { // the new finding is not accepted yet
+		t.Fatalf("update (add): exit %d, %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "updated "+ledger+": kept 1, added 1, dropped 0") || !strings.Contains(stderr, "+ unknown-field") {
+		t.Errorf("update (add) did not say what changed: %s", stderr)
+	}
+	afterAdd := mustRead(t, ledger)
+	if entry(afterAdd, "createdAt") != kept || !strings.Contains(afterAdd, "# our ledger") {
+		t.Errorf("the reviewed entry or the comment changed:\n%s\nwas:\n%s", afterAdd, kept)
+	}
+	if strings.Count(afterAdd, `reason: ""`) != 1 {
+		t.Errorf("want one new draft with an empty reason:\n%s", afterAdd)
+	}
+	// Write the new reason; prune: only the first drift remains.
+	if err := os.WriteFile(ledger, []byte(strings.Replace(afterAdd, `reason: ""`, "reason: also fine", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runCLI(t, "check", "--update-baseline", ledger, added)
+	if code != 0 || !strings.Contains(stderr, "kept 1, added 0, dropped 1") || !strings.Contains(stderr, "- unknown-field") {
+		t.Fatalf("update (prune): exit %d, %s", code, stderr)
+	}
+	afterPrune := mustRead(t, ledger)
+	if entry(afterPrune, "createdAt") != kept || strings.Contains(afterPrune, "also fine") {
+		t.Errorf("prune kept the wrong entries:\n%s", afterPrune)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", ledger, added); code != 0 {
+		t.Errorf("the updated ledger does not accept the drift: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", ledger, "--update-baseline", ledger, added); code != 0 || !strings.Contains(stderr, "kept 1, added 0, dropped 0") {
+		t.Errorf("--baseline L --update-baseline L: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--baseline", filepath.Join(dir, "other.yaml"), "--update-baseline", ledger, added); code != 2 || !strings.Contains(stderr, "leave out --baseline") {
+		t.Errorf("--baseline OTHER --update-baseline L: exit %d, %s", code, stderr)
+	}
+}
+
+// TestUpdatedBaselineLeaksNoSecret: the canary leak test for the ledger
+// --update-baseline writes and for what it prints: a page with a token and
+// an email in undeclared fields, and an email as an undeclared member's
+// name, drafts entries that hold neither, in any encoding.
+func TestUpdatedBaselineLeaksNoSecret(t *testing.T) {
+	t.Parallel()
+	email := synthetic.CanaryEmail()
+	token := synthetic.CanaryJWT(email, "store1")
+	item := fmt.Sprintf(`{"id":1,"name":"n","email":%q,"storeHash":"store1","token":%q,"shadowToken":%q,%q:1,"contact":{"mail":%q}}`,
+		email, token, token, email, email)
+	body := fmt.Sprintf(`{"code":200,"data":[%s],"meta":{"message":"SUCCESS","pagination":{"totalCount":1,"offset":0,"limit":10}}}`, item)
+	entry := fmt.Sprintf(`{"startedDateTime":"2026-11-30T10:00:00Z","request":{"method":"GET","url":"https://api-b2b.bigcommerce.com/api/io/backend/tokens","headers":[]},`+
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],"content":{"size":%d,"text":%q}}}`, len(body), body)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "canary.ndjson")
+	if err := os.WriteFile(in, []byte(entry+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ledger := filepath.Join(dir, "ledger", "accepted.yaml")
+	code, stdout, stderr := runCLI(t, "check", "--update-baseline", ledger, in)
+	if code != 1 || !strings.Contains(stderr, "added ") {
+		t.Fatalf("exit %d, want 1 and a drafted ledger; stderr %s", code, stderr)
+	}
+	doc := mustRead(t, ledger)
+	if !strings.Contains(doc, "shadowToken") {
+		t.Errorf("the ledger does not list the undeclared field:\n%s", doc)
+	}
+	secrets := map[string]string{}
+	for k, v := range canaryForms("email", email) {
+		secrets[k] = v
+	}
+	for k, v := range canaryForms("token", token) {
+		secrets[k] = v
+	}
+	for name, s := range secrets {
+		for where, text := range map[string]string{"the ledger": doc, "stderr": stderr, "stdout": stdout} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the canary %s", where, name)
+			}
+		}
+	}
+	if hits := leakscan.Scan([]byte(doc + stderr)); len(hits) > 0 {
+		t.Errorf("leakscan finds %d secret(s) in the ledger or stderr", len(hits))
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
@@ -32,7 +35,10 @@ size are read as a stream, one at a time; in a directory, files that are not
 recordings (reports saved beside them) are skipped with a note. The exchanges
 of one file form one run, over which cross-page invariants are checked.
 Unreadable inputs (including anything that is not a regular file, such as a
-FIFO) are reported (exit 2); the others are still checked. See
+FIFO) are reported (exit 2); the others are still checked. NDJSON is read line
+by line: a malformed line is one unreadable entry named by its line number,
+the other lines are checked, and a last line cut off without a newline (a
+writer still appending) is a note, not an error. See
 "go doc github.com/b2b-contract/s2s-tokens/contract/recording".
 
 On a terminal, progress is shown on standard error. The first SIGINT or
@@ -45,7 +51,22 @@ accepted and fails nothing; an expired entry fails the run (baseline-expired);
 an entry that matched nothing is reported (baseline-entry-unused).
 --write-baseline FILE drafts such a file from this run's findings (those not
 already accepted), each expiring in 30 days with an empty reason: write the
-reasons before it loads.
+reasons before it loads. It never replaces an existing file.
+--update-baseline FILE applies the ledger FILE (as --baseline; a FILE that does
+not exist yet is an empty ledger) and rewrites it: each entry that matched a
+finding is kept as written (reason, ticket, expires date, comments), a draft
+is added for each finding no entry matched, and each entry that matched
+nothing is dropped; standard error lists what changed.
+
+Outputs (--report, --write-baseline, --update-baseline, --suggest-overlay)
+are written atomically to a regular file, in place to a device or FIFO, and
+through a symbolic link to its target; missing folders are created. An
+output that is one of the inputs (the same file after links), or that two
+outputs name, is a usage error before the run starts. Standard output
+redirected into a directory being checked (check DIR --format json >
+DIR/report.json) is skipped there with a note, as is a file in a checked
+directory that an output names and that is not a recording (the ledger
+being updated, an earlier report).
 
 An exchange is an operation's only at the operation's path under the base
 path: the path of the spec's server URL (/api/io), or of the URL --base-url
@@ -82,7 +103,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs)
@@ -91,7 +112,8 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	second := fs.Bool("second-opinion", false, "also validate with kin-openapi and report where the two validators disagree (about twice as slow)")
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
 	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
-	writeBaseline := fs.String("write-baseline", "", "draft a baseline file from this run's findings (reasons left empty for you to write)")
+	writeBaseline := fs.String("write-baseline", "", "draft a new baseline `FILE` from this run's findings (reasons left empty for you to write); an existing file is never replaced: use --update-baseline")
+	updateBaseline := fs.String("update-baseline", "", "apply the ledger `FILE` (as --baseline) and bring it up to date: keep the entries that matched, add drafts for new findings, drop the entries that matched nothing")
 	baseURL := fs.String("base-url", "", "the base `URL` (or just its path) the recorded requests were sent to (default: the spec's server URL, path /api/io)")
 	var ef evidenceFlags
 	ef.register(fs)
@@ -112,6 +134,11 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fs.Usage()
 		return exitcode.Usage
 	}
+	ownFiles, err := checkOutputs(env, args, &rf, &sf, *baselinePath, *writeBaseline, *updateBaseline, *suggest)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
+		return exitcode.Usage
+	}
 	opts := []contract.Option{contract.WithSecondOpinion(*second)}
 	if *baseURL != "" {
 		base, err := basePathOf(*baseURL)
@@ -127,8 +154,15 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		return exitcode.Usage
 	}
 	var ledger *baseline.Baseline
-	if *baselinePath != "" {
-		if ledger, err = baseline.Load(*baselinePath, checker.Operations()); err != nil {
+	ledgerPath := *baselinePath
+	if *updateBaseline != "" {
+		ledgerPath, *baselinePath = *updateBaseline, ""
+		if _, err := os.Stat(ledgerPath); errors.Is(err, iofs.ErrNotExist) {
+			ledgerPath = "" // a new ledger: --update-baseline drafts it
+		}
+	}
+	if ledgerPath != "" {
+		if ledger, err = baseline.Load(ledgerPath, checker.Operations()); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract check: %s\n", contract.Scrub(err.Error(), nil))
 			return exitcode.Usage
 		}
@@ -146,6 +180,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		},
 		Stdin: env.stdin,
 	}
+	loader.Outputs = ownFiles
+	if fi := stdoutFile(env); fi != nil {
+		loader.Outputs = append(loader.Outputs, fi) // check DIR > DIR/report.json
+	}
 	var cv *contract.Coverage
 	if ef.coverage {
 		if cv, err = contract.NewCoverage(checker); err != nil {
@@ -162,6 +200,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		ages    []contract.Age
 	)
 	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
+		if rec.Incomplete != "" {
+			prog.clear()
+			fmt.Fprintf(env.stderr, "tokens-contract check: note: %s: %s\n", rec.Path, rec.Incomplete)
+		}
 		res := checker.CheckSequence(ctx, rec.Exchanges)
 		rf.severities.ApplyResults(res)
 		prog.checked(res, rec.Skipped.Total())
@@ -191,11 +233,19 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	now := env.now()
 	applied := ledger.Apply(results, now)
 	if *writeBaseline != "" {
-		if err := fileutil.WriteFile(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, 30)), 0o644); err != nil {
+		if err := fileutil.WriteFile(*writeBaseline, baseline.Draft(results, now.AddDate(0, 0, draftDays)), 0o644); err != nil {
 			fmt.Fprintf(env.stderr, "tokens-contract check: --write-baseline %s: %v\n", *writeBaseline, err)
 			return exitcode.Usage
 		}
 		fmt.Fprintf(env.stderr, "tokens-contract check: drafted %s: write a reason for every entry and confirm its expires date\n", *writeBaseline)
+	}
+	if *updateBaseline != "" {
+		data, ch := ledger.Update(results, applied, now.AddDate(0, 0, draftDays))
+		if err := fileutil.WriteFile(*updateBaseline, data, 0o644); err != nil {
+			fmt.Fprintf(env.stderr, "tokens-contract check: --update-baseline %s: %v\n", *updateBaseline, err)
+			return exitcode.Usage
+		}
+		printChanges(env, *updateBaseline, ch)
 	}
 	var cov *contract.CoverageReport
 	if cv != nil {
@@ -269,4 +319,90 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 	fmt.Fprintf(env.stderr, "tokens-contract check: wrote %s: %s; apply it with: tokens-contract spec --overlay %s -o PATCHED.yaml\n",
 		path, plural(len(sug.Document.Actions), "action"), path)
 	return exitcode.OK
+}
+
+// draftDays is how long a drafted baseline entry accepts its finding.
+const draftDays = 30
+
+// checkOutputs applies the output policy to check's outputs before the run
+// (prepareOutputs): --report files, --write-baseline, --update-baseline and
+// --suggest-overlay against each other and against the recordings, --spec
+// and --baseline. --write-baseline never replaces an existing file (a
+// reviewed ledger): --update-baseline is for that. It returns the files of
+// the checked directories that are outputs and not recordings, for the
+// loader to skip.
+func checkOutputs(env *environment, args []string, rf *reportFlags, sf *specFlag, baselinePath, writeBaseline, updateBaseline, suggest string) (skip []os.FileInfo, err error) {
+	if writeBaseline != "" {
+		if target, err := fileutil.Resolve(writeBaseline); err == nil {
+			if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
+				return nil, fmt.Errorf("--write-baseline %s: the file exists and --write-baseline never replaces a ledger; "+
+					"to keep its entries and reasons and add this run's findings, use --update-baseline %s", writeBaseline, writeBaseline)
+			}
+		}
+	}
+	if updateBaseline != "" && baselinePath != "" && !sameFile(updateBaseline, baselinePath) {
+		return nil, fmt.Errorf("--update-baseline %s applies that ledger itself; leave out --baseline %s", updateBaseline, baselinePath)
+	}
+	outs := append(rf.outputs(),
+		fileutil.Output{Flag: "--write-baseline", Path: writeBaseline},
+		fileutil.Output{Flag: "--update-baseline", Path: updateBaseline},
+		fileutil.Output{Flag: "--suggest-overlay", Path: suggest})
+	var outInfo []os.FileInfo
+	for _, o := range outs {
+		if fi, err := os.Stat(o.Path); o.Path != "" && err == nil && fi.Mode().IsRegular() {
+			outInfo = append(outInfo, fi)
+		}
+	}
+	isOutput := func(p string) os.FileInfo {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil
+		}
+		for _, o := range outInfo {
+			if os.SameFile(fi, o) {
+				return fi
+			}
+		}
+		return nil
+	}
+	named := map[string]bool{}
+	for _, a := range args {
+		named[a] = true
+	}
+	// A file found in a directory being checked that an output names, and
+	// that is no recording (the ledger being updated, last run's report or
+	// overlay), is this run's output, not an input: the loader skips it.
+	var inputs []string
+	for _, f := range recording.InputFiles(args) {
+		if fi := isOutput(f); fi != nil && !named[f] && !recording.IsRecording(f) {
+			skip = append(skip, fi)
+			continue
+		}
+		inputs = append(inputs, f)
+	}
+	inputs = append(inputs, sf.path)
+	if updateBaseline == "" {
+		inputs = append(inputs, baselinePath) // else the same file, read and rewritten
+	}
+	inputs = slices.DeleteFunc(inputs, func(p string) bool { return p == "" })
+	return skip, prepareOutputs(env, outs, inputs)
+}
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// printChanges says on standard error what --update-baseline did.
+func printChanges(env *environment, path string, ch baseline.Changes) {
+	fmt.Fprintf(env.stderr, "tokens-contract check: updated %s: kept %d, added %d, dropped %d\n",
+		path, len(ch.Kept), len(ch.Added), len(ch.Dropped))
+	for _, e := range ch.Added {
+		fmt.Fprintf(env.stderr, "  + %s %s at %s (write its reason; expires %s)\n", e.ID, e.Operation, contract.Scrub(e.Path, nil), e.Expires)
+	}
+	for _, e := range ch.Dropped {
+		fmt.Fprintf(env.stderr, "  - %s %s at %s (line %d matched nothing)\n", e.ID, e.Operation, contract.Scrub(e.Path, nil), e.Line)
+	}
 }

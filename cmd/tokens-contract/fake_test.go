@@ -225,6 +225,12 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 	t.Parallel()
 	token := "auth-" + synthetic.RandomHex(16)
 	withToken := map[string]string{envAuthToken: token}
+	// Missing folders of an output are created (internal/fileutil), but
+	// not under a file.
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		vars map[string]string
@@ -246,8 +252,8 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 		{"fail status 404", withToken, []string{"--addr", "127.0.0.1:0", "--fail-status", "404"}, "FailStatus is 404"},
 		{"email without password", map[string]string{envAuthToken: token, envFakeEmail: "owner@example.com"},
 			[]string{"--addr", "127.0.0.1:0"}, "set both B2B_FAKE_USER_EMAIL and B2B_FAKE_USER_PASSWORD"},
-		{"ready file in a missing directory", withToken,
-			[]string{"--addr", "127.0.0.1:0", "--ready-file", filepath.Join(t.TempDir(), "missing", "url")}, "--ready-file"},
+		{"ready file under a file", withToken,
+			[]string{"--addr", "127.0.0.1:0", "--ready-file", filepath.Join(notDir, "missing", "url")}, "--ready-file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

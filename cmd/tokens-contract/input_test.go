@@ -176,3 +176,40 @@ func TestCheckSummarisesSkippedEntries(t *testing.T) {
 		assertNoCanary(t, what, text, canaries)
 	}
 }
+
+// TestCheckNDJSONLineByLine pins issue 24: an NDJSON stream with a
+// malformed middle line and a half-written last line (a proxy still
+// writing) checks every other line; the bad line is an unreadable input
+// named by its line number (exit 2), the cut-off line only a note; from a
+// file and from standard input alike.
+func TestCheckNDJSONLineByLine(t *testing.T) {
+	t.Parallel()
+	entry := `{"request":{"method":"DELETE","url":"https://api-b2b.bigcommerce.com/api/io/auth/backend"},` +
+		`"response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"}],` +
+		`"content":{"size":-1,"text":"{\"code\":200,\"message\":\"SUCCESS\",\"data\":{}}"}}}`
+	stream := entry + "\n" + `{"request": {"method": "GET", oops}` + "\n" + entry + "\n" + entry[:50]
+	path := filepath.Join(t.TempDir(), "proxy.ndjson")
+	if err := os.WriteFile(path, []byte(stream), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, arg := range []string{path, "-"} {
+		env, stdout, stderr := testEnv(nil)
+		env.stdin = strings.NewReader(stream)
+		code := run(context.Background(), env, []string{"check", "--format", "json", arg})
+		var rep struct {
+			Summary struct{ Exchanges, Unreadable int } `json:"summary"`
+		}
+		if err := json.Unmarshal([]byte(stdout.String()), &rep); err != nil {
+			t.Fatalf("%s: stdout is not a JSON report: %v", arg, err)
+		}
+		if code != exitcode.Usage || rep.Summary.Exchanges != 2 || rep.Summary.Unreadable != 1 {
+			t.Errorf("%s: exit %d, summary %+v; want exit 2, 2 exchanges checked, 1 unreadable", arg, code, rep.Summary)
+		}
+		if !strings.Contains(stderr.String(), arg+": line 2: not JSON") {
+			t.Errorf("%s: stderr does not name line 2: %s", arg, stderr)
+		}
+		if !strings.Contains(stderr.String(), "note: ") || !strings.Contains(stderr.String(), "line 4, the last, is cut off") {
+			t.Errorf("%s: stderr does not note the cut-off last line: %s", arg, stderr)
+		}
+	}
+}

@@ -112,6 +112,13 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	if err == nil {
 		err = ef.validate()
 	}
+	if err == nil {
+		var inputs []string
+		if sf.path != "" {
+			inputs = append(inputs, sf.path)
+		}
+		err = prepareOutputs(env, rf.outputs(), inputs)
+	}
 	if err != nil {
 		return usageError("%v", err)
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -159,5 +162,135 @@ func TestLiveAndProxySpecFlag(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr.String(), "--spec: stat "+missing) || stdout.String() != "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 naming %s", args, code, stderr.String(), missing)
 		}
+	}
+}
+
+// TestSpecOverlaysCompose pins issue 24: repeated --overlay flags apply in
+// order, each to the result of the one before (the second targets what the
+// first adds, so the reverse order fails); --spec patches another document
+// (here the patched one again); the patched spec lists every overlay that
+// made it, with its SHA-256.
+func TestSpecOverlaysCompose(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	head := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+	a := write("a.yaml", head+"  - target: $.components.schemas.Token.properties\n    update: {createdAt: {type: integer}}\n")
+	b := write("b.yaml", head+"  - target: $.components.schemas.Token.properties.createdAt\n    update: {description: seconds since the epoch}\n")
+	c := write("c.yaml", head+"  - target: $.components.schemas.Token.properties\n    update: {rotatedAt: {type: integer}}\n")
+	patched := filepath.Join(dir, "out", "patched.yaml")
+	if code, _, stderr := runCLI(t, "spec", "--overlay", a, "--overlay", b, "-o", patched); code != 0 {
+		t.Fatalf("a then b: exit %d, %s", code, stderr)
+	}
+	got := mustRead(t, patched)
+	if !strings.Contains(got, "createdAt:") || !strings.Contains(got, "seconds since the epoch") {
+		t.Errorf("not both overlays applied:\n%s", got)
+	}
+	if code, _, stderr := runCLI(t, "spec", "--overlay", b, "--overlay", a); code != 2 || !strings.Contains(stderr, "b.yaml") {
+		t.Errorf("b then a: exit %d, stderr %q; want 2 naming b.yaml, whose target does not exist yet", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "spec", "--spec", patched, "--overlay", c, "--format", "json")
+	if code != 0 {
+		t.Fatalf("--spec patched --overlay c: exit %d, %s", code, stderr)
+	}
+	var doc struct {
+		Info       map[string]json.RawMessage
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	props := doc.Components.Schemas["Token"].Properties
+	if props["createdAt"] == nil || props["rotatedAt"] == nil {
+		t.Errorf("--spec did not start from the patched document: Token properties %v", props)
+	}
+	var made []struct{ File, Sha256 string }
+	if err := json.Unmarshal(doc.Info["x-tokens-contract-overlays"], &made); err != nil {
+		t.Fatalf("info.x-tokens-contract-overlays: %v (%s)", err, doc.Info["x-tokens-contract-overlays"])
+	}
+	var files []string
+	for i, m := range made {
+		files = append(files, m.File)
+		sum := sha256.Sum256([]byte(mustRead(t, []string{a, b, c}[min(i, 2)])))
+		if m.Sha256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("overlay %s: sha256 %s, want that of its bytes", m.File, m.Sha256)
+		}
+	}
+	if strings.Join(files, ",") != "a.yaml,b.yaml,c.yaml" {
+		t.Errorf("the patched spec lists %v, want a.yaml, b.yaml, c.yaml in order", files)
+	}
+	// --spec alone prints the document as given.
+	if code, stdout, _ := runCLI(t, "spec", "--spec", patched); code != 0 || stdout != got {
+		t.Errorf("spec --spec FILE: exit %d, and not the file as given", code)
+	}
+}
+
+// TestOverlayLoopWithSpec pins issue 24's hole in the loop: for every drift
+// case whose findings an overlay absorbs (nullable included), suggest the
+// overlay, apply it, and check the same traffic with --spec patched.yaml:
+// nothing breaking or additive is left of what was absorbed, and where the
+// project's generated client (built from the embedded spec) cannot hold a
+// value the patched document accepts, that is client-regenerate-needed
+// (info), never client-data-loss or client-decode-failed.
+func TestOverlayLoopWithSpec(t *testing.T) {
+	t.Parallel()
+	type finding struct{ ID, Path, Severity string }
+	checkJSON := func(args ...string) (int, []finding) {
+		code, stdout, stderr := runCLI(t, append([]string{"check", "--format", "json"}, args...)...)
+		var rep struct{ Findings []finding }
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check %v: %v; stderr %s", args, err, stderr)
+		}
+		return code, rep.Findings
+	}
+	cases := []string{"email-null.yaml", "field-added-item.yaml", "field-added-top-level.yaml", "event-channel-new-value.yaml", "status-418-undocumented.yaml"}
+	sawRegenerate := false
+	for _, name := range cases {
+		dir := t.TempDir()
+		rec := driftDir + "/" + name
+		ov := filepath.Join(dir, "suggested.yaml")
+		patched := filepath.Join(dir, "patched.yaml")
+		code, before := checkJSON("--suggest-overlay", ov, rec)
+		if code != 1 || len(before) == 0 {
+			t.Fatalf("%s: exit %d, findings %v; want drift", name, code, before)
+		}
+		if code, _, stderr := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+			t.Fatalf("%s: apply: exit %d, %s", name, code, stderr)
+		}
+		code, after := checkJSON("--spec", patched, rec)
+		for _, f := range after {
+			switch {
+			case f.Severity == "breaking" || f.Severity == "additive":
+				t.Errorf("%s: %s at %s (%s) is left under the patched spec", name, f.ID, f.Path, f.Severity)
+			case f.ID == "client-regenerate-needed":
+				sawRegenerate = true
+			}
+		}
+		if code != 0 {
+			t.Errorf("%s: re-check with --spec %s: exit %d, findings %v", name, patched, code, after)
+		}
+	}
+	if !sawRegenerate {
+		t.Error("no case showed client-regenerate-needed: the nullable email should (the client's email is a plain string)")
+	}
+	// Against the embedded spec itself, passed as --spec, the client's
+	// findings stay what they are.
+	code, fs := checkJSON("--spec", "../../openapi/b2b-s2s-tokens.yaml", driftDir+"/id-case-collision.yaml")
+	var dataLoss bool
+	for _, f := range fs {
+		dataLoss = dataLoss || f.ID == "client-data-loss"
+	}
+	if code != 1 || !dataLoss {
+		t.Errorf("--spec the embedded file: exit %d, findings %v; want client-data-loss as without --spec", code, fs)
 	}
 }

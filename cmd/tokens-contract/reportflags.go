@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -38,7 +37,7 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.failOn, "fail-on", "additive", "exit 1 when a finding is at or above this severity: breaking, additive or deprecation")
 	fs.StringVar(&r.colour, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.Var(&r.severities, "severity", "give finding `ID` another severity, as ID=SEVERITY (repeatable), e.g. recording-stale=additive to fail on stale evidence")
-	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, and a FILE that cannot be written stops the run before it starts")
+	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, a device, FIFO or symbolic link is written through, and a FILE that cannot be written, is an input or is named twice stops the run before it starts")
 }
 
 // validate checks the flag values and returns the fail-on severity.
@@ -58,34 +57,19 @@ func (r *reportFlags) validate() (contract.Severity, error) {
 		if !ok || file == "" || !report.ValidFormat(format) {
 			return 0, fmt.Errorf("--report %q: want FORMAT=FILE with FORMAT one of %s", spec, strings.Join(report.Formats, ", "))
 		}
-		if err := prepareReportFile(file); err != nil {
-			return 0, fmt.Errorf("--report %s: %w", file, err)
-		}
 	}
 	return sev, nil
 }
 
-// prepareReportFile makes sure a report can be written to path before the
-// run starts, so that a typo in a path costs nothing: it creates the
-// missing folders (as --record does) and opens the file for writing without
-// truncating it, removing it again if it did not exist.
-func prepareReportFile(path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return errors.New("it is a directory")
+// outputs are the --report files, for prepareOutputs: checked before the
+// run starts, so that a typo in a path costs nothing.
+func (r *reportFlags) outputs() []fileutil.Output {
+	var out []fileutil.Output
+	for _, spec := range r.reports {
+		_, file, _ := strings.Cut(spec, "=")
+		out = append(out, fileutil.Output{Flag: "--report", Path: file})
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	_, statErr := os.Lstat(path)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return unwrapPath(err)
-	}
-	f.Close()
-	if errors.Is(statErr, fs.ErrNotExist) {
-		return os.Remove(path)
-	}
-	return nil
+	return out
 }
 
 // unwrapPath drops the path from a *fs.PathError, which the caller names
@@ -135,14 +119,12 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 	return code
 }
 
-// writeReportFile writes the report atomically (a reader never sees half of
-// it), creating the missing folders.
+// writeReportFile writes the report by the output policy
+// (internal/fileutil): atomically to a regular file, in place to a device
+// or FIFO, through a symbolic link, creating the missing folders.
 func writeReportFile(path, format string, in report.Input) error {
 	var b bytes.Buffer
 	if err := report.Write(&b, format, in); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	return unwrapPath(fileutil.WriteFile(path, b.Bytes(), 0o644))

@@ -119,7 +119,11 @@ func TestSpecWritesFile(t *testing.T) {
 func TestSpecUsageErrors(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	missingDir := filepath.Join(dir, "no", "such", "dir", "openapi.yaml")
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	underFile := filepath.Join(file, "dir", "openapi.yaml") // missing folders are created, but not under a file
 	tests := []struct {
 		name       string
 		args       []string
@@ -131,8 +135,8 @@ func TestSpecUsageErrors(t *testing.T) {
 		{"format case matters", []string{"spec", "--format", "YAML"}, []string{`unknown --format "YAML"`}},
 		{"stray argument", []string{"spec", "openapi.yaml"}, []string{`unexpected argument "openapi.yaml"`, "-o FILE"}},
 		{"missing -o value", []string{"spec", "-o"}, []string{"flag needs an argument: -o"}},
-		{"unwritable directory", []string{"spec", "-o", missingDir}, []string{"cannot write " + missingDir, "no such file or directory"}},
-		{"output is a directory", []string{"spec", "-o", dir}, []string{"cannot write " + dir, "directory"}},
+		{"unwritable directory", []string{"spec", "-o", underFile}, []string{"-o " + underFile, "not a directory"}},
+		{"output is a directory", []string{"spec", "-o", dir}, []string{"-o " + dir, "it is a directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

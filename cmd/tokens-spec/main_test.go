@@ -85,7 +85,12 @@ func TestWritesFile(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	dir := t.TempDir()
-	missing := filepath.Join(dir, "no", "such", "dir", "openapi.yaml")
+	// Missing folders are created (internal/fileutil), but not under a file.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(file, "dir", "openapi.yaml")
 	tests := []struct {
 		name       string
 		args       []string
@@ -96,7 +101,7 @@ func TestUsageErrors(t *testing.T) {
 		{"empty format", []string{"--format="}, []string{`unknown --format ""`}},
 		{"stray argument", []string{"openapi.yaml"}, []string{`unexpected argument "openapi.yaml"`, "-o FILE"}},
 		{"missing -o value", []string{"-o"}, []string{"flag needs an argument: -o"}},
-		{"missing directory", []string{"-o", missing}, []string{"cannot write " + missing, "no such file or directory"}},
+		{"a folder that is a file", []string{"-o", missing}, []string{"cannot write " + missing, "not a directory"}},
 		{"output is a directory", []string{"-o", dir}, []string{"cannot write " + dir, "directory"}},
 	}
 	for _, tt := range tests {

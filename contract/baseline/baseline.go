@@ -20,8 +20,14 @@
 // Loading is strict: an unknown key, a missing or malformed field, a date that
 // is not YYYY-MM-DD, an id that no rule has, an operation the spec lacks, or
 // the same (id, operation, path) twice is an error naming the file and line.
-// Write drafts a file from the current findings, with an expiry date and an
+// Draft drafts a file from the current findings, with an expiry date and an
 // empty reason that the user must fill in: until then the file does not load.
+// Update brings a loaded ledger up to date with a run: every entry that still
+// matched a finding is kept as written (reason, ticket, expires and the
+// comments around it), a draft entry is added for each finding no entry
+// matched, and the entries that matched nothing are dropped; it says which.
+// Both are written with a YAML encoder, so any finding path (quotes, colons,
+// a newline) reads back as itself.
 package baseline
 
 import (
@@ -64,6 +70,8 @@ type Baseline struct {
 	// File names the ledger in findings and reports.
 	File    string
 	Entries []Entry
+
+	root *yaml.Node // the parsed document, for Update; nil when empty
 }
 
 type file struct {
@@ -106,6 +114,7 @@ func Parse(name string, data []byte, operations []string) (*Baseline, error) {
 	if len(root.Content) == 0 {
 		return b, nil // an empty file accepts nothing
 	}
+	b.root = &root
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	var doc file
@@ -179,6 +188,8 @@ type Outcome struct {
 	// expired entry that matched, one baseline-entry-unused per entry that
 	// matched nothing. Their Source is "FILE#Lline".
 	Findings []contract.Finding
+	// Unused are the entries that matched no finding, in file order.
+	Unused []Entry
 }
 
 // Apply marks the findings of results that an unexpired entry matches as
@@ -233,6 +244,7 @@ func (b *Baseline) Apply(results [][]contract.Result, now time.Time) Outcome {
 		case !used[i]:
 			out.Findings = append(out.Findings, finding(contract.IDBaselineUnused, e.Path, source,
 				fmt.Sprintf("the entry for %s at %s (%s) matched no finding in this run", e.ID, e.Path, e.Operation)))
+			out.Unused = append(out.Unused, e)
 		}
 	}
 	return out
@@ -248,6 +260,27 @@ func finding(id, path, source, message string) contract.Finding {
 // already accepted ones left out) until expires, with an empty reason for the
 // user to fill in: the draft does not load until every reason is written.
 func Draft(results [][]contract.Result, expires time.Time) []byte {
+	doc := &yaml.Node{Kind: yaml.MappingNode, HeadComment: draftComment}
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	entries := drafts(results, expires, nil)
+	if len(entries) == 0 {
+		seq.Style = yaml.FlowStyle // accepted: []
+	}
+	for _, e := range entries {
+		seq.Content = append(seq.Content, entryNode(e))
+	}
+	doc.Content = []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "accepted"}, seq}
+	return encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}})
+}
+
+const draftComment = `Accepted drift, drafted by tokens-contract check --write-baseline.
+Write a reason for every entry (and a ticket, if you track it) and confirm
+each expires date: the file does not load while a reason is empty.`
+
+// drafts returns one entry, with an empty reason, per (id, operation, path)
+// of results that is not accepted, not the baseline's own, and not in
+// known, sorted.
+func drafts(results [][]contract.Result, expires time.Time, known map[string]bool) []Entry {
 	var entries []Entry
 	seen := map[string]bool{}
 	for _, run := range results {
@@ -258,7 +291,7 @@ func Draft(results [][]contract.Result, expires time.Time) []byte {
 					continue
 				}
 				key := f.ID + "\x00" + res.Operation + "\x00" + f.Path
-				if seen[key] {
+				if seen[key] || known[key] {
 					continue
 				}
 				seen[key] = true
@@ -267,29 +300,111 @@ func Draft(results [][]contract.Result, expires time.Time) []byte {
 		}
 	}
 	slices.SortFunc(entries, func(a, b Entry) int {
-		return strings.Compare(a.ID+"\x00"+a.Operation+"\x00"+a.Path, b.ID+"\x00"+b.Operation+"\x00"+b.Path)
+		return strings.Compare(a.key(), b.key())
 	})
+	return entries
+}
+
+func (e Entry) key() string { return e.ID + "\x00" + e.Operation + "\x00" + e.Path }
+
+// entryNode renders a draft entry; the YAML encoder quotes what needs it.
+func entryNode(e Entry) *yaml.Node {
+	str := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v} }
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	n.Content = append(n.Content, str("id"), str(e.ID), str("operation"), str(e.Operation), str("path"), str(e.Path),
+		str("reason"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: e.Reason, Style: yaml.DoubleQuotedStyle})
+	if e.Ticket != "" {
+		n.Content = append(n.Content, str("ticket"), str(e.Ticket))
+	}
+	n.Content = append(n.Content, str("expires"), str(e.Expires))
+	return n
+}
+
+// encode renders a YAML document with two-space indentation.
+func encode(doc *yaml.Node) []byte {
 	var buf bytes.Buffer
-	buf.WriteString("# Accepted drift, drafted by tokens-contract check --write-baseline.\n")
-	buf.WriteString("# Write a reason for every entry (and a ticket, if you track it) and confirm\n")
-	buf.WriteString("# each expires date: the file does not load while a reason is empty.\n")
-	if len(entries) == 0 {
-		buf.WriteString("accepted: []\n")
-		return buf.Bytes()
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		// Nodes built here and nodes read by yaml.Unmarshal always encode.
+		panic(fmt.Sprintf("baseline: encoding a ledger: %v", err))
 	}
-	buf.WriteString("accepted:\n")
-	for _, e := range entries {
-		fmt.Fprintf(&buf, "  - id: %s\n    operation: %s\n    path: %s\n    reason: \"\"\n    expires: %s\n",
-			yamlScalar(e.ID), yamlScalar(e.Operation), yamlScalar(e.Path), e.Expires)
-	}
+	enc.Close()
 	return buf.Bytes()
 }
 
-// yamlScalar renders s as a YAML scalar that reads back as the same string.
-func yamlScalar(s string) string {
-	out, err := yaml.Marshal(s)
-	if err != nil {
-		return fmt.Sprintf("%q", s)
+// Changes says what Update did.
+type Changes struct {
+	// Kept are the entries that still matched a finding, unchanged.
+	Kept []Entry
+	// Added are the new draft entries, one per finding no entry matched,
+	// with an empty reason to write.
+	Added []Entry
+	// Dropped are the entries that matched no finding.
+	Dropped []Entry
+}
+
+// Update returns the ledger b brought up to date with the run whose
+// results b.Apply marked, and whose Outcome was out: the entries that
+// matched are kept as they are written in the file (reason, ticket, expires
+// date, comments; an expired one too, whose date is the user's to move),
+// the entries in out.Unused are dropped, and an entry with an empty reason
+// expiring on expires is added for each finding no entry matched. Until
+// those reasons are written the file does not load, as with Draft. A nil b
+// is an empty ledger. Update edits b's parsed document: call it once.
+func (b *Baseline) Update(results [][]contract.Result, out Outcome, expires time.Time) ([]byte, Changes) {
+	var ch Changes
+	var entries []Entry
+	var root *yaml.Node
+	if b != nil {
+		entries, root = b.Entries, b.root
 	}
-	return strings.TrimSuffix(string(out), "\n")
+	known := map[string]bool{}
+	for _, e := range entries {
+		known[e.key()] = true
+	}
+	dropped := map[string]bool{}
+	for _, e := range out.Unused {
+		dropped[e.key()] = true
+	}
+	ch.Added = drafts(results, expires, known)
+
+	var doc, seq *yaml.Node
+	if root != nil && len(root.Content) > 0 && root.Content[0].Kind == yaml.MappingNode {
+		doc = root.Content[0]
+		for i := 0; i+1 < len(doc.Content); i += 2 {
+			if doc.Content[i].Value == "accepted" {
+				seq = doc.Content[i+1]
+			}
+		}
+	}
+	if doc == nil {
+		doc = &yaml.Node{Kind: yaml.MappingNode, HeadComment: draftComment}
+		root = &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}
+	}
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		seq = &yaml.Node{Kind: yaml.SequenceNode}
+		doc.Content = append(doc.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "accepted"}, seq)
+	}
+	// Parse made Entries from seq's items, in order.
+	var items []*yaml.Node
+	for i, item := range seq.Content {
+		if i < len(entries) && dropped[entries[i].key()] {
+			ch.Dropped = append(ch.Dropped, entries[i])
+			continue
+		}
+		if i < len(entries) {
+			ch.Kept = append(ch.Kept, entries[i])
+		}
+		items = append(items, item)
+	}
+	for _, e := range ch.Added {
+		items = append(items, entryNode(e))
+	}
+	seq.Content = items
+	seq.Style = 0
+	if len(items) == 0 {
+		seq.Style = yaml.FlowStyle
+	}
+	return encode(root), ch
 }

@@ -201,3 +201,128 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestUpdate: an update keeps every entry that still matched exactly as
+// reviewed (reason, ticket, date, comment; an expired one too), adds a
+// draft for the new finding, drops the entry that matched nothing, and
+// says so; the result loads once the new reason is written, and a second
+// run with the same findings changes nothing.
+func TestUpdate(t *testing.T) {
+	b, err := baseline.Load(filepath.Join("testdata", "accepted.yaml"), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := contract.Finding{ID: contract.IDUnknownField, Severity: contract.Additive, Path: "$.data[*].expiresAt"}
+	null := contract.Finding{ID: contract.IDUnexpectedNull, Severity: contract.Breaking, Path: "$.data[*].email"}
+	added := contract.Finding{ID: contract.IDUnknownField, Severity: contract.Additive, Path: "$.data[*]['two\nlines: \"x\"']"}
+	now := time.Date(2027, 1, 15, 0, 0, 0, 0, time.UTC)
+	rs := results(unknown, null, added)
+	out := b.Apply(rs, now)
+	data, ch := b.Update(rs, out, now.AddDate(0, 0, 30))
+
+	keys := func(es []baseline.Entry) []string {
+		var k []string
+		for _, e := range es {
+			k = append(k, e.ID+" "+e.Path)
+		}
+		return k
+	}
+	if got := strings.Join(keys(ch.Kept), "|"); got != "unknown-field $.data[*].expiresAt|unexpected-null $.data[*].email" {
+		t.Errorf("kept %q", got)
+	}
+	if got := keys(ch.Added); len(got) != 1 || got[0] != "unknown-field "+added.Path {
+		t.Errorf("added %q", got)
+	}
+	if got := keys(ch.Dropped); len(got) != 1 || got[0] != "undocumented-status status" {
+		t.Errorf("dropped %q", got)
+	}
+	if !strings.Contains(string(data), "# The vendor added expiresAt; nothing reads it yet.") {
+		t.Errorf("the comment of a kept entry was lost:\n%s", data)
+	}
+	if _, err := baseline.Parse("updated.yaml", data, ops); err == nil || !strings.Contains(err.Error(), "no reason") {
+		t.Fatalf("the update loaded with an empty reason (%v):\n%s", err, data)
+	}
+	edited := strings.Replace(string(data), `reason: ""`, "reason: a new field we ignore", 1)
+	nb, err := baseline.Parse("updated.yaml", []byte(edited), ops)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, edited)
+	}
+	want := map[string]baseline.Entry{}
+	for _, e := range b.Entries {
+		want[e.ID+" "+e.Path] = e
+	}
+	for _, e := range nb.Entries {
+		w, ok := want[e.ID+" "+e.Path]
+		switch {
+		case e.Path == added.Path:
+			if e.Reason != "a new field we ignore" || e.Expires != "2027-02-14" || e.Operation != "get-backend-tokens" {
+				t.Errorf("added entry read back as %+v", e)
+			}
+		case !ok:
+			t.Errorf("unexpected entry %+v", e)
+		case e.Reason != w.Reason || e.Ticket != w.Ticket || e.Expires != w.Expires || e.Operation != w.Operation:
+			t.Errorf("entry %s changed: %+v, was %+v", e.ID, e, w)
+		}
+	}
+	if len(nb.Entries) != 3 {
+		t.Errorf("%d entries after the update, want 3", len(nb.Entries))
+	}
+
+	// Again, with the reason written: nothing to add or drop.
+	rs = results(unknown, null, added)
+	again, ch := nb.Update(rs, nb.Apply(rs, now), now)
+	if len(ch.Added)+len(ch.Dropped) != 0 || len(ch.Kept) != 3 {
+		t.Errorf("second update changed %+v", ch)
+	}
+	if nb2, err := baseline.Parse("again.yaml", again, ops); err != nil || len(nb2.Entries) != 3 {
+		t.Errorf("second update: %v\n%s", err, again)
+	}
+}
+
+// TestUpdateEmpty: updating no ledger (a nil one, or an empty file) is
+// drafting; dropping every entry leaves a ledger that still loads.
+func TestUpdateEmpty(t *testing.T) {
+	f := contract.Finding{ID: contract.IDUnknownField, Path: "$.data[*].x"}
+	var nb *baseline.Baseline
+	data, ch := nb.Update(results(f), baseline.Outcome{}, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC))
+	if len(ch.Added) != 1 || !strings.Contains(string(data), "path: $.data[*].x") {
+		t.Errorf("update of no ledger: %+v\n%s", ch, data)
+	}
+	b, err := baseline.Parse("l.yaml", []byte("accepted:\n  - id: unknown-field\n    operation: get-backend-tokens\n    path: $.gone\n    reason: r\n    expires: 2027-01-01\n"), ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, ch = b.Update(nil, b.Apply(nil, time.Now()), time.Now())
+	if len(ch.Dropped) != 1 {
+		t.Errorf("dropped %+v", ch.Dropped)
+	}
+	if b, err := baseline.Parse("l.yaml", data, ops); err != nil || len(b.Entries) != 0 {
+		t.Errorf("after dropping everything: %v\n%s", err, data)
+	}
+}
+
+// TestDraftOddPaths: a finding path with a newline, quotes, a colon or a
+// leading dash reads back as itself: the draft is written by a YAML
+// encoder, not pasted together.
+func TestDraftOddPaths(t *testing.T) {
+	paths := []string{"$.data[*]['a\nb']", `$.data[*]['x": y']`, "- $.data", "$.data[*]['#not a comment']", "$.data[*]['  ']"}
+	var fs []contract.Finding
+	for _, p := range paths {
+		fs = append(fs, contract.Finding{ID: contract.IDUnknownField, Path: p})
+	}
+	draft := baseline.Draft(results(fs...), time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC))
+	edited := strings.ReplaceAll(string(draft), `reason: ""`, "reason: ok")
+	b, err := baseline.Parse("draft.yaml", []byte(edited), ops)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, draft)
+	}
+	got := map[string]bool{}
+	for _, e := range b.Entries {
+		got[e.Path] = true
+	}
+	for _, p := range paths {
+		if !got[p] {
+			t.Errorf("path %q did not read back; draft:\n%s", p, draft)
+		}
+	}
+}

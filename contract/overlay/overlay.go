@@ -30,6 +30,13 @@
 // findings: a response the spec marks x-contract-source: assumed that the
 // evidence shows conforming gets an action that marks it observed (on the
 // components/responses entry it refers to, when it refers to one).
+//
+// Apply applies one overlay document with libopenapi's overlay engine;
+// ApplyAll applies several in order, each to the result of the one before,
+// and records them in the patched document: info.x-tokens-contract-overlays
+// (ProvenanceKey) lists each overlay's file name and the SHA-256 of its
+// bytes, after those of any earlier patching, so a patched spec says which
+// overlays made it.
 package overlay
 
 import (

@@ -28,7 +28,17 @@
 //     with an entry. Other files there (the tool's own JSON and SARIF
 //     reports, a baseline or overlay) are skipped and told to
 //     Loader.Skipped; named explicitly, such a file is an error
-//     (ErrNotRecording).
+//     (ErrNotRecording). A file that is one of Loader.Outputs (the run's
+//     standard output redirected into the directory being checked) is
+//     never read: skipped likewise in a directory, an error when named
+//     (ErrOwnOutput). InputFiles lists what would be read, for a command
+//     to check that no output of its replaces an input.
+//   - NDJSON is read line by line, each line on its own: a line that is not
+//     a HAR entry is one unreadable entry named by its line number
+//     (Recording.Unreadable, returned by Each as errors of the file) and the
+//     other lines are read; a last line without a newline that is not JSON,
+//     a writer still appending, is not read and is a note
+//     (Recording.Incomplete), not an error. Standard input likewise.
 //   - Anything that is not a regular file after following symbolic links (a
 //     FIFO, a device, a socket) is refused before it is opened
 //     (ErrNotRegular): opening a FIFO would block.

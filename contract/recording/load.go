@@ -71,11 +71,21 @@ type Loader struct {
 	// with the count read so far from the current input.
 	Progress func(entries int)
 	// Skipped, when set, is told about each file found in a directory that
-	// is not a recording and was skipped (err wraps ErrNotRecording).
+	// is not a recording and was skipped (err wraps ErrNotRecording), or
+	// that is one of Outputs (ErrOwnOutput).
 	Skipped func(path string, err error)
 	// Stdin is what the path "-" reads; os.Stdin when nil.
 	Stdin io.Reader
+	// Outputs are files this run writes while it reads (its standard
+	// output, redirected into a directory being checked: check DIR >
+	// DIR/report.json). One of them found in a directory is skipped and
+	// told to Skipped (the error matches ErrOwnOutput); named as a path, it
+	// is an error matching ErrOwnOutput. Never read: it is being written.
+	Outputs []fs.FileInfo
 }
+
+// ErrOwnOutput is a file that is one of the Loader's Outputs.
+var ErrOwnOutput = errors.New("it is one of this run's outputs (such as its standard output, redirected to it), not a recording to check")
 
 // LoadPaths loads every recording named by paths with a zero Loader and no
 // cancellation (see Loader.Each): files, directories, or "-". Files that
@@ -87,9 +97,14 @@ func LoadPaths(paths []string) ([]*Recording, []error) {
 }
 
 // LoadFile reads one recording with a zero Loader and no cancellation (see
-// Loader.Load).
+// Loader.Load). It reads the whole file or fails: an NDJSON line that
+// cannot be read is its error.
 func LoadFile(path string) (*Recording, error) {
-	return (&Loader{}).Load(context.Background(), path)
+	rec, err := (&Loader{}).Load(context.Background(), path)
+	if err == nil && len(rec.Unreadable) > 0 {
+		return nil, &LoadError{path, rec.Unreadable[0]}
+	}
+	return rec, err
 }
 
 // Each loads the recordings named by paths one at a time and hands each to
@@ -108,7 +123,10 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 		switch {
 		case err == nil:
 			fn(rec)
-		case inDir && errors.Is(err, ErrNotRecording) && ctx.Err() == nil:
+			for _, e := range rec.Unreadable {
+				errs = append(errs, &LoadError{path, e})
+			}
+		case inDir && (errors.Is(err, ErrNotRecording) || errors.Is(err, ErrOwnOutput)) && ctx.Err() == nil:
 			if l.Skipped != nil {
 				l.Skipped(path, errors.Unwrap(err))
 			}
@@ -134,24 +152,8 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 			load(p, false)
 			continue
 		}
-		var files []string
-		walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				errs = append(errs, &LoadError{path, cleanFSError(err)})
-				return nil
-			}
-			if ctx.Err() != nil {
-				return filepath.SkipAll
-			}
-			if !d.IsDir() && slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path))) {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if walkErr != nil {
-			errs = append(errs, &LoadError{p, walkErr})
-		}
-		sort.Strings(files)
+		files, walkErrs := dirFiles(ctx, p)
+		errs = append(errs, walkErrs...)
 		if len(files) == 0 && ctx.Err() == nil {
 			errs = append(errs, &LoadError{p, errors.New("the directory holds no recordings (*.yaml, *.yml, *.har, *.json, *.ndjson, *.jsonl)")})
 		}
@@ -164,6 +166,60 @@ func (l *Loader) Each(ctx context.Context, paths []string, fn func(*Recording)) 
 		}
 	}
 	return errs
+}
+
+// dirFiles lists the files of directory p that Each reads, in name order,
+// and the folders it could not read.
+func dirFiles(ctx context.Context, p string) ([]string, []error) {
+	var files []string
+	var errs []error
+	walkErr := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, &LoadError{path, cleanFSError(err)})
+			return nil
+		}
+		if ctx.Err() != nil {
+			return filepath.SkipAll
+		}
+		if !d.IsDir() && slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path))) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		errs = append(errs, &LoadError{p, walkErr})
+	}
+	sort.Strings(files)
+	return files, errs
+}
+
+// InputFiles lists the files that Each would read for paths: each path
+// that is not a directory, and the recording files found in each directory
+// ("-" is left out). A command compares its outputs with them before it
+// runs (internal/fileutil), so that no output replaces an input.
+func InputFiles(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if p == Stdin {
+			continue
+		}
+		if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		files, _ := dirFiles(context.Background(), p)
+		out = append(out, files...)
+	}
+	return out
+}
+
+// IsRecording reports whether the file at path reads as a recording (or
+// cannot be read at all, which a command must treat as an input too): false
+// only for a readable file that is something else, such as a report or an
+// overlay saved beside the recordings, which Each would skip.
+func IsRecording(path string) bool {
+	_, err := LoadFile(path)
+	return !errors.Is(err, ErrNotRecording)
 }
 
 // Load reads one recording: a file, or standard input for "-". The format
@@ -189,6 +245,11 @@ func (l *Loader) Load(ctx context.Context, path string) (*Recording, error) {
 	}
 	if !info.Mode().IsRegular() {
 		return nil, &LoadError{path, fmt.Errorf("%w (%s)", ErrNotRegular, fileKind(info.Mode()))}
+	}
+	for _, o := range l.Outputs {
+		if os.SameFile(info, o) {
+			return nil, &LoadError{path, ErrOwnOutput}
+		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -396,31 +457,98 @@ func member(dec *jsontext.Decoder, notObject, want string, read func() error) (b
 	return seen, nil
 }
 
-// readNDJSON reads HAR entry objects, one after another.
-func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, cr *ctxReader) (*Recording, error) {
-	dec := jsontext.NewDecoder(br)
+// readNDJSON reads HAR entry objects one a line, each line on its own: a
+// line that is not a HAR entry is one unreadable entry named by its line
+// number (rec.Unreadable) and the other lines are still read; a last line
+// without a newline that is not JSON is cut off (rec.Incomplete). Blank
+// lines are ignored. A file whose first line is not a JSON object is not
+// NDJSON (ErrNotRecording); one with no readable entry is an error.
+func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, _ *ctxReader) (*Recording, error) {
 	rec := &Recording{Path: name, Format: FormatNDJSON}
-	for {
-		switch dec.PeekKind() {
-		case '{':
-			if err := l.nextEntry(ctx, rec, dec, cr, "not NDJSON of HAR entries"); err != nil {
-				return nil, err
-			}
-			continue
-		case 0:
-			_, err := dec.ReadToken()
-			if err == io.EOF {
-				if rec.entries() == 0 {
-					return nil, errors.New("the NDJSON file has no entries")
-				}
-				return rec, nil
-			}
-			return nil, fmt.Errorf("not NDJSON of HAR entries: %s", jsonErrorText(err))
+	first := true
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return nil, stopped(ctx)
 		}
-		if rec.entries() == 0 {
+		line, err := readLine(br, MaxEntrySize)
+		if errors.Is(err, errEntryTooLarge) {
+			// Where the next line starts is not known without reading
+			// without bound.
+			return nil, fmt.Errorf("line %d is larger than the %d MiB limit for one entry", n, MaxEntrySize>>20)
+		}
+		if err != nil && err != io.EOF {
+			return nil, cleanFSError(err)
+		}
+		atEOF := err == io.EOF
+		body := bytes.TrimSpace(line)
+		switch {
+		case len(body) == 0:
+			// blank
+		case first && body[0] != '{':
 			return nil, notRecording("not NDJSON of HAR entries: the first value is not a JSON object")
+		default:
+			first = false
+			if err := l.ndjsonLine(rec, body); err != nil {
+				if atEOF && !bytes.HasSuffix(line, []byte("\n")) && !jsontext.Value(body).IsValid() {
+					rec.Incomplete = fmt.Sprintf("line %d, the last, is cut off (no newline at the end, and not JSON: a writer may still be appending); it was not read", n)
+				} else {
+					rec.Unreadable = append(rec.Unreadable, fmt.Errorf("line %d: %w", n, err))
+				}
+			}
 		}
-		return nil, fmt.Errorf("entry %d: not a JSON object (NDJSON holds one HAR entry object a line)", rec.entries())
+		if atEOF {
+			break
+		}
+	}
+	if rec.entries() == 0 {
+		switch {
+		case len(rec.Unreadable) > 0:
+			return nil, fmt.Errorf("no line of the NDJSON file is a readable HAR entry (%s)", rec.Unreadable[0])
+		case rec.Incomplete != "":
+			return nil, fmt.Errorf("the NDJSON file has no complete entry: %s", rec.Incomplete)
+		}
+		return nil, errors.New("the NDJSON file has no entries")
+	}
+	return rec, nil
+}
+
+// ndjsonLine reads one NDJSON line, which must be exactly one JSON object,
+// as HAR entry number rec.entries().
+func (l *Loader) ndjsonLine(rec *Recording, body []byte) error {
+	dec := jsontext.NewDecoder(bytes.NewReader(body))
+	if err := dec.SkipValue(); err != nil {
+		return fmt.Errorf("not JSON: %s", jsonErrorText(err))
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return errors.New("more than one JSON value on the line (NDJSON holds one HAR entry object a line)")
+	}
+	if body[0] != '{' {
+		return errors.New("not a JSON object (NDJSON holds one HAR entry object a line)")
+	}
+	i := rec.entries()
+	ex, note, err := l.entry(rec.Path, i, body)
+	if err != nil {
+		return err
+	}
+	l.keep(rec, i, ex, note)
+	return nil
+}
+
+// readLine reads up to and including the next newline, or to the end of
+// the input (io.EOF, with what was read). A line longer than limit (plus
+// its newline) is errEntryTooLarge, read no further.
+func readLine(br *bufio.Reader, limit int) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > limit+2 {
+			return nil, errEntryTooLarge
+		}
+		line = append(line, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		return line, err
 	}
 }
 
@@ -445,6 +573,13 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	if err != nil {
 		return fmt.Errorf("entry %d: %w", i, err)
 	}
+	l.keep(rec, i, ex, note)
+	return nil
+}
+
+// keep adds entry i's exchange to rec, or counts it in rec.Skipped when
+// Keep rejected it (ex is nil), with its note.
+func (l *Loader) keep(rec *Recording, i int, ex *contract.Exchange, note *contract.Finding) {
 	if ex != nil {
 		rec.Exchanges = append(rec.Exchanges, ex)
 	} else {
@@ -456,7 +591,6 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	if l.Progress != nil {
 		l.Progress(rec.entries())
 	}
-	return nil
 }
 
 // HAR 1.2, the members the checker reads. Other members (timings, cookies,

@@ -263,8 +263,8 @@ func TestNDJSONAndStdin(t *testing.T) {
 	for _, bad := range []struct{ name, content, want string }{
 		{"x.ndjson", "", "no entries"},
 		{"x.ndjson", "[1]\n", "not NDJSON"},
-		{"x.ndjson", entryJSON(`{}`) + "\n42\n", "entry 1: not a JSON object"},
-		{"x.ndjson", entryJSON(`{}`) + "\n{\"request\":", "ends early"},
+		{"x.ndjson", "\n" + `{"request":` + "\n", "no line of the NDJSON file is a readable HAR entry (line 2: not JSON: the JSON ends early)"},
+		{"x.ndjson", `{"request":`, "no complete entry: line 1, the last, is cut off"},
 	} {
 		if _, err := (&recording.Loader{}).Read(context.Background(), bad.name, strings.NewReader(bad.content)); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%q: want an error saying %q, got %v", bad.content, bad.want, err)
@@ -366,5 +366,65 @@ func TestKeepSummarisesOtherEntries(t *testing.T) {
 	_, err = (&recording.Loader{Keep: c.Handles}).Read(context.Background(), "bad.har", strings.NewReader(harWith(token, bad)))
 	if err == nil || !strings.Contains(err.Error(), "entry 1: response status 42") {
 		t.Errorf("a malformed skipped entry: want an error naming entry 1, got %v", err)
+	}
+}
+
+// TestNDJSONLineByLine pins issue 24: every NDJSON line is read on its
+// own. A malformed line (not JSON, two values, not an object, not a HAR
+// entry) is one unreadable entry named by its line number, returned by
+// Each as an error of the file, and every other line is still read; a last
+// line cut off by a writer still appending is a note (Incomplete), not an
+// error; on standard input too.
+func TestNDJSONLineByLine(t *testing.T) {
+	good := entryJSON(`{"size":2,"text":"{}"}`)
+	tests := []struct {
+		name       string
+		content    string
+		exchanges  int
+		unreadable []string // what each unreadable line's error says, in order
+		incomplete string
+	}{
+		{"a bad middle line", good + "\n{\"request\": nope}\n" + good + "\n", 2, []string{"line 2: not JSON: invalid JSON at byte"}, ""},
+		{"several bad lines", good + "\n42\n\n" + good + " " + good + "\n" + `{"request":{"url":"x"}}` + "\n" + good + "\n", 2,
+			[]string{"line 2: not a JSON object", "line 4: more than one JSON value", "line 5: request has no method or URL"}, ""},
+		{"a truncated last line", good + "\n" + good + "\n" + good[:40], 2, nil, "line 3, the last, is cut off"},
+		{"both", good + "\nnot json\n" + good + "\n" + good[:len(good)-1], 2, []string{"line 2: not JSON"}, "line 4, the last"},
+		{"a complete last line without a newline", good + "\n" + good, 2, nil, ""},
+		{"a bad last line with a newline is an error", good + "\n" + good[:40] + "\n", 1, []string{"line 2: not JSON: the JSON ends early"}, ""},
+		{"CRLF line ends", good + "\r\n" + good + "\r\n", 2, nil, ""},
+	}
+	for _, tt := range tests {
+		for _, path := range []string{"x.ndjson", recording.Stdin} {
+			l := &recording.Loader{Stdin: strings.NewReader(tt.content)}
+			if path != recording.Stdin {
+				path = filepath.Join(t.TempDir(), "x.ndjson")
+				if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var recs []*recording.Recording
+			errs := l.Each(context.Background(), []string{path}, func(r *recording.Recording) { recs = append(recs, r) })
+			if len(recs) != 1 {
+				t.Errorf("%s (%s): no recording; errors %v", tt.name, path, errs)
+				continue
+			}
+			rec := recs[0]
+			if len(rec.Exchanges) != tt.exchanges {
+				t.Errorf("%s (%s): %d exchanges, want %d", tt.name, path, len(rec.Exchanges), tt.exchanges)
+			}
+			if len(errs) != len(tt.unreadable) || len(rec.Unreadable) != len(tt.unreadable) {
+				t.Errorf("%s (%s): errors %v, want %d naming lines %v", tt.name, path, errs, len(tt.unreadable), tt.unreadable)
+				continue
+			}
+			for i, want := range tt.unreadable {
+				var le *recording.LoadError
+				if !errors.As(errs[i], &le) || le.Path != path || !strings.Contains(errs[i].Error(), want) {
+					t.Errorf("%s (%s): error %d = %v, want a *LoadError of %s saying %q", tt.name, path, i, errs[i], path, want)
+				}
+			}
+			if (tt.incomplete == "") != (rec.Incomplete == "") || !strings.Contains(rec.Incomplete, tt.incomplete) {
+				t.Errorf("%s (%s): Incomplete %q, want %q", tt.name, path, rec.Incomplete, tt.incomplete)
+			}
+		}
 	}
 }

@@ -51,6 +51,15 @@ type Recording struct {
 	// content.size that disagrees with a complete body), each naming its
 	// exchange in Source.
 	Notes []contract.Finding
+	// Unreadable are the NDJSON lines that could not be read (not JSON, not
+	// a HAR entry, too large), each an error naming its line ("line 7:
+	// ..."); the other lines were read. Loader.Each returns them as
+	// *LoadError values of the file.
+	Unreadable []error
+	// Incomplete, when set, says that the last line of an NDJSON file was
+	// cut off (no newline at the end and not JSON: a writer still
+	// appending) and was not read. It is a note, not an error.
+	Incomplete string
 }
 
 // Provenance records where a recording came from.

@@ -51,14 +51,15 @@ func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
 	os.Mkdir(sub, 0o755)
+	os.WriteFile(filepath.Join(sub, "f"), nil, 0o644)
 	tests := []struct {
 		name  string
 		write func() error
 		want  string
 	}{
 		{"a directory", func() error { return fileutil.WriteFile(sub, nil, 0o644) }, "it is a directory"},
-		{"no parent", func() error { return fileutil.WriteFile(filepath.Join(dir, "missing", "f"), nil, 0o644) }, "no such file"},
 		{"new, no parent", func() error { return fileutil.WriteNew(filepath.Join(dir, "missing", "f"), nil, 0o644) }, "no such file"},
+		{"parent is a file", func() error { return fileutil.WriteFile(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 		{"new over a directory", func() error { return fileutil.WriteNew(sub, nil, 0o644) }, "exists"},
 	}
 	for _, tt := range tests {
@@ -73,6 +74,7 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 	assertOnly(t, dir, "sub")
+	assertOnly(t, sub, "f")
 }
 
 // assertOnly fails unless dir holds exactly the named entries: no temporary
@@ -87,4 +89,103 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 	if strings.Join(got, ",") != strings.Join(names, ",") {
 		t.Errorf("%s holds %q, want %q", dir, got, names)
 	}
+}
+
+// TestWriteCreatesFolders: WriteFile creates the missing folders.
+func TestWriteCreatesFolders(t *testing.T) {
+	dir := t.TempDir()
+	for i, write := range []func(string) error{
+		func(n string) error { return fileutil.WriteFile(n, []byte("x"), 0o644) },
+	} {
+		name := filepath.Join(dir, "a", "b", string(rune('c'+i)), "out.json")
+		if err := write(name); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(name); string(got) != "x" {
+			t.Errorf("%s holds %q", name, got)
+		}
+	}
+}
+
+// TestWriteThroughSymlink: a link is written through; it stays a link and
+// its target gets the data, even a target that did not exist yet (in a
+// folder that did not exist either).
+func TestWriteThroughSymlink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "real.xml")
+	os.WriteFile(target, []byte("old"), 0o644)
+	link := filepath.Join(dir, "link.xml")
+	chain := filepath.Join(dir, "chain.xml")
+	dangling := filepath.Join(dir, "dangling.xml")
+	if err := errors.Join(os.Symlink("real.xml", link), os.Symlink(link, chain), os.Symlink(filepath.Join("made", "new.xml"), dangling)); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	tests := []struct{ name, target string }{
+		{link, target},
+		{chain, target},
+		{dangling, filepath.Join(dir, "made", "new.xml")},
+	}
+	for _, tt := range tests {
+		if err := fileutil.WriteFile(tt.name, []byte("via "+tt.name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Lstat(tt.name); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symbolic link (%v)", tt.name, err)
+		}
+		if got, _ := os.ReadFile(tt.target); string(got) != "via "+tt.name {
+			t.Errorf("target %s holds %q, want the data written to %s", tt.target, got, tt.name)
+		}
+	}
+}
+
+// TestPrepare: outputs that are inputs, or that two flags share, are
+// refused before anything is written, whatever links lie between them;
+// the rest get their folders and are left as they were.
+func TestPrepare(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "rec.har")
+	os.WriteFile(in, []byte("input"), 0o644)
+	linkToIn := filepath.Join(dir, "alias.har")
+	if err := os.Symlink(in, linkToIn); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	hard := filepath.Join(dir, "hard.har")
+	if err := os.Link(in, hard); err != nil {
+		t.Fatal(err)
+	}
+	newA := filepath.Join(dir, "out", "a.xml")
+	tests := []struct {
+		name    string
+		outputs []fileutil.Output
+		want    string // "" for accepted
+	}{
+		{"fresh outputs", []fileutil.Output{{Flag: "--report", Path: newA}, {Flag: "--write-baseline", Path: filepath.Join(dir, "b.yaml")}}, ""},
+		{"the input", []fileutil.Output{{Flag: "--report", Path: in}}, "is an input"},
+		{"a link to the input", []fileutil.Output{{Flag: "--suggest-overlay", Path: linkToIn}}, "is an input"},
+		{"a hard link to the input", []fileutil.Output{{Flag: "-o", Path: hard}}, "is an input"},
+		{"two new outputs, one path", []fileutil.Output{{Flag: "--report", Path: newA}, {Flag: "--write-baseline", Path: filepath.Join(dir, "out", ".", "a.xml")}}, "writes the same file"},
+		{"an output and a link to it", []fileutil.Output{{Flag: "--report", Path: filepath.Join(dir, "b.yaml")}, {Flag: "--report", Path: filepath.Join(dir, "blink")}}, "writes the same file"},
+		{"a directory", []fileutil.Output{{Flag: "--report", Path: dir}}, "it is a directory"},
+	}
+	os.Symlink("b.yaml", filepath.Join(dir, "blink"))
+	for _, tt := range tests {
+		err := fileutil.Prepare(tt.outputs, []string{in})
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v, want accepted", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: %v, want an error saying %q", tt.name, err, tt.want)
+		case tt.want == "is an input" || tt.want == "writes the same file":
+			if !errors.Is(err, fileutil.ErrConflict) {
+				t.Errorf("%s: %v does not match ErrConflict", tt.name, err)
+			}
+		}
+	}
+	if got, _ := os.ReadFile(in); string(got) != "input" {
+		t.Errorf("the input was changed: %q", got)
+	}
+	if fi, err := os.Stat(filepath.Dir(newA)); err != nil || !fi.IsDir() {
+		t.Errorf("the output's folder was not created: %v", err)
+	}
+	assertOnly(t, filepath.Dir(newA))
 }

@@ -43,9 +43,10 @@ func Render(format string) ([]byte, error) {
 	}
 }
 
-// WriteFile writes data to name through a temporary file in the same
-// directory and a rename (internal/fileutil), so a failed write never leaves a
-// truncated spec for the next go generate step. The error is the bare cause
+// WriteFile writes data to name by the module's output policy
+// (internal/fileutil): a regular file through a temporary file and a rename,
+// so a failed write never leaves a truncated spec for the next go generate
+// step; a device or FIFO in place; a symbolic link through to its target. The error is the bare cause
 // ("permission denied", "it is a directory"): callers name the file.
 func WriteFile(name string, data []byte) error {
 	if err := fileutil.WriteFile(name, data, 0o644); err != nil {

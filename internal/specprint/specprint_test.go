@@ -80,10 +80,15 @@ func TestWriteFile(t *testing.T) {
 
 func TestWriteFileErrors(t *testing.T) {
 	dir := t.TempDir()
+	// Missing folders are created (internal/fileutil), but not under a file.
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, path, want string
 	}{
-		{"missing directory", filepath.Join(dir, "no", "such", "openapi.yaml"), "no such file or directory"},
+		{"a folder that is a file", filepath.Join(file, "such", "openapi.yaml"), "not a directory"},
 		{"a directory", dir, "it is a directory"},
 	}
 	for _, tt := range tests {
