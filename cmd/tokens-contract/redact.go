@@ -29,7 +29,11 @@ Authorization, Cookie, Set-Cookie, X-Store-Hash, ...) are dropped, and their
 values removed wherever else they appear; any other JWT or email address is
 replaced wherever it is. If B2B_AUTH_TOKEN is set, its value is removed too.
 A HAR copy keeps what the checker reads (requests, responses, headers,
-bodies) and leaves out cookies arrays, timings and cache data. See package
+bodies) and leaves out cookies arrays, timings and cache data; an NDJSON
+input gives NDJSON, one compact entry per line. A body that is not text (an
+image, a compressed payload) is kept byte for byte, or withheld whole when it
+holds a secret. An entry that cannot be read (a corrupt gzip body) is named
+on standard error and left out; the rest is still copied. See package
 contract/recording for the full rules.
 
 OUT must not exist: redact never replaces a file (not the input, not an
@@ -40,7 +44,7 @@ synthetic.
 Exit codes: 0 written; 2 a usage error, an input that is missing, unreadable
 or not a recording, an OUT that exists or cannot be written.`
 
-func runRedact(_ context.Context, env *environment, args []string) int {
+func runRedact(ctx context.Context, env *environment, args []string) int {
 	fset := newFlagSet(env, "redact", "redact -o OUT PATH", redactDescription)
 	out := fset.String("o", "", "write the redacted copy to `OUT` (a new file; - for standard output)")
 	args, code, ok := parseFlags(fset, args)
@@ -68,7 +72,10 @@ func runRedact(_ context.Context, env *environment, args []string) int {
 			return exitcode.Usage
 		}
 	}
-	rec, err := recording.LoadFile(in)
+	loader := &recording.Loader{BadEntry: func(source string, err error) {
+		fmt.Fprintf(env.stderr, "tokens-contract redact: %s: %s; left out of the copy\n", source, contract.Scrub(err.Error(), nil))
+	}}
+	rec, err := loader.Load(ctx, in)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s\n", contract.Scrub(err.Error(), nil))
 		return exitcode.Usage

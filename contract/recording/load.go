@@ -75,6 +75,12 @@ type Loader struct {
 	Skipped func(path string, err error)
 	// Stdin is what the path "-" reads; os.Stdin when nil.
 	Stdin io.Reader
+	// BadEntry, when set, is told about each HAR or NDJSON entry that is
+	// well-formed JSON but cannot be read as an exchange (a body whose
+	// gzip stream is corrupt, say), by its source (file#index) and why; the
+	// entry is left out and the rest of the input still loads. When nil,
+	// such an entry makes the whole input unreadable.
+	BadEntry func(source string, err error)
 }
 
 // LoadPaths loads every recording named by paths with a zero Loader and no
@@ -442,6 +448,10 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 		return fmt.Errorf("%s: %s", what, jsonErrorText(err)) // a syntax error, at its byte offset
 	}
 	ex, note, err := l.entry(rec.Path, i, raw)
+	if err != nil && l.BadEntry != nil {
+		l.BadEntry(entrySource(rec.Path, i), err)
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("entry %d: %w", i, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pb33f/jsonschema/v6"
 
@@ -73,6 +74,12 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //   - everything learnt, in encoded forms too (base64, URL-encoded, HTML
 //     entities, JSON escapes, lower-case), and JWTs and emails hidden in an
 //     encoded run (package secrets' Scrubber.Encoded);
+//   - bodies that are not text (that do not start like JSON, and are not
+//     UTF-8 or hold NUL or other control bytes: images, compressed or
+//     encrypted payloads) are never rewritten, since any change would damage
+//     them: such a body is kept whole, byte for byte, unless it holds a
+//     learnt secret, a JWT-shaped string or a complete email address, and
+//     then it is replaced whole by BinaryWithheld;
 //   - headers: the credential headers of the secrets policy (authToken,
 //     X-Auth-Token, Authorization, Proxy-Authorization, Cookie, Set-Cookie,
 //     X-Store-Hash, ...) and any header whose name or value holds the auth
@@ -299,6 +306,9 @@ func (r *Redactor) body(b []byte, truncated bool) []byte {
 	if len(b) == 0 {
 		return b
 	}
+	if binary(b) {
+		return r.binaryBody(b)
+	}
 	var out []byte
 	stop := 0
 	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
@@ -311,6 +321,60 @@ func (r *Redactor) body(b []byte, truncated bool) []byte {
 		out = append(out, bytes.Repeat([]byte(" "), len(b)-len(out))...)
 	}
 	return out
+}
+
+// BinaryWithheld replaces a body that is not text and holds a secret.
+const BinaryWithheld = "(binary body withheld from the copy: it holds a secret, and a body that is not text cannot be redacted in place)"
+
+// binary reports whether a body is not text: one that does not start like
+// JSON (JSON is walked value by value, invalid UTF-8 and all) and is not
+// UTF-8, or holds a NUL or another control byte than tab, carriage return,
+// newline and form feed.
+func binary(b []byte) bool {
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return false
+	}
+	if !utf8.Valid(b) {
+		return true
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// fullEmail is an email address with a domain of at least two labels: in a
+// binary body an "x@" byte pair is not an address.
+var fullEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+`)
+
+// binaryBody is the rule for a body that is not text (an image, a
+// compressed or encrypted payload): its bytes cannot be rewritten without
+// damage, so it is kept whole, byte for byte, unless it holds a secret the
+// run learnt (raw), a JWT-shaped string or a complete email address, in
+// which case it is replaced by BinaryWithheld.
+func (r *Redactor) binaryBody(b []byte) []byte {
+	if r.learning {
+		return b
+	}
+	for _, k := range r.known {
+		if bytes.Contains(b, []byte(k)) {
+			return []byte(BinaryWithheld)
+		}
+	}
+	if r.auth != "" && bytes.Contains(b, []byte(r.auth)) {
+		return []byte(BinaryWithheld)
+	}
+	for _, m := range secrets.JWTCandidate.FindAll(b, -1) {
+		if jwtShaped(string(m)) {
+			return []byte(BinaryWithheld)
+		}
+	}
+	if fullEmail.Match(b) {
+		return []byte(BinaryWithheld)
+	}
+	return b
 }
 
 // unescapeSafe decodes \uXXXX escapes of the characters that make up emails
