@@ -248,7 +248,9 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 		{"two PATHs", []string{"-o", filepath.Join(dir, "x.har"), good, good}, "exactly one PATH"},
 		{"missing input", []string{"-o", filepath.Join(dir, "x.har"), filepath.Join(dir, "missing.har")}, "missing.har: no such file"},
 		{"malformed input", []string{"-o", filepath.Join(dir, "x.har"), malformed}, "bad.har: not a HAR file"},
-		{"a directory", []string{"-o", filepath.Join(dir, "x.har"), dir}, "is a directory"},
+		{"a directory into itself", []string{"-o", filepath.Join(dir, "x.har"), dir}, "the directory being copied"},
+		{"a directory to standard output", []string{"-o", "-", dir}, "not standard output"},
+		{"a directory into a directory that is not empty", []string{"-o", filepath.Dir(dir), dir}, "is not empty"},
 		{"existing output", []string{"-o", existing, good}, "already exists"},
 		{"output over the input", []string{"-o", good, good}, "already exists"},
 		{"output in a missing directory", []string{"-o", filepath.Join(dir, "no", "x.har"), good}, "cannot write"},
@@ -287,5 +289,59 @@ func TestRedactHelp(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("help does not say %q", want)
 		}
+	}
+}
+
+// TestRedactDirectoryKeepsEachFormat: redact -o OUTDIR DIR copies every
+// recording at its relative path, each in its own format, and check reports
+// the same findings on the copies as on the originals.
+func TestRedactDirectoryKeepsEachFormat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	out := filepath.Join(dir, "out")
+	for src, dst := range map[string]string{
+		recordingsDir + "/browser-export.har":                 "in/browser.har",
+		"../../contract/testdata/drift/field-added-item.yaml": "in/sub/drift.yaml",
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, dst)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := runCLI(t, "redact", "-o", out, in); code != exitcode.OK {
+		t.Fatalf("redact: exit %d: %s", code, stderr)
+	}
+	for _, rel := range []string{"browser.har", "sub/drift.yaml"} {
+		a, _ := os.ReadFile(filepath.Join(in, rel))
+		b, err := os.ReadFile(filepath.Join(out, rel))
+		if err != nil {
+			t.Fatalf("no copy of %s: %v", rel, err)
+		}
+		if (a[0] == '{') != (b[0] == '{') {
+			t.Errorf("%s changed format", rel)
+		}
+	}
+	findings := func(path string) string {
+		_, stdout, _ := runCLI(t, "check", "--format", "json", path)
+		var rep struct {
+			Findings []struct{ ID, Path string } `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check %s: %v", path, err)
+		}
+		var keys []string
+		for _, f := range rep.Findings {
+			keys = append(keys, f.ID+" "+f.Path)
+		}
+		sort.Strings(keys)
+		return strings.Join(keys, "\n")
+	}
+	if a, b := findings(in), findings(out); a != b || a == "" {
+		t.Errorf("findings differ (or there are none):\n%s\nthen\n%s", a, b)
 	}
 }

@@ -54,6 +54,12 @@ var (
 // those files are recordings is decided by their content.
 var recordingExt = []string{".yaml", ".yml", ".har", ".json", ".ndjson", ".jsonl"}
 
+// RecordingName reports whether a directory walk considers the file path a
+// recording, by its ending (see Loader.Each).
+func RecordingName(path string) bool {
+	return slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path)))
+}
+
 // Stdin is the path that names standard input.
 const Stdin = "-"
 
@@ -450,6 +456,7 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	ex, note, err := l.entry(rec.Path, i, raw)
 	if err != nil && l.BadEntry != nil {
 		l.BadEntry(entrySource(rec.Path, i), err)
+		rec.unreadable++
 		return nil
 	}
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,5 +180,124 @@ func TestRedactRoundTripsNDJSON(t *testing.T) {
 	before, after := findingKeys(c.CheckSequence(context.Background(), rec.Exchanges)), findingKeys(c.CheckSequence(context.Background(), back.Exchanges))
 	if strings.Join(before, "\n") != strings.Join(after, "\n") || len(before) == 0 {
 		t.Errorf("findings differ (or there are none to compare): %q, then %q", before, after)
+	}
+}
+
+// structure lists the JSON paths of a decoded tree with the kind of each
+// value, leaving out what redaction may change by design: the items of
+// cookies and headers arrays (credentials are dropped), postData.params
+// (the text holds them) and content.encoding.
+func structure(v any, path string, out map[string]string) {
+	for _, skip := range []string{".cookies[", ".headers[", ".params", ".content.encoding"} {
+		if strings.Contains(path, skip) {
+			return
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		out[path] = "object"
+		for k, c := range x {
+			structure(c, path+"."+k, out)
+		}
+	case []any:
+		out[path] = "array"
+		for i, c := range x {
+			structure(c, fmt.Sprintf("%s[%d]", path, i), out)
+		}
+	default:
+		out[path] = fmt.Sprintf("%T", v)
+	}
+}
+
+func structureOf(t *testing.T, data []byte, ndjson bool) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	docs := [][]byte{data}
+	if ndjson {
+		docs = bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	}
+	for i, d := range docs {
+		var v any
+		if err := json.Unmarshal(d, &v); err != nil {
+			t.Fatalf("document %d does not parse: %v", i, err)
+		}
+		structure(v, fmt.Sprintf("#%d", i), out)
+	}
+	return out
+}
+
+// TestRedactFileKeepsHARStructure: redact writes a HAR as a HAR with the
+// same structure (pages, httpVersion, timings, exporters' own members) and
+// an NDJSON file as NDJSON, apart from secrets, and check finds the same in
+// the copy; strings outside the exchanges (a page title, an exporter's
+// member) are scrubbed.
+func TestRedactFileKeepsHARStructure(t *testing.T) {
+	email := synthetic.CanaryEmail()
+	auth := synthetic.RandomHex(16)
+	e := harEntryOf(tokensURL, 200, [][2]string{{"Content-Type", "application/json"}, {"Set-Cookie", "s=" + auth + "; Path=/"}}, "application/json", tokensPage("x7k2m9q4p1"), "")
+	e["_initiator"] = map[string]any{"type": "script", "url": "https://app.example.test/?authToken=" + auth + "&who=" + email}
+	e["serverIPAddress"] = "127.0.0.1"
+	e["request"].(map[string]any)["headers"] = []map[string]string{{"name": "authToken", "value": auth}, {"name": "Accept", "value": "application/json"}}
+	drifted := strings.Replace(tokensPage("x7k2m9q4p1"), `"eventChannel":"app"`, `"eventChannel":"app","createdAt":1`, 1)
+	e2 := harEntryOf(tokensURL, 200, [][2]string{{"Content-Type", "application/json"}}, "application/json", drifted, "")
+	inputs := map[string][]byte{"crafted.har": harFile(t, e, e2)}
+	var nd bytes.Buffer
+	for _, x := range []map[string]any{e, e2} {
+		b, _ := json.Marshal(x)
+		nd.Write(b)
+		nd.WriteByte('\n')
+	}
+	inputs["crafted.ndjson"] = nd.Bytes()
+	exports, _ := filepath.Glob("testdata/har/*.har")
+	for _, p := range append([]string{"../testdata/recordings/browser-export.har", "../testdata/drift/har-content-truncated.har"}, exports...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(p)] = b
+	}
+	c := newChecker(t)
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			out, red, known, err := recording.RedactFile(context.Background(), name, data, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := recording.CheckEncoded(out, known); err != nil {
+				t.Fatalf("the copy fails the leak check: %v", err)
+			}
+			for what, v := range map[string]string{"auth token": auth, "email": email} {
+				if strings.Contains(string(out), v) {
+					t.Errorf("the copy holds the %s", what)
+				}
+			}
+			ndjson := strings.HasSuffix(name, ".ndjson")
+			before, after := structureOf(t, data, ndjson), structureOf(t, out, ndjson)
+			for p, k := range before {
+				if after[p] != k {
+					t.Errorf("%s was %s, is %q in the copy", p, k, after[p])
+				}
+			}
+			for p := range after {
+				if _, ok := before[p]; !ok {
+					t.Errorf("%s is new in the copy", p)
+				}
+			}
+			orig, err := (&recording.Loader{}).Read(context.Background(), name, bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := (&recording.Loader{}).Read(context.Background(), name, bytes.NewReader(out))
+			if err != nil {
+				t.Fatalf("the copy does not load: %v", err)
+			}
+			if back.Format != orig.Format || len(back.Exchanges) != len(red.Exchanges) {
+				t.Errorf("the copy is %s with %d exchanges; want %s with %d", back.Format, len(back.Exchanges), orig.Format, len(red.Exchanges))
+			}
+			b4, af := findingKeys(c.CheckSequence(context.Background(), orig.Exchanges)), findingKeys(c.CheckSequence(context.Background(), back.Exchanges))
+			if strings.Join(b4, "\n") != strings.Join(af, "\n") {
+				t.Errorf("findings differ: %q, then %q", b4, af)
+			}
+		})
 	}
 }
