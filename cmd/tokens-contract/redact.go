@@ -34,6 +34,7 @@ bodies, query strings and form bodies; credential headers (authToken,
 Authorization, Cookie, Set-Cookie, X-Store-Hash, ...) are dropped, and their
 values removed wherever else they appear; any other JWT or email address is
 replaced wherever it is. If B2B_AUTH_TOKEN is set, its value is removed too.
+--header and --member name further secrets the built-in rules cannot know.
 A HAR copy keeps the file's structure (pages, versions, timings, exporters'
 own members), with every string scrubbed, and each entry's request and
 response redacted; cookies arrays are emptied. An NDJSON input gives NDJSON,
@@ -52,12 +53,16 @@ Exit codes: 0 written; 2 a usage error, an input that is missing, unreadable
 or not a recording, an OUT that exists or cannot be written.`
 
 func runRedact(ctx context.Context, env *environment, args []string) int {
-	fset := newFlagSet(env, "redact", "redact -o OUT PATH | redact -o OUTDIR DIR", redactDescription)
+	fset := newFlagSet(env, "redact", "redact -o OUT PATH | redact -o OUTDIR DIR (options: --header NAME, --member NAME)", redactDescription)
 	out := fset.String("o", "", "write the redacted copy to `OUT` (a new file; - for standard output; a new or empty directory for a DIR)")
+	var headers, members multiFlag
+	fset.Var(&headers, "header", "also drop the header `NAME` as a credential, and remove its values wherever else they appear (repeatable)")
+	fset.Var(&members, "member", "also redact the values of JSON members and query or form parameters named `NAME` (repeatable)")
 	args, code, ok := parseFlags(fset, args)
 	if !ok {
 		return code
 	}
+	extra := recording.Extra{Headers: headers, Members: members}
 	switch {
 	case *out == "":
 		fmt.Fprintln(env.stderr, "tokens-contract redact: -o OUT is required")
@@ -70,7 +75,7 @@ func runRedact(ctx context.Context, env *environment, args []string) int {
 	}
 	in := args[0]
 	if fi, err := os.Stat(in); err == nil && fi.IsDir() {
-		return redactDir(ctx, env, in, *out)
+		return redactDir(ctx, env, in, *out, extra)
 	}
 	if *out != "-" {
 		if _, err := os.Lstat(*out); err == nil {
@@ -78,12 +83,12 @@ func runRedact(ctx context.Context, env *environment, args []string) int {
 			return exitcode.Usage
 		}
 	}
-	return redactOne(ctx, env, in, *out)
+	return redactOne(ctx, env, in, *out, extra)
 }
 
 // redactDir copies every recording under dir (as check would find them)
 // into outDir, at the same relative paths. outDir must be new or empty.
-func redactDir(ctx context.Context, env *environment, dir, outDir string) int {
+func redactDir(ctx context.Context, env *environment, dir, outDir string, extra recording.Extra) int {
 	if outDir == "-" {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s is a directory; -o must name a directory, not standard output\n", dir)
 		return exitcode.Usage
@@ -130,7 +135,7 @@ func redactDir(ctx context.Context, env *environment, dir, outDir string) int {
 			fmt.Fprintf(env.stderr, "tokens-contract redact: cannot create %s: %v\n", filepath.Dir(target), errors.Unwrap(err))
 			return exitcode.Usage
 		}
-		if c := redactOne(ctx, env, f, target); c != exitcode.OK {
+		if c := redactOne(ctx, env, f, target, extra); c != exitcode.OK {
 			code = c
 		}
 	}
@@ -139,7 +144,7 @@ func redactDir(ctx context.Context, env *environment, dir, outDir string) int {
 
 // redactOne writes the redacted copy of the recording in to out (a new
 // file, or - for standard output).
-func redactOne(ctx context.Context, env *environment, in, out string) int {
+func redactOne(ctx context.Context, env *environment, in, out string, extra recording.Extra) int {
 	var data []byte
 	var err error
 	if in == recording.Stdin {
@@ -151,7 +156,7 @@ func redactOne(ctx context.Context, env *environment, in, out string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s: %v\n", in, errors.Unwrap(err))
 		return exitcode.Usage
 	}
-	copyData, red, secrets, err := recording.RedactFile(ctx, in, data, env.getenv(envAuthToken), func(source string, err error) {
+	copyData, red, secrets, err := recording.RedactFile(ctx, in, data, env.getenv(envAuthToken), extra, func(source string, err error) {
 		fmt.Fprintf(env.stderr, "tokens-contract redact: %s: %s; left out of the copy\n", source, contract.Scrub(err.Error(), nil))
 	})
 	if err != nil {

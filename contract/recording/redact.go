@@ -42,8 +42,39 @@ const (
 	kindSecret    = secrets.Secret
 )
 
-// kindOf classifies a JSON member name by the module's secrets policy.
-func kindOf(name string) kind { return secrets.KindOf(name) }
+// kindOf classifies a JSON member or query parameter name by the module's
+// secrets policy, and the names the Redactor was given (Extra).
+func (r *Redactor) kindOf(name string) kind {
+	if k := secrets.KindOf(name); k != kindNone {
+		return k
+	}
+	if r.extra.members[strings.ToLower(name)] {
+		return kindSecret
+	}
+	return kindNone
+}
+
+// Extra names secrets the built-in policy cannot know: headers to drop as
+// credentials, and JSON members and query (or form) parameters whose values
+// are secrets ("secret-N"), all matched in any case.
+type Extra struct {
+	Headers []string
+	Members []string // JSON members and query or form parameters
+}
+
+type extraNames struct{ headers, members map[string]bool }
+
+// WithExtra makes r also redact the names in e, and returns r.
+func (r *Redactor) WithExtra(e Extra) *Redactor {
+	r.extra = extraNames{headers: map[string]bool{}, members: map[string]bool{}}
+	for _, h := range e.Headers {
+		r.extra.headers[strings.ToLower(h)] = true
+	}
+	for _, m := range e.Members {
+		r.extra.members[strings.ToLower(m)] = true
+	}
+	return r
+}
 
 // Redactor turns exchanges that hold real credentials and personal data into
 // exchanges that can be written to disk. Its mappings are consistent for the
@@ -95,7 +126,8 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //
 // A Redactor is not safe for concurrent use.
 type Redactor struct {
-	auth string
+	auth  string
+	extra extraNames
 
 	tokens   map[string]string // real token (JWT or opaque) → replacement
 	emails   map[string]string
@@ -197,7 +229,7 @@ func (r *Redactor) header(h http.Header) http.Header {
 	out := http.Header{}
 next:
 	for name, vs := range h {
-		if secrets.IsCredentialHeader(name) || r.holdsAuth(name) {
+		if secrets.IsCredentialHeader(name) || r.extra.headers[strings.ToLower(name)] || r.holdsAuth(name) {
 			if r.learning {
 				for _, v := range vs {
 					for _, part := range secrets.HeaderParts(v) {
@@ -254,7 +286,7 @@ func (r *Redactor) query(q string) string {
 			pairs[i] = r.text(p)
 			continue
 		}
-		nn, nv := r.text(n), r.value(v, kindOf(n))
+		nn, nv := r.text(n), r.value(v, r.kindOf(n))
 		switch {
 		case nn == n && nv == v:
 			pairs[i] = r.text(p)
@@ -312,7 +344,7 @@ func (r *Redactor) body(b []byte, truncated bool) []byte {
 	var out []byte
 	stop := 0
 	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		out, stop = rewriteJSON(b, r.value)
+		out, stop = rewriteJSON(b, r.kindOf, r.value)
 	}
 	if stop < len(b) {
 		out = append(out, r.text(unescapeSafe(string(b[stop:])))...)
@@ -427,7 +459,7 @@ func (r *Redactor) value(s string, k kind) string {
 	// JSON nested in a string (an event payload kept as text) is walked as
 	// JSON, so its secret members are replaced by kind too.
 	if t := strings.TrimSpace(s); len(t) > 1 && (t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
-		if out, stop := rewriteJSON([]byte(s), r.value); stop == len(s) {
+		if out, stop := rewriteJSON([]byte(s), r.kindOf, r.value); stop == len(s) {
 			return r.text(string(out))
 		}
 	}
@@ -607,7 +639,7 @@ func (r *Redactor) text(s string) string {
 		if err != nil {
 			return secrets.Marker
 		}
-		if nv := r.value(dec, kindOf(name)); nv != dec {
+		if nv := r.value(dec, r.kindOf(name)); nv != dec {
 			return url.QueryEscape(nv)
 		}
 		return v

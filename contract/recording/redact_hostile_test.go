@@ -259,7 +259,7 @@ func TestRedactFileKeepsHARStructure(t *testing.T) {
 	c := newChecker(t)
 	for name, data := range inputs {
 		t.Run(name, func(t *testing.T) {
-			out, red, known, err := recording.RedactFile(context.Background(), name, data, "", nil)
+			out, red, known, err := recording.RedactFile(context.Background(), name, data, "", recording.Extra{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,11 +24,13 @@ import (
 // line, each entry kept the same way. A cassette is encoded as Encode does.
 // Member order within a JSON object is not kept.
 //
+// extra names secrets the built-in policy cannot know (see Extra).
+//
 // An entry that cannot be read (a corrupt gzip body) is told to badEntry
 // (when not nil) by its source and left out of the copy. It returns the copy,
 // the redacted recording (for counts) and the secrets it removed (for
 // CheckEncoded).
-func RedactFile(ctx context.Context, name string, data []byte, authToken string, badEntry func(source string, err error)) ([]byte, *Recording, []string, error) {
+func RedactFile(ctx context.Context, name string, data []byte, authToken string, extra Extra, badEntry func(source string, err error)) ([]byte, *Recording, []string, error) {
 	bad := map[string]bool{}
 	l := &Loader{BadEntry: func(source string, err error) {
 		bad[source] = true
@@ -43,7 +45,7 @@ func RedactFile(ctx context.Context, name string, data []byte, authToken string,
 		}
 		return nil, nil, nil, err
 	}
-	r := NewRedactor(authToken)
+	r := NewRedactor(authToken).WithExtra(extra)
 	red := redactWith(r, rec)
 	var out []byte
 	switch rec.Format {
