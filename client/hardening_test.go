@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -130,4 +131,25 @@ func TestAPIErrorResponseHeaderSafeToLog(t *testing.T) {
 		all.WriteString(k + ": " + strings.Join(vs, ", ") + "\n")
 	}
 	assertClean(t, "APIError.Response.Header", all.String(), auth, email)
+}
+
+// TestExcerptDropsBearerOpaque: a server (or a gateway in front of it) that
+// quotes an Authorization header the client did not send (another
+// service's) leaves no opaque Bearer credential or Basic password in the
+// error's excerpt.
+func TestExcerptDropsBearerOpaque(t *testing.T) {
+	opaque := "k" + synthetic.RandomHex(20)
+	for _, body := range []string{
+		`{"code":401,"meta":{"message":"rejected Authorization: Bearer ` + opaque + `"}}`,
+		`<p>bad header "bearer ` + opaque + `"</p>`,
+		`upstream said: Authorization: Basic ` + base64.StdEncoding.EncodeToString([]byte("svc:"+opaque)),
+	} {
+		got := excerpt([]byte(body))
+		if strings.Contains(got, opaque) || strings.Contains(got, base64.StdEncoding.EncodeToString([]byte("svc:" + opaque))[:16]) {
+			t.Errorf("the excerpt kept the credential: %q", strings.ReplaceAll(got, opaque, "OPAQUE"))
+		}
+		if !strings.Contains(strings.ToLower(got), "bearer") && !strings.Contains(got, "Basic") {
+			t.Errorf("the excerpt lost its shape: %q", got)
+		}
+	}
 }

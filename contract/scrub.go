@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"net/http"
 	"sort"
 	"strings"
 
@@ -41,6 +42,39 @@ func (s *check) secretValues() []string {
 	}
 	sort.Slice(s.secrets, func(i, j int) bool { return len(s.secrets[i]) > len(s.secrets[j]) })
 	return s.secrets
+}
+
+// ExchangeSecrets returns every value of ex that the reports treat as
+// secret: the values of its credential headers (and the credential inside
+// each, see secrets.HeaderParts), and the string values of members with
+// sensitive names in its request and response bodies. Anything built from
+// an exchange outside the checker (an overlay, say) scrubs with these and
+// so follows the same policy as the findings.
+func ExchangeSecrets(ex *Exchange) []string {
+	if ex == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, h := range []http.Header{ex.Request.Header, ex.Response.Header} {
+		for _, v := range secrets.HeaderValues(h) {
+			for _, part := range secrets.HeaderParts(v) {
+				set[part] = true
+			}
+		}
+	}
+	for _, body := range [][]byte{ex.Request.Body, ex.Response.Body} {
+		var tree any
+		if len(body) > 0 && jsonv2.Unmarshal(body, &tree) == nil {
+			collectSecrets(tree, set, 0)
+		}
+	}
+	delete(set, "")
+	out := make([]string, 0, len(set))
+	for v := range set {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func collectSecrets(v any, set map[string]bool, depth int) {

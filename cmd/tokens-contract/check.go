@@ -299,7 +299,8 @@ func suggestOverlay(env *environment, path string, checker *contract.Checker, re
 		}
 	}
 	name, spec := checker.Spec()
-	sug, err := overlay.Suggest(spec, "tokens-contract: suggested changes to "+filepath.Base(name), evidence)
+	// The run's auth token, if set, is a secret no overlay may hold.
+	sug, err := overlay.Suggest(spec, "tokens-contract: suggested changes to "+filepath.Base(name), evidence, env.getenv(envAuthToken))
 	if err == nil && cov != nil {
 		sug.Document.Actions = append(sug.Document.Actions, overlay.ConfirmAssumed(*cov)...)
 	}

@@ -182,3 +182,49 @@ func TestCheckSecondSignalExits(t *testing.T) {
 		t.Fatalf("check - ignored two SIGINTs: %s", stderr.String())
 	}
 }
+
+// TestInterruptibleQuietOnFastExit: a run that ends on its own, however
+// fast, prints nothing about an interruption (the helper used to race its
+// own cancellation by stop), and a SIGTERM gives an ordinary shutdown line.
+func TestInterruptibleQuietOnFastExit(t *testing.T) {
+	var mu sync.Mutex
+	var stderr bytes.Buffer
+	w := writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return stderr.Write(p)
+	})
+	for range 2000 {
+		_, stop := interruptible(context.Background(), w, func(code int) { t.Errorf("exit(%d) without a signal", code) })
+		stop()
+	}
+	mu.Lock()
+	if stderr.Len() != 0 {
+		t.Errorf("fast exits printed %q; want nothing", stderr.String())
+	}
+	mu.Unlock()
+
+	ctx, stop := interruptible(context.Background(), w, func(code int) { t.Errorf("exit(%d) after one SIGTERM", code) })
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGTERM did not cancel the context")
+	}
+	waitUntil := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		got := stderr.String()
+		mu.Unlock()
+		if got != "" || time.Now().After(waitUntil) {
+			if got != "tokens-contract: SIGTERM received, shutting down\n" {
+				t.Errorf("after SIGTERM stderr is %q; want the ordinary shutdown line", got)
+			}
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+}

@@ -143,7 +143,14 @@ const exitInterrupted = 130
 // interruptible returns a context that the first SIGINT or SIGTERM cancels
 // (signal.NotifyContext), so a command stops what it is doing and reports;
 // a second one calls exit(130) at once, for when stopping is stuck (a read
-// from a terminal or pipe that never ends). stop releases the signals.
+// from a terminal or pipe that never ends). stop releases the signals and
+// returns once the helper's goroutine has ended.
+//
+// A line goes to stderr only when a signal arrived: for SIGINT that the run
+// is stopping and a second interrupt quits at once; for SIGTERM (how a
+// service manager stops a server) an ordinary shutdown line. The goroutine
+// waits for the signal itself, never for the context, which stop cancels
+// too: a run that ends on its own says nothing.
 func interruptible(parent context.Context, stderr io.Writer, exit func(int)) (ctx context.Context, stop func()) {
 	ctx, stopFirst := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	// Registered before the first signal can arrive, so none is lost
@@ -151,20 +158,19 @@ func interruptible(parent context.Context, stderr io.Writer, exit func(int)) (ct
 	again := make(chan os.Signal, 2)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
+	ended := make(chan struct{})
 	go func() {
+		defer close(ended)
+		var first os.Signal
 		select {
-		case <-ctx.Done():
+		case first = <-again:
 		case <-done:
 			return
 		}
-		if parent.Err() != nil {
-			return // not a signal
-		}
-		fmt.Fprintln(stderr, "tokens-contract: interrupted, stopping; interrupt again to quit at once")
-		select {
-		case <-again: // the first signal is in the channel too
-		case <-done:
-			return
+		if first == syscall.SIGTERM {
+			fmt.Fprintln(stderr, "tokens-contract: SIGTERM received, shutting down")
+		} else {
+			fmt.Fprintln(stderr, "tokens-contract: interrupted, stopping; interrupt again to quit at once")
 		}
 		select {
 		case <-again:
@@ -175,6 +181,7 @@ func interruptible(parent context.Context, stderr io.Writer, exit func(int)) (ct
 	}()
 	return ctx, func() {
 		close(done)
+		<-ended
 		signal.Stop(again)
 		stopFirst()
 	}

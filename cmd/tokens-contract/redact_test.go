@@ -248,7 +248,9 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 		{"two PATHs", []string{"-o", filepath.Join(dir, "x.har"), good, good}, "exactly one PATH"},
 		{"missing input", []string{"-o", filepath.Join(dir, "x.har"), filepath.Join(dir, "missing.har")}, "missing.har: no such file"},
 		{"malformed input", []string{"-o", filepath.Join(dir, "x.har"), malformed}, "bad.har: not a HAR file"},
-		{"a directory", []string{"-o", filepath.Join(dir, "x.har"), dir}, "is a directory"},
+		{"a directory into itself", []string{"-o", filepath.Join(dir, "x.har"), dir}, "the directory being copied"},
+		{"a directory to standard output", []string{"-o", "-", dir}, "not standard output"},
+		{"a directory into a directory that is not empty", []string{"-o", filepath.Dir(dir), dir}, "is not empty"},
 		{"existing output", []string{"-o", existing, good}, "already exists"},
 		{"output over the input", []string{"-o", good, good}, "already exists"},
 		{"output in a missing directory", []string{"-o", filepath.Join(dir, "no", "x.har"), good}, "cannot write"},
@@ -287,5 +289,103 @@ func TestRedactHelp(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("help does not say %q", want)
 		}
+	}
+}
+
+// TestRedactDirectoryKeepsEachFormat: redact -o OUTDIR DIR copies every
+// recording at its relative path, each in its own format, and check reports
+// the same findings on the copies as on the originals.
+func TestRedactDirectoryKeepsEachFormat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in")
+	out := filepath.Join(dir, "out")
+	for src, dst := range map[string]string{
+		recordingsDir + "/browser-export.har":                 "in/browser.har",
+		"../../contract/testdata/drift/field-added-item.yaml": "in/sub/drift.yaml",
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, dst)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := runCLI(t, "redact", "-o", out, in); code != exitcode.OK {
+		t.Fatalf("redact: exit %d: %s", code, stderr)
+	}
+	for _, rel := range []string{"browser.har", "sub/drift.yaml"} {
+		a, _ := os.ReadFile(filepath.Join(in, rel))
+		b, err := os.ReadFile(filepath.Join(out, rel))
+		if err != nil {
+			t.Fatalf("no copy of %s: %v", rel, err)
+		}
+		if (a[0] == '{') != (b[0] == '{') {
+			t.Errorf("%s changed format", rel)
+		}
+	}
+	findings := func(path string) string {
+		_, stdout, _ := runCLI(t, "check", "--format", "json", path)
+		var rep struct {
+			Findings []struct{ ID, Path string } `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+			t.Fatalf("check %s: %v", path, err)
+		}
+		var keys []string
+		for _, f := range rep.Findings {
+			keys = append(keys, f.ID+" "+f.Path)
+		}
+		sort.Strings(keys)
+		return strings.Join(keys, "\n")
+	}
+	if a, b := findings(in), findings(out); a != b || a == "" {
+		t.Errorf("findings differ (or there are none):\n%s\nthen\n%s", a, b)
+	}
+}
+
+// TestRedactExtraNames: --header and --member redact secrets the built-in
+// rules cannot know (a vendor header, a query parameter, a JSON member),
+// wherever else their values appear; without the flags they are kept.
+func TestRedactExtraNames(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	key, sig, ref := "k"+synthetic.RandomHex(12), "s"+synthetic.RandomHex(12), "r"+synthetic.RandomHex(12)
+	body := `{"code":200,"data":[],"meta":{"message":"SUCCESS ` + key + `","pagination":{"totalCount":0,"offset":0,"limit":10}},"internalRef":"` + ref + `"}`
+	har := map[string]any{"log": map[string]any{"version": "1.2", "creator": map[string]any{"name": "t", "version": "1"}, "entries": []any{
+		map[string]any{"startedDateTime": "2026-11-26T09:00:00Z", "time": 1,
+			"request": map[string]any{"method": "GET", "url": "https://api-b2b.bigcommerce.com/api/io/backend/tokens?limit=10&offset=0&sig=" + sig, "httpVersion": "HTTP/1.1",
+				"headers": []any{map[string]any{"name": "X-Internal-Key", "value": key}}, "queryString": []any{}, "cookies": []any{}, "headersSize": -1, "bodySize": 0},
+			"response": map[string]any{"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "cookies": []any{}, "redirectURL": "", "headersSize": -1, "bodySize": -1,
+				"headers": []any{map[string]any{"name": "Content-Type", "value": "application/json"}},
+				"content": map[string]any{"size": len(body), "mimeType": "application/json", "text": body}},
+			"cache": map[string]any{}, "timings": map[string]any{"send": 0, "wait": 1, "receive": 0}},
+	}}}
+	in := filepath.Join(dir, "in.har")
+	b, _ := json.Marshal(har)
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := filepath.Join(dir, "plain.har")
+	if code, _, stderr := runCLI(t, "redact", "-o", plain, in); code != exitcode.OK {
+		t.Fatalf("redact: exit %d: %s", code, stderr)
+	}
+	if got, _ := os.ReadFile(plain); !strings.Contains(string(got), key) || !strings.Contains(string(got), sig) || !strings.Contains(string(got), ref) {
+		t.Fatal("without the flags the built-in rules already remove the values; the test proves nothing")
+	}
+	safe := filepath.Join(dir, "safe.har")
+	if code, _, stderr := runCLI(t, "redact", "--header", "x-internal-key", "--member", "sig", "--member", "internalRef", "-o", safe, in); code != exitcode.OK {
+		t.Fatalf("redact: exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(safe)
+	for what, v := range map[string]string{"the header's value (also in the message)": key, "the parameter": sig, "the member": ref} {
+		if strings.Contains(string(got), v) {
+			t.Errorf("the copy holds %s", what)
+		}
+	}
+	if !strings.Contains(string(got), "internalRef") || !strings.Contains(string(got), "sig=") {
+		t.Error("the names themselves were removed; only their values should be")
 	}
 }

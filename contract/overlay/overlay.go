@@ -26,6 +26,28 @@
 // recordings say), and the sources. No value from an exchange is ever written,
 // except an enum value that the secrets policy does not flag.
 //
+// Everything an overlay takes from an exchange (an enum value, a member name,
+// a content type) passes the same secrets policy as the reports: the generic
+// shapes of internal/secrets (JWTs, emails, secret-named members) and the
+// exchange's own secrets (contract.ExchangeSecrets: its credential headers
+// and the values of its secret-named members), plus any value the caller
+// knows to be secret (the B2B_AUTH_TOKEN of the run). A value or name the
+// policy flags is never written; the finding gets a warning instead.
+//
+// Targets come from the spec's own names, found by walking the finding's
+// path through the spec and the observed bodies. A member name that cannot be
+// written safely (one holding brackets, quotes, backslashes or control
+// characters, which a finding's path cannot carry unambiguously, or one the
+// policy flags) is left for a human: the finding gets a warning, not an
+// action. An unknown-field path must lead to a member of an observed body
+// that the spec does not declare.
+//
+// The schema inferred for an undocumented status or an undeclared object is
+// bounded: at most MaxSchemaDepth levels, MaxSchemaProperties members per
+// object (an object with more is a map, written as additionalProperties
+// without its keys) and MaxSchemaNodes schemas in all; past the bounds a
+// schema says nothing ({}).
+//
 // ConfirmAssumed works from coverage (contract.Coverage) rather than
 // findings: a response the spec marks x-contract-source: assumed that the
 // evidence shows conforming gets an action that marks it observed (on the
@@ -52,11 +74,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/b2b-contract/s2s-tokens/client/headers"
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 )
 
 // Version is the Overlay specification version the documents declare.
@@ -107,16 +132,26 @@ type Reason struct {
 	Breaking  bool     `yaml:"acceptsBreakingChange,omitempty"`
 }
 
+// Bounds of an inferred schema.
+const (
+	MaxSchemaDepth      = 6
+	MaxSchemaProperties = 64
+	MaxSchemaNodes      = 512
+)
+
 // Suggestion is what Suggest proposes.
 type Suggestion struct {
 	Document Document
 	// Warnings are for the user: actions that accept a breaking change, and
 	// findings of an absorbable kind that could not be turned into an action
-	// (with the reason).
+	// (with the reason). They hold no value the secrets policy flags.
 	Warnings []string
+
+	pol policy // the run's secrets policy; zero for a zero Suggestion
 }
 
-// YAML renders the overlay document.
+// YAML renders the overlay document. As a last line of defence it refuses
+// a document the secrets policy would change.
 func (s *Suggestion) YAML() ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -124,7 +159,76 @@ func (s *Suggestion) YAML() ([]byte, error) {
 	if err := enc.Encode(s.Document); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), enc.Close()
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	if s.pol.known != nil && s.pol.known.Replace(buf.String()) != buf.String() {
+		return nil, fmt.Errorf("overlay: the document would hold a secret of the exchanges; not written")
+	}
+	return buf.Bytes(), nil
+}
+
+// policy judges what an overlay may take from the exchanges: sc applies
+// the whole secrets policy with the exchanges' own secrets, known replaces
+// those secrets alone (in every form secrets.Forms gives), for text that is
+// the overlay's own (targets, paths), which the generic shapes would
+// mistake for tokens ($.components.responses.Unauthorized has the shape of
+// a compact token).
+type policy struct {
+	sc    *secrets.Scrubber
+	known *strings.Replacer
+}
+
+func newPolicy(evidence []Evidence, known []string) policy {
+	all := append([]string(nil), known...)
+	for _, ev := range evidence {
+		all = append(all, contract.ExchangeSecrets(ev.Exchange)...)
+	}
+	set := map[string]bool{}
+	for _, k := range all {
+		if len(k) < secrets.MinKnown {
+			continue
+		}
+		for _, f := range secrets.Forms(k) {
+			if len(f) >= secrets.MinKnown {
+				set[f] = true
+			}
+		}
+	}
+	olds := make([]string, 0, len(set))
+	for f := range set {
+		olds = append(olds, f)
+	}
+	sort.Slice(olds, func(i, j int) bool {
+		return len(olds[i]) > len(olds[j]) || len(olds[i]) == len(olds[j]) && olds[i] < olds[j]
+	})
+	args := make([]string, 0, 2*len(olds))
+	for _, f := range olds {
+		args = append(args, f, secrets.Marker)
+	}
+	return policy{sc: secrets.NewScrubber(all...), known: strings.NewReplacer(args...)}
+}
+
+// safe reports whether s may be written: the policy leaves it as it is.
+func (p policy) safe(s string) bool {
+	return !strings.Contains(s, secrets.Marker) && p.sc.String(s) == s
+}
+
+// clean removes the exchanges' secrets from the overlay's own text.
+func (p policy) clean(s string) string { return p.known.Replace(s) }
+
+// writableName reports whether a member name may be written into a spec
+// and trusted as a step of a finding's path.
+func (p policy) writableName(name string) bool {
+	if name == "" || strings.ContainsAny(name, `[]'"\`) {
+		return false
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.In(r, unicode.Bidi_Control) {
+			return false
+		}
+	}
+	return p.safe(name)
 }
 
 // Absorbable reports whether Suggest can turn findings with this id into a
@@ -147,12 +251,14 @@ type group struct {
 
 // Suggest proposes an overlay for spec (the document the findings were
 // checked against) from the evidence. Findings the baseline accepted are left
-// out: the team chose not to patch them yet.
-func Suggest(spec []byte, title string, evidence []Evidence) (*Suggestion, error) {
+// out: the team chose not to patch them yet. known are further secret values
+// (the run's auth token) that nothing in the overlay may hold.
+func Suggest(spec []byte, title string, evidence []Evidence, known ...string) (*Suggestion, error) {
 	idx, err := newSpecIndex(spec)
 	if err != nil {
 		return nil, err
 	}
+	idx.pol = newPolicy(evidence, known)
 	groups := map[string]*group{}
 	var order []string
 	for _, ev := range evidence {
@@ -174,14 +280,15 @@ func Suggest(spec []byte, title string, evidence []Evidence) (*Suggestion, error
 			g.evidence = append(g.evidence, ev)
 		}
 	}
-	s := &Suggestion{Document: Document{Overlay: Version, Info: Info{Title: title, Version: idx.version}}}
+	s := &Suggestion{Document: Document{Overlay: Version, Info: Info{Title: title, Version: idx.version}}, pol: idx.pol}
 	for _, key := range order {
 		g := groups[key]
+		g.path = idx.pol.clean(g.path)
 		actions, warn := idx.actions(g)
 		if warn != "" {
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%s at %s (%s): %s", g.id, g.path, g.operation, warn))
+			s.Warnings = append(s.Warnings, idx.pol.clean(fmt.Sprintf("%s at %s (%s): %s", g.id, g.path, g.operation, warn)))
 		}
-		why := why(g)
+		why := why(g, idx.pol)
 		for _, a := range actions {
 			a.Why = why
 			a.Description += " " + describe(why)
@@ -194,11 +301,11 @@ func Suggest(spec []byte, title string, evidence []Evidence) (*Suggestion, error
 	return s, nil
 }
 
-func why(g *group) *Reason {
+func why(g *group, pol policy) *Reason {
 	w := &Reason{Finding: g.id, Operation: g.operation, Path: g.path, Exchanges: len(g.evidence), Breaking: g.id == contract.IDMissingField}
 	var first, last time.Time
 	for _, ev := range g.evidence {
-		w.Sources = append(w.Sources, contract.Scrub(ev.Result.Source, nil))
+		w.Sources = append(w.Sources, pol.clean(contract.Scrub(ev.Result.Source, nil)))
 		if !ev.At.IsZero() {
 			if first.IsZero() || ev.At.Before(first) {
 				first = ev.At
@@ -256,6 +363,9 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 		for _, ev := range g.evidence {
 			if contentType == "" {
 				contentType, _, _ = strings.Cut(ev.Exchange.Response.Header.Get("Content-Type"), ";")
+				if contentType = strings.TrimSpace(contentType); !mediaType.MatchString(contentType) || !idx.pol.safe(contentType) {
+					contentType = ""
+				}
 			}
 			if v, ok := decode(ev.Exchange.Response.Body); ok {
 				values = append(values, v)
@@ -266,9 +376,9 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 			"x-contract-source": "observed",
 		}
 		if len(values) > 0 {
-			resp["content"] = map[string]any{"application/json": map[string]any{"schema": shape(values, 0)}}
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": idx.shaper().shape(values, 0)}}
 		} else if contentType != "" {
-			resp["content"] = map[string]any{strings.TrimSpace(contentType): map[string]any{"schema": map[string]any{"type": "string"}}}
+			resp["content"] = map[string]any{contentType: map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
 		return []Action{{Target: op.target + ".responses", Description: fmt.Sprintf("Document the observed %d response.", g.status),
 			Update: map[string]any{strconv.Itoa(g.status): resp}}}, ""
@@ -277,6 +387,11 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 	steps, err := contract.ParsePath(g.path)
 	if err != nil || len(steps) == 0 {
 		return nil, "the finding's path is not a body path"
+	}
+	for _, st := range steps {
+		if !st.Wildcard && !st.IsIndex && !idx.pol.writableName(st.Name) {
+			return nil, "a member name on the path cannot be written safely (it holds brackets, quotes, control characters or what looks like a secret): left for a human"
+		}
 	}
 	root, ok := idx.responseSchema(op, g.status)
 	if !ok {
@@ -289,16 +404,19 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 		if last.Name == "" {
 			return nil, "the undeclared member is not named"
 		}
-		if contract.Scrub(last.Name, nil) != last.Name {
-			return nil, "the member's name looks like a secret, so it is not written into a spec"
-		}
 		parent, ok := idx.walk(root, steps[:len(steps)-1])
 		if !ok {
 			return nil, "the spec has no schema at the parent of the path"
 		}
+		if get(get(parent.node, "properties"), last.Name) != nil {
+			return nil, "the spec already declares the member the path names, so the path does not say which member is undeclared: left for a human"
+		}
+		if len(values) == 0 {
+			return nil, "no observed body has a member at the path: left for a human"
+		}
 		prop, note := infer(values)
 		if prop["type"] == "object" || prop["type"] == "array" {
-			prop = mergeShape(prop, shape(values, 0))
+			prop = mergeShape(prop, idx.shaper().shape(values, 0))
 		}
 		prop["description"] = "Observed in the vendor's responses; not in its documentation. " + note
 		prop["x-contract-source"] = "observed"
@@ -325,7 +443,7 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 				continue
 			}
 			seen[s] = true
-			if contract.Scrub(s, nil) != s || len(s) > 64 {
+			if !idx.pol.safe(s) || len(s) > 64 || strings.ContainsFunc(s, unicode.IsControl) {
 				skipped++
 				continue
 			}
@@ -398,6 +516,9 @@ func decode(body []byte) (any, bool) {
 	}
 	return v, true
 }
+
+// mediaType is what a Content-Type written into a spec may look like.
+var mediaType = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$`)
 
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
@@ -498,12 +619,22 @@ func stringFormat(strs []string) string {
 	return ""
 }
 
+// shaper infers bounded schemas under the run's secrets policy.
+type shaper struct {
+	pol   policy
+	nodes int // schemas left to make
+}
+
+func (idx *specIndex) shaper() *shaper { return &shaper{pol: idx.pol, nodes: MaxSchemaNodes} }
+
 // shape infers a schema for bodies: objects by their members (all optional),
-// arrays by their items, scalars by infer.
-func shape(values []any, depth int) map[string]any {
-	if depth > 6 || len(values) == 0 {
+// arrays by their items, scalars by infer, within the bounds (see the package
+// doc). A member name the policy flags is not written.
+func (sh *shaper) shape(values []any, depth int) map[string]any {
+	if depth >= MaxSchemaDepth || len(values) == 0 || sh.nodes <= 0 {
 		return map[string]any{}
 	}
+	sh.nodes--
 	var objs []map[string]any
 	var items []any
 	arrays := 0
@@ -518,24 +649,36 @@ func shape(values []any, depth int) map[string]any {
 	}
 	switch {
 	case len(objs) == len(values) && len(objs) > 0:
-		props := map[string]any{}
 		byName := map[string][]any{}
+		var all []any
 		for _, o := range objs {
 			for k, v := range o {
-				if contract.Scrub(k, nil) != k {
-					continue // a member name that looks like a secret is not written
+				all = append(all, v)
+				if len(byName) <= MaxSchemaProperties {
+					byName[k] = append(byName[k], v)
 				}
-				byName[k] = append(byName[k], v)
 			}
 		}
+		if len(byName) > MaxSchemaProperties {
+			// So many names are data (ids, keys), not members: a map.
+			return map[string]any{"type": "object", "additionalProperties": sh.shape(all, depth+1)}
+		}
+		names := make([]string, 0, len(byName))
+		for k := range byName {
+			if sh.pol.writableName(k) {
+				names = append(names, k)
+			}
+		}
+		sort.Strings(names)
 		// Nothing is required: a member seen every time so far may still
 		// be optional, and a wrong required is breaking drift later.
-		for k, vs := range byName {
-			props[k] = shape(vs, depth+1)
+		props := map[string]any{}
+		for _, k := range names {
+			props[k] = sh.shape(byName[k], depth+1)
 		}
 		return map[string]any{"type": "object", "properties": props}
 	case arrays == len(values):
-		return map[string]any{"type": "array", "items": shape(items, depth+1)}
+		return map[string]any{"type": "array", "items": sh.shape(items, depth+1)}
 	}
 	s, _ := infer(values)
 	return s

@@ -16,6 +16,7 @@ type specIndex struct {
 	root    *yaml.Node
 	version string
 	ops     map[string]opRef // by operationId
+	pol     policy           // what may be taken from the exchanges
 }
 
 type opRef struct {

@@ -8,8 +8,8 @@
 // top-level "provenance" mapping, the project's own format (FormatCassette),
 // an HTTP Archive 1.2 file as browsers and proxies export (FormatHAR), or
 // NDJSON: HAR entry objects one after another, as gateways and proxies
-// export them (FormatNDJSON, read only). EncodeCassette and EncodeHAR write
-// the first two.
+// export them (FormatNDJSON). EncodeCassette, EncodeHAR and EncodeNDJSON
+// write them.
 //
 // # Reading
 //
@@ -106,6 +106,14 @@
 //     Set-Cookie, X-Store-Hash, …) and any header holding the token: dropped;
 //   - ids, token names, eventChannel, paging and other headers (X-Request-Id,
 //     rate-limit headers): kept, so read a recording before committing it.
+//   - a body that is not text (an image, a compressed payload): kept byte
+//     for byte, or replaced whole by BinaryWithheld when it holds a secret.
+//
+// RedactFile makes the safe copy of a whole file in its own format: a HAR
+// keeps its structure (pages, versions, timings, exporters' members, their
+// strings scrubbed) around its redacted entries, NDJSON stays one compact
+// entry per line, and an entry that cannot be read is reported and left
+// out (Loader.BadEntry).
 //
 // Empty strings, nulls, numbers, member order, duplicate members, number
 // literals such as 1.0 and invalid UTF-8 are kept byte for byte, and

@@ -100,7 +100,44 @@ func EncodeHAR(rec *Recording) ([]byte, error) {
 		}
 		hf.Log.Comment = p.Redacted
 	}
-	hf.Log.Entries = []harEntryOut{}
+	entries, err := harEntries(rec, started)
+	if err != nil {
+		return nil, err
+	}
+	hf.Log.Entries = entries
+	var buf bytes.Buffer
+	if err := jsonv2.MarshalWrite(&buf, hf, jsontext.WithIndent("  ")); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// EncodeNDJSON renders rec as NDJSON: one HAR entry per line, compact, as
+// EncodeHAR writes each entry, so that an NDJSON input stays NDJSON. The
+// caller is responsible for having removed secrets from the exchanges.
+func EncodeNDJSON(rec *Recording) ([]byte, error) {
+	started := time.Unix(0, 0).UTC()
+	if p := rec.Provenance; p != nil && !p.RecordedAt.IsZero() {
+		started = p.RecordedAt.UTC()
+	}
+	entries, err := harEntries(rec, started)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	for _, e := range entries {
+		if err := jsonv2.MarshalWrite(&buf, e); err != nil {
+			return nil, err
+		}
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes(), nil
+}
+
+// harEntries builds the HAR entry of each exchange of rec.
+func harEntries(rec *Recording, started time.Time) ([]harEntryOut, error) {
+	entries := []harEntryOut{}
 	for i, ex := range rec.Exchanges {
 		u, err := url.Parse(ex.Request.URL)
 		if err != nil {
@@ -141,14 +178,9 @@ func EncodeHAR(rec *Recording) ([]byte, error) {
 			}
 			r.Content.Text = &text
 		}
-		hf.Log.Entries = append(hf.Log.Entries, e)
+		entries = append(entries, e)
 	}
-	var buf bytes.Buffer
-	if err := jsonv2.MarshalWrite(&buf, hf, jsontext.WithIndent("  ")); err != nil {
-		return nil, err
-	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return entries, nil
 }
 
 // harPairs lists a header's values in name order.
@@ -185,11 +217,13 @@ func harQuery(raw string) []harNameValue {
 	return out
 }
 
-// Encode renders rec in its own Format: a cassette or a HAR file (NDJSON
-// input is written as one HAR file).
+// Encode renders rec in its own Format: a cassette, a HAR file or NDJSON
+// (one HAR entry per line).
 func Encode(rec *Recording) ([]byte, error) {
 	switch rec.Format {
-	case FormatHAR, FormatNDJSON:
+	case FormatNDJSON:
+		return EncodeNDJSON(rec)
+	case FormatHAR:
 		return EncodeHAR(rec)
 	case FormatCassette, "":
 		return EncodeCassette(rec)

@@ -22,7 +22,7 @@ type splice struct {
 type stringVisitor func(s string, k kind) string
 
 // rewriteJSON walks body as a stream of JSON values and hands every string to
-// visit. It returns the body with the changed strings spliced in, and the
+// visit, with the kind kindOf gives its member's name. It returns the body with the changed strings spliced in, and the
 // offset up to which the walk got: a body that is not JSON from some point on
 // (truncated, an HTML page after a JSON prefix, trailing garbage) is walked up
 // to that point only, and the caller must treat body[stop:] as plain text.
@@ -31,7 +31,7 @@ type stringVisitor func(s string, k kind) string
 // duplicate names, number literals such as 1.0, white space and invalid
 // UTF-8. That is what lets a redacted recording give the checker the same
 // findings as the original.
-func rewriteJSON(body []byte, visit stringVisitor) (out []byte, stop int) {
+func rewriteJSON(body []byte, kindOf func(string) kind, visit stringVisitor) (out []byte, stop int) {
 	dec := jsontext.NewDecoder(bytes.NewReader(body),
 		jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	var splices []splice

@@ -1,6 +1,7 @@
 package recording
 
 import (
+	"github.com/b2b-contract/s2s-tokens/internal/secrets"
 	"testing"
 )
 
@@ -41,7 +42,7 @@ func TestRewriteJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, stop := rewriteJSON([]byte(tt.in), upperVisitor)
+			out, stop := rewriteJSON([]byte(tt.in), secrets.KindOf, upperVisitor)
 			wantStop := tt.stop
 			if wantStop < 0 {
 				wantStop = len(tt.in)
@@ -75,7 +76,7 @@ func TestKindOf(t *testing.T) {
 		"password": kindSecret, "secret": kindSecret,
 		"name": kindNone, "id": kindNone, "tokens": kindNone,
 	} {
-		if got := kindOf(name); got != want {
+		if got := NewRedactor("").kindOf(name); got != want {
 			t.Errorf("kindOf(%q) = %d, want %d", name, got, want)
 		}
 	}

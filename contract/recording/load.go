@@ -54,6 +54,12 @@ var (
 // those files are recordings is decided by their content.
 var recordingExt = []string{".yaml", ".yml", ".har", ".json", ".ndjson", ".jsonl"}
 
+// RecordingName reports whether a directory walk considers the file path a
+// recording, by its ending (see Loader.Each).
+func RecordingName(path string) bool {
+	return slices.Contains(recordingExt, strings.ToLower(filepath.Ext(path)))
+}
+
 // Stdin is the path that names standard input.
 const Stdin = "-"
 
@@ -82,6 +88,12 @@ type Loader struct {
 	// told to Skipped (the error matches ErrOwnOutput); named as a path, it
 	// is an error matching ErrOwnOutput. Never read: it is being written.
 	Outputs []fs.FileInfo
+	// BadEntry, when set, is told about each HAR or NDJSON entry that is
+	// well-formed JSON but cannot be read as an exchange (a body whose
+	// gzip stream is corrupt, say), by its source (file#index) and why; the
+	// entry is left out and the rest of the input still loads. When nil,
+	// such an entry makes the whole input unreadable.
+	BadEntry func(source string, err error)
 }
 
 // ErrOwnOutput is a file that is one of the Loader's Outputs.
@@ -570,6 +582,11 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 		return fmt.Errorf("%s: %s", what, jsonErrorText(err)) // a syntax error, at its byte offset
 	}
 	ex, note, err := l.entry(rec.Path, i, raw)
+	if err != nil && l.BadEntry != nil {
+		l.BadEntry(entrySource(rec.Path, i), err)
+		rec.unreadable++
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("entry %d: %w", i, err)
 	}

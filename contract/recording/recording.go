@@ -60,6 +60,8 @@ type Recording struct {
 	// cut off (no newline at the end and not JSON: a writer still
 	// appending) and was not read. It is a note, not an error.
 	Incomplete string
+
+	unreadable int // entries told to Loader.BadEntry and left out
 }
 
 // Provenance records where a recording came from.
@@ -206,10 +208,10 @@ func entrySource(name string, n int) string {
 	return name + "#" + strconv.Itoa(n)
 }
 
-// entries counts the entries (or interactions) read: the exchanges kept
-// and those counted in Skipped.
+// entries counts the entries (or interactions) read: the exchanges kept,
+// those counted in Skipped and those left out as unreadable.
 func (r *Recording) entries() int {
-	return len(r.Exchanges) + r.Skipped.Total()
+	return len(r.Exchanges) + r.Skipped.Total() + r.unreadable
 }
 
 // yamlErrorText keeps a YAML error's position and reason but never a quoted

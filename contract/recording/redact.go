@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pb33f/jsonschema/v6"
 
@@ -41,8 +42,39 @@ const (
 	kindSecret    = secrets.Secret
 )
 
-// kindOf classifies a JSON member name by the module's secrets policy.
-func kindOf(name string) kind { return secrets.KindOf(name) }
+// kindOf classifies a JSON member or query parameter name by the module's
+// secrets policy, and the names the Redactor was given (Extra).
+func (r *Redactor) kindOf(name string) kind {
+	if k := secrets.KindOf(name); k != kindNone {
+		return k
+	}
+	if r.extra.members[strings.ToLower(name)] {
+		return kindSecret
+	}
+	return kindNone
+}
+
+// Extra names secrets the built-in policy cannot know: headers to drop as
+// credentials, and JSON members and query (or form) parameters whose values
+// are secrets ("secret-N"), all matched in any case.
+type Extra struct {
+	Headers []string
+	Members []string // JSON members and query or form parameters
+}
+
+type extraNames struct{ headers, members map[string]bool }
+
+// WithExtra makes r also redact the names in e, and returns r.
+func (r *Redactor) WithExtra(e Extra) *Redactor {
+	r.extra = extraNames{headers: map[string]bool{}, members: map[string]bool{}}
+	for _, h := range e.Headers {
+		r.extra.headers[strings.ToLower(h)] = true
+	}
+	for _, m := range e.Members {
+		r.extra.members[strings.ToLower(m)] = true
+	}
+	return r
+}
 
 // Redactor turns exchanges that hold real credentials and personal data into
 // exchanges that can be written to disk. Its mappings are consistent for the
@@ -73,6 +105,12 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //   - everything learnt, in encoded forms too (base64, URL-encoded, HTML
 //     entities, JSON escapes, lower-case), and JWTs and emails hidden in an
 //     encoded run (package secrets' Scrubber.Encoded);
+//   - bodies that are not text (that do not start like JSON, and are not
+//     UTF-8 or hold NUL or other control bytes: images, compressed or
+//     encrypted payloads) are never rewritten, since any change would damage
+//     them: such a body is kept whole, byte for byte, unless it holds a
+//     learnt secret, a JWT-shaped string or a complete email address, and
+//     then it is replaced whole by BinaryWithheld;
 //   - headers: the credential headers of the secrets policy (authToken,
 //     X-Auth-Token, Authorization, Proxy-Authorization, Cookie, Set-Cookie,
 //     X-Store-Hash, ...) and any header whose name or value holds the auth
@@ -88,7 +126,8 @@ func kindOf(name string) kind { return secrets.KindOf(name) }
 //
 // A Redactor is not safe for concurrent use.
 type Redactor struct {
-	auth string
+	auth  string
+	extra extraNames
 
 	tokens   map[string]string // real token (JWT or opaque) → replacement
 	emails   map[string]string
@@ -190,7 +229,7 @@ func (r *Redactor) header(h http.Header) http.Header {
 	out := http.Header{}
 next:
 	for name, vs := range h {
-		if secrets.IsCredentialHeader(name) || r.holdsAuth(name) {
+		if secrets.IsCredentialHeader(name) || r.extra.headers[strings.ToLower(name)] || r.holdsAuth(name) {
 			if r.learning {
 				for _, v := range vs {
 					for _, part := range secrets.HeaderParts(v) {
@@ -247,7 +286,7 @@ func (r *Redactor) query(q string) string {
 			pairs[i] = r.text(p)
 			continue
 		}
-		nn, nv := r.text(n), r.value(v, kindOf(n))
+		nn, nv := r.text(n), r.value(v, r.kindOf(n))
 		switch {
 		case nn == n && nv == v:
 			pairs[i] = r.text(p)
@@ -299,10 +338,13 @@ func (r *Redactor) body(b []byte, truncated bool) []byte {
 	if len(b) == 0 {
 		return b
 	}
+	if binary(b) {
+		return r.binaryBody(b)
+	}
 	var out []byte
 	stop := 0
 	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		out, stop = rewriteJSON(b, r.value)
+		out, stop = rewriteJSON(b, r.kindOf, r.value)
 	}
 	if stop < len(b) {
 		out = append(out, r.text(unescapeSafe(string(b[stop:])))...)
@@ -311,6 +353,60 @@ func (r *Redactor) body(b []byte, truncated bool) []byte {
 		out = append(out, bytes.Repeat([]byte(" "), len(b)-len(out))...)
 	}
 	return out
+}
+
+// BinaryWithheld replaces a body that is not text and holds a secret.
+const BinaryWithheld = "(binary body withheld from the copy: it holds a secret, and a body that is not text cannot be redacted in place)"
+
+// binary reports whether a body is not text: one that does not start like
+// JSON (JSON is walked value by value, invalid UTF-8 and all) and is not
+// UTF-8, or holds a NUL or another control byte than tab, carriage return,
+// newline and form feed.
+func binary(b []byte) bool {
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		return false
+	}
+	if !utf8.Valid(b) {
+		return true
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' && c != '\f' || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// fullEmail is an email address with a domain of at least two labels: in a
+// binary body an "x@" byte pair is not an address.
+var fullEmail = regexp.MustCompile(`[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+`)
+
+// binaryBody is the rule for a body that is not text (an image, a
+// compressed or encrypted payload): its bytes cannot be rewritten without
+// damage, so it is kept whole, byte for byte, unless it holds a secret the
+// run learnt (raw), a JWT-shaped string or a complete email address, in
+// which case it is replaced by BinaryWithheld.
+func (r *Redactor) binaryBody(b []byte) []byte {
+	if r.learning {
+		return b
+	}
+	for _, k := range r.known {
+		if bytes.Contains(b, []byte(k)) {
+			return []byte(BinaryWithheld)
+		}
+	}
+	if r.auth != "" && bytes.Contains(b, []byte(r.auth)) {
+		return []byte(BinaryWithheld)
+	}
+	for _, m := range secrets.JWTCandidate.FindAll(b, -1) {
+		if jwtShaped(string(m)) {
+			return []byte(BinaryWithheld)
+		}
+	}
+	if fullEmail.Match(b) {
+		return []byte(BinaryWithheld)
+	}
+	return b
 }
 
 // unescapeSafe decodes \uXXXX escapes of the characters that make up emails
@@ -363,7 +459,7 @@ func (r *Redactor) value(s string, k kind) string {
 	// JSON nested in a string (an event payload kept as text) is walked as
 	// JSON, so its secret members are replaced by kind too.
 	if t := strings.TrimSpace(s); len(t) > 1 && (t[0] == '{' && t[len(t)-1] == '}' || t[0] == '[' && t[len(t)-1] == ']') {
-		if out, stop := rewriteJSON([]byte(s), r.value); stop == len(s) {
+		if out, stop := rewriteJSON([]byte(s), r.kindOf, r.value); stop == len(s) {
 			return r.text(string(out))
 		}
 	}
@@ -543,7 +639,7 @@ func (r *Redactor) text(s string) string {
 		if err != nil {
 			return secrets.Marker
 		}
-		if nv := r.value(dec, kindOf(name)); nv != dec {
+		if nv := r.value(dec, r.kindOf(name)); nv != dec {
 			return url.QueryEscape(nv)
 		}
 		return v

@@ -84,6 +84,11 @@ func CheckEncoded(data []byte, known []string) error {
 // is redacted too.
 func Redact(rec *Recording, authToken string) (*Recording, []string) {
 	r := NewRedactor(authToken)
+	return redactWith(r, rec), r.Secrets()
+}
+
+// redactWith is Redact with a given Redactor.
+func redactWith(r *Redactor, rec *Recording) *Recording {
 	out := &Recording{Path: rec.Path, Format: rec.Format, Exchanges: r.Redact(rec.Exchanges)}
 	if p := rec.Provenance; p != nil {
 		cp := *p
@@ -92,5 +97,5 @@ func Redact(rec *Recording, authToken string) (*Recording, []string) {
 		cp.Host = r.Text(cp.Host)
 		out.Provenance = &cp
 	}
-	return out, r.Secrets()
+	return out
 }

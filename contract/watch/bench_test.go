@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -474,5 +475,28 @@ func TestDeBruijn(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkShapeOfDistinctNames fingerprints bodies of 1000, 4000 and
+// 100000 distinct member names; ns/name stays flat across them (the
+// fingerprint is linear in the body), where it grew with the number of
+// names before.
+func BenchmarkShapeOfDistinctNames(b *testing.B) {
+	for _, n := range []int{1000, 4000, 100_000} {
+		var body bytes.Buffer
+		body.WriteString(`{`)
+		for i := range n {
+			fmt.Fprintf(&body, `"n%d":%d,`, i, i)
+		}
+		body.WriteString(`"z":1}`)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			var sc shapeScratch
+			b.SetBytes(int64(body.Len()))
+			for b.Loop() {
+				shapeOf(body.Bytes(), bodyComplete, &sc)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/name")
+		})
 	}
 }

@@ -86,7 +86,20 @@
 //
 // Checks run on a bounded pool of workers (WithWorkers) fed by a bounded queue
 // (WithQueueSize). When the queue is full the exchange is dropped and counted,
-// never queued without bound. Close stops accepting exchanges, lets the
+// never queued without bound. Exchanges with a retirement signal have a
+// queue of their own, which the workers empty first, so that exchanges
+// sampled or fingerprinted for their shape never crowd one out. The key
+// shape is computed in time linear in the body; a body with more than 4096
+// distinct member names, or nested more than 128 deep, has one shape of its
+// own.
+//
+// A body's copy grows with what arrives, never to an announced
+// Content-Length up front, and all copies in flight (from the first byte
+// read until their check is done) hold at most WithMaxInFlight bytes
+// (default DefaultMaxInFlight); a body whose next bytes would pass that is
+// checked without its body. The exchange is handed to the queue exactly
+// once, by whichever of Read (at EOF) and Close comes first, even when the
+// caller closes the body from another goroutine while a Read returns. Close stops accepting exchanges, lets the
 // workers finish what is queued, and returns when they have stopped; no
 // goroutine of the Transport outlives it.
 //

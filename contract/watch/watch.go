@@ -31,6 +31,10 @@ const (
 	// DefaultMaxBody is the most bytes teed from one body; a larger body is
 	// checked without it.
 	DefaultMaxBody = contract.DefaultMaxBody
+	// DefaultMaxInFlight is the most body bytes teed by all responses at
+	// once, from the first byte read to the end of their check; a body
+	// whose next bytes would pass it is checked without its body.
+	DefaultMaxInFlight = 4 * DefaultMaxBody
 	// MaxKinds bounds how many kinds of exchange (method, path, status, key
 	// shape) the Transport remembers for first-of-kind sampling; beyond it,
 	// new kinds are left to the sample rate.
@@ -63,6 +67,7 @@ type settings struct {
 	workers     int
 	queue       int
 	maxBody     int64
+	maxInFlight int64
 	logger      *slog.Logger
 	logInterval time.Duration
 	mp          metric.MeterProvider
@@ -131,6 +136,20 @@ func WithMaxBody(n int64) Option {
 			return fmt.Errorf("watch: WithMaxBody: %d bytes; want 1 or more", n)
 		}
 		s.maxBody = n
+		return nil
+	}
+}
+
+// WithMaxInFlight sets the most body bytes teed by all responses at once
+// (default DefaultMaxInFlight), from the first byte read until the check of
+// the exchange is done. A body whose next bytes would pass it is checked
+// without its body, as one over WithMaxBody is.
+func WithMaxInFlight(n int64) Option {
+	return func(s *settings) error {
+		if n < 1 {
+			return fmt.Errorf("watch: WithMaxInFlight: %d bytes; want 1 or more", n)
+		}
+		s.maxInFlight = n
 		return nil
 	}
 }
@@ -237,7 +256,8 @@ type Transport struct {
 	check func(*contract.Exchange) contract.Result
 
 	queue   chan *exchange
-	mu      sync.RWMutex // guards closed against sends on queue
+	signals chan *exchange // exchanges with a retirement signal, taken first
+	mu      sync.RWMutex   // guards closed against sends on queue and signals
 	closed  bool
 	workers sync.WaitGroup
 	once    sync.Once
@@ -264,6 +284,7 @@ type Transport struct {
 	free      chan *exchange
 	xs        sync.Pool    // *exchange
 	processed atomic.Int64 // exchanges taken off the queue, for tests
+	inFlight  atomic.Int64 // body bytes teed and not yet released
 }
 
 // New wraps base (http.DefaultTransport if nil) in a checking Transport and
@@ -274,6 +295,7 @@ func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
 		workers:     1,
 		queue:       DefaultQueueSize,
 		maxBody:     DefaultMaxBody,
+		maxInFlight: DefaultMaxInFlight,
 		logger:      slog.Default(),
 		logInterval: DefaultLogInterval,
 		random:      rand.Float64,
@@ -302,12 +324,13 @@ func New(base http.RoundTripper, opts ...Option) (*Transport, error) {
 		return nil, err
 	}
 	t := &Transport{
-		base:  base,
-		s:     s,
-		check: s.checker.Check,
-		queue: make(chan *exchange, s.queue),
-		kinds: map[kindKey]struct{}{},
-		inst:  inst,
+		base:    base,
+		s:       s,
+		check:   s.checker.Check,
+		queue:   make(chan *exchange, s.queue),
+		signals: make(chan *exchange, s.queue),
+		kinds:   map[kindKey]struct{}{},
+		inst:    inst,
 	}
 	if s.coverage {
 		if t.coverage, err = contract.NewCoverage(s.checker); err != nil {
@@ -354,6 +377,7 @@ type exchange struct {
 	status    int
 	body      *bytes.Buffer // kept with the exchange when pooled
 	teed      bool          // the response had a body, teed into body
+	held      int64         // bytes of body counted in the Transport's inFlight
 	bodyState bodyState
 
 	// Built by the worker from req and resp for a check; kept for reuse.
@@ -476,7 +500,7 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 	if why == reasonNone && t.kindsFull.Load() {
 		return resp, nil // not sampled, and no new kind can be remembered: nothing to check
 	}
-	if len(t.queue) == cap(t.queue) {
+	if q := t.queueFor(why); len(q) == cap(q) {
 		// No worker could take it now: drop it before teeing anything.
 		t.inst.dropped.Add(ctx, 1, metric.WithAttributeSet(dropQueueFull))
 		return resp, nil
@@ -491,11 +515,20 @@ func (t *Transport) roundTrip(base http.RoundTripper, req *http.Request) (*http.
 	if x.body == nil {
 		x.body = new(bytes.Buffer)
 	}
-	if resp.ContentLength > 0 && resp.ContentLength <= t.s.maxBody {
-		x.body.Grow(int(resp.ContentLength))
-	}
+	// The buffer grows with what arrives, never to an announced
+	// Content-Length up front: a stalled response holds only what it sent.
 	resp.Body = &teeBody{rc: resp.Body, x: x, req: req, resp: resp, max: t.s.maxBody}
 	return resp, nil
+}
+
+// queueFor returns the queue an exchange checked for why goes to: one of its
+// own for retirement signals, so that exchanges sampled or fingerprinted for
+// their shape never crowd one out.
+func (t *Transport) queueFor(why reason) chan *exchange {
+	if why == reasonSignal {
+		return t.signals
+	}
+	return t.queue
 }
 
 // signal returns which retirement signal resp carries, or "".
@@ -540,9 +573,15 @@ func containsFold(s, sub string) bool {
 
 // teeBody copies what the caller reads into the exchange's buffer. It is
 // not pooled: the caller may call it after the exchange is gone.
+//
+// Read and Close may run on different goroutines at once (net/http callers
+// abort a read by closing the body from another one, as
+// context.AfterFunc(ctx, func() { resp.Body.Close() }) does), so mu guards
+// the exchange, and whichever of them takes it hands it over, exactly once.
 type teeBody struct {
 	rc   io.ReadCloser
-	x    *exchange // nil once finished
+	mu   sync.Mutex
+	x    *exchange // nil once handed over
 	req  *http.Request
 	resp *http.Response
 	max  int64
@@ -552,42 +591,78 @@ type teeBody struct {
 
 func (b *teeBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
-	if b.x == nil {
+	b.mu.Lock()
+	x := b.x
+	if x == nil {
+		b.mu.Unlock()
 		return n, err
 	}
 	if n > 0 {
 		b.n += int64(n)
 		if !b.over {
-			if b.n > b.max {
+			if b.n > b.max || !x.hold(int64(n)) {
 				b.over = true
-				b.x.body.Reset()
+				x.drop()
 			} else {
-				b.x.body.Write(p[:n])
+				x.body.Write(p[:n])
 			}
 		}
 	}
-	if err == io.EOF {
-		if b.over {
-			b.done(bodyOverCap)
-		} else {
-			b.done(bodyComplete)
-		}
+	if err != io.EOF {
+		b.mu.Unlock()
+		return n, err
 	}
+	state := bodyComplete
+	if b.over {
+		state = bodyOverCap
+	}
+	req, resp := b.take()
+	b.mu.Unlock()
+	x.finish(req, resp, state)
 	return n, err
 }
 
 func (b *teeBody) Close() error {
 	err := b.rc.Close()
-	if b.x != nil {
-		b.done(bodyUnread)
+	b.mu.Lock()
+	x := b.x
+	var req *http.Request
+	var resp *http.Response
+	if x != nil {
+		req, resp = b.take()
+	}
+	b.mu.Unlock()
+	if x != nil {
+		x.finish(req, resp, bodyUnread)
 	}
 	return err
 }
 
-func (b *teeBody) done(state bodyState) {
-	x, req, resp := b.x, b.req, b.resp
+// take forgets the exchange and what finish needs, and returns the latter;
+// mu must be held, and b.x not nil.
+func (b *teeBody) take() (*http.Request, *http.Response) {
+	req, resp := b.req, b.resp
 	b.x, b.req, b.resp = nil, nil, nil
-	x.finish(req, resp, state)
+	return req, resp
+}
+
+// hold counts n more teed bytes against the Transport's bound on bytes in
+// flight, and reports false, counting nothing, when they would pass it.
+func (x *exchange) hold(n int64) bool {
+	t := x.t
+	if t.inFlight.Add(n) > t.s.maxInFlight {
+		t.inFlight.Add(-n)
+		return false
+	}
+	x.held += n
+	return true
+}
+
+// drop empties the body buffer and gives its bytes back to the bound.
+func (x *exchange) drop() {
+	x.body.Reset()
+	x.t.inFlight.Add(-x.held)
+	x.held = 0
 }
 
 // finish copies what the check needs off the caller's objects and queues the
@@ -607,7 +682,7 @@ func (x *exchange) finish(req *http.Request, resp *http.Response, state bodyStat
 		return
 	}
 	select {
-	case t.queue <- x:
+	case t.queueFor(x.reason) <- x:
 	default:
 		t.inst.dropped.Add(x.ctx, 1, metric.WithAttributeSet(dropQueueFull))
 		t.release(x)
@@ -627,6 +702,8 @@ func (t *Transport) getExchange() *exchange {
 // release returns the exchange, with its buffer, to the free list or the
 // pool, without a header value or anything of the request.
 func (t *Transport) release(x *exchange) {
+	t.inFlight.Add(-x.held)
+	x.held = 0
 	if x.body != nil {
 		if int64(x.body.Cap()) <= min(t.s.maxBody, 1<<20) { // keep the pool from pinning huge buffers
 			x.body.Reset()
@@ -659,6 +736,7 @@ func (t *Transport) Close() error {
 		t.mu.Lock()
 		t.closed = true
 		close(t.queue)
+		close(t.signals)
 		t.mu.Unlock()
 		t.workers.Wait()
 		if t.logs != nil {

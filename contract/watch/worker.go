@@ -16,11 +16,35 @@ import (
 	"github.com/b2b-contract/s2s-tokens/contract"
 )
 
-// work checks queued exchanges until the queue is closed and empty.
+// work checks queued exchanges until both queues are closed and empty,
+// taking one with a retirement signal first whenever one waits.
 func (t *Transport) work() {
 	defer t.workers.Done()
 	var sc shapeScratch
-	for x := range t.queue {
+	signals, queue := t.signals, t.queue
+	for signals != nil || queue != nil {
+		var x *exchange
+		var ok bool
+		select {
+		case x, ok = <-signals:
+			if !ok {
+				signals = nil
+				continue
+			}
+		default:
+			select {
+			case x, ok = <-signals:
+				if !ok {
+					signals = nil
+					continue
+				}
+			case x, ok = <-queue:
+				if !ok {
+					queue = nil
+					continue
+				}
+			}
+		}
 		t.process(x, &sc)
 	}
 }
@@ -190,24 +214,77 @@ func decode(encoding string, body []byte, max int64) []byte {
 	return out
 }
 
-// shapeScratch is a worker's reusable memory for shapeOf.
+// Bounds of the shape fingerprint: a body with more distinct member names
+// (name, parent, depth and kind), or nested deeper, than these has the one
+// shape shapeTooBig, so fingerprinting costs time linear in the body and
+// memory bounded whatever it holds.
+const (
+	maxShapeNames = 4096
+	maxShapeDepth = 128
+)
+
+// shapeTooBig is the shape of every body past the bounds above.
+const shapeTooBig = uint64(0x5348415045544f4f) | 1
+
+// shapeScratch is a worker's reusable memory for shapeOf: an open-addressing
+// set of name hashes (0 marks a free slot) and the list of those in it.
 type shapeScratch struct {
-	seen []uint64
-	path []uint64
+	table []uint64
+	seen  []uint64
+	path  []uint64
+}
+
+// add puts v in the set; it reports false when the set is full.
+func (sc *shapeScratch) add(v uint64) bool {
+	if v == 0 {
+		v = 1
+	}
+	mask := uint64(len(sc.table) - 1)
+	for i := v & mask; ; i = (i + 1) & mask {
+		switch sc.table[i] {
+		case v:
+			return true
+		case 0:
+			if len(sc.seen) == maxShapeNames {
+				return false
+			}
+			sc.table[i] = v
+			sc.seen = append(sc.seen, v)
+			return true
+		}
+	}
+}
+
+// reset empties the set in time proportional to what it holds.
+func (sc *shapeScratch) reset() {
+	if sc.table == nil {
+		sc.table = make([]uint64, 2*maxShapeNames) // a power of two, at most half full
+		sc.seen = make([]uint64, 0, maxShapeNames)
+		sc.path = make([]uint64, 0, maxShapeDepth)
+	}
+	mask := uint64(len(sc.table) - 1)
+	for _, v := range sc.seen {
+		for i := v & mask; sc.table[i] != 0; i = (i + 1) & mask {
+			sc.table[i] = 0
+		}
+	}
+	sc.seen = sc.seen[:0]
+	sc.path = sc.path[:0]
 }
 
 // shapeOf fingerprints the key shape of a JSON body: the set of member names,
 // each with its depth, its parent's name and the kind of its value (string,
 // number, boolean, null, object, array). Array items share their parent, so
 // a page of 250 tokens has the shape of one token. It reads the bytes once,
-// without allocating, and never keeps a value. A body it cannot fingerprint
-// (not read, not JSON) has shape 0.
+// in time linear in their length, without allocating, and never keeps a
+// value. A body it cannot fingerprint (not read, not JSON) has shape 0; one
+// past maxShapeNames or maxShapeDepth has shape shapeTooBig.
 func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 	if state != bodyComplete || len(body) == 0 {
 		return 0
 	}
-	sc.seen = sc.seen[:0]
-	sc.path = sc.path[:0]
+	sc.reset()
+	defer sc.reset()
 	// Each container on the stack carries the hash of the member it is the
 	// value of (0 at the root and for array items, which inherit).
 	parent := uint64(0)
@@ -215,6 +292,9 @@ func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
 		case '{', '[':
+			if len(sc.path) == maxShapeDepth {
+				return shapeTooBig
+			}
 			sc.path = append(sc.path, parent)
 			parent = lastName
 		case '}', ']':
@@ -243,8 +323,8 @@ func shapeOf(body []byte, state bodyState, sc *shapeScratch) uint64 {
 				kind = kindOf(body[j])
 			}
 			lastName = mix(nameHash(name) + mix(parent^uint64(len(sc.path))<<8^uint64(kind)))
-			if !slices.Contains(sc.seen, lastName) {
-				sc.seen = append(sc.seen, lastName)
+			if !sc.add(lastName) {
+				return shapeTooBig
 			}
 			i = j - 1
 		}

@@ -24,3 +24,34 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestGithubFormatEscapesTerminalControls: ESC, NUL, DEL, C1 controls,
+// bidi overrides and bytes that are not UTF-8, taken from a recording, reach
+// the CI log as visible escapes, never as the characters themselves; tabs
+// are escaped too, and ordinary non-ASCII text is kept.
+func TestGithubFormatEscapesTerminalControls(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
+		{"nul\x00here", `nul\x00here`},
+		{"del\x7f", `del\x7f`},
+		{"c1\u009b31m", `c1\x9b31m`},
+		{"abc\u202edcba", `abc\u202edcba`},
+		{"isolate\u2066x\u2069", `isolate\u2066x\u2069`},
+		{"bad\xffbyte", `bad\xffbyte`},
+		{"tab\there", `tab\x09here`},
+		{"café ✓ 日本", "café ✓ 日本"},
+	}
+	for _, tt := range tests {
+		for name, f := range map[string]func(string) string{"Data": ghannot.Data, "Property": ghannot.Property} {
+			got := f(tt.in)
+			if got != tt.want {
+				t.Errorf("%s(%q) = %q, want %q", name, tt.in, got, tt.want)
+			}
+			for _, r := range got {
+				if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 {
+					t.Errorf("%s(%q) still holds %U", name, tt.in, r)
+				}
+			}
+		}
+	}
+}

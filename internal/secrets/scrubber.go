@@ -227,6 +227,9 @@ func (s *Scrubber) shapes(text string, m mode) string {
 		if strings.Contains(text, "=") {
 			text = paramValue.ReplaceAllString(text, `$1=`+Marker)
 		}
+		if strings.Contains(text, " ") || strings.Contains(text, "\t") {
+			text = schemeCredentials(text)
+		}
 	}
 	kept := func(m string) bool { return s.keep != nil && s.keep(m) }
 	if strings.Contains(text, "eyJ") {

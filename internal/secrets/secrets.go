@@ -17,6 +17,7 @@
 package secrets
 
 import (
+	"encoding/base64"
 	"net/http"
 	"regexp"
 	"sort"
@@ -40,17 +41,30 @@ const (
 )
 
 // names maps every sensitive member name, lower-cased, to its kind. It is the
-// union of what the client, the checker and the recorder used to keep apart.
+// union of what the client, the checker and the recorder used to keep apart,
+// widened with the names well-known secret scanners look for (gitleaks'
+// generic-api-key, jwt, private-key and password rules; detect-secrets'
+// keyword plugin): API keys and secrets, session and id tokens, private
+// keys, and the short password parameters (pwd, pass).
 var names = map[string]Kind{
 	"token": Token, "authtoken": Token, "auth_token": Token, "x-auth-token": Token, "jwt": Token,
 	"access_token": Token, "accesstoken": Token, "refresh_token": Token, "refreshtoken": Token,
-	"api_key": Token, "apikey": Token,
+	"api_key": Token, "apikey": Token, "api-key": Token, "x-api-key": Token, "x_api_key": Token,
+	"id_token": Token, "idtoken": Token, "session_token": Token, "sessiontoken": Token,
+	"sessionid": Token, "session_id": Token, "security_token": Token, "securitytoken": Token,
+	"bearer": Token, "bearer_token": Token, "bearertoken": Token, "oauth_token": Token,
+	"csrf_token": Token, "csrftoken": Token, "xsrf_token": Token, "access_key": Token, "accesskey": Token,
+	"access_key_id": Token, "credential": Token, "credentials": Token,
 
 	"email": Email, "e-mail": Email, "email_address": Email, "emailaddress": Email,
 
 	"storehash": StoreHash, "store_hash": StoreHash,
 
-	"password": Secret, "passwd": Secret, "secret": Secret, "client_secret": Secret, "clientsecret": Secret,
+	"password": Secret, "passwd": Secret, "pwd": Secret, "pass": Secret, "passphrase": Secret,
+	"secret": Secret, "client_secret": Secret, "clientsecret": Secret,
+	"api_secret": Secret, "apisecret": Secret, "api-secret": Secret, "secret_key": Secret, "secretkey": Secret,
+	"secret_access_key": Secret, "aws_secret_access_key": Secret,
+	"private_key": Secret, "privatekey": Secret, "private-key": Secret,
 }
 
 // KindOf classifies a JSON member or query parameter name,
@@ -78,6 +92,8 @@ func SensitiveNames() []string {
 var credentialHeaders = []string{
 	"authToken", "X-Auth-Token", "Authorization", "Proxy-Authorization",
 	"Cookie", "Set-Cookie", "Set-Cookie2", "X-Store-Hash",
+	"X-Api-Key", "Api-Key", "X-Api-Secret", "X-Access-Token", "X-Session-Token", "X-Id-Token",
+	"X-Amz-Security-Token", "X-Csrf-Token", "X-Xsrf-Token",
 }
 
 // CredentialHeaders returns the names of the headers whose values are
@@ -108,8 +124,11 @@ func HeaderValues(h http.Header) []string {
 
 // HeaderParts returns the secret parts of a credential header's value: the
 // value itself, the credential after an authentication scheme ("Bearer
-// abc" gives "abc") and each cookie value ("a=1; b=2" gives "1" and "2"),
-// so that a redactor removes them wherever else they appear.
+// abc" gives "abc"; "Basic" credentials also give the decoded user:password
+// and the password alone) and each cookie value ("a=1; b=2" gives "1" and
+// "2"), so that a redactor removes them wherever else they appear. The
+// attributes of a Set-Cookie (Domain, Path, Expires, Max-Age, SameSite...)
+// are not secrets and are not returned.
 func HeaderParts(value string) []string {
 	value = strings.TrimSpace(value)
 	if value == "" {
@@ -117,16 +136,42 @@ func HeaderParts(value string) []string {
 	}
 	out := []string{value}
 	if scheme, cred, ok := strings.Cut(value, " "); ok && !strings.ContainsAny(scheme, "=;") {
-		out = append(out, strings.TrimSpace(cred))
+		cred = strings.TrimSpace(cred)
+		out = append(out, cred)
+		if strings.EqualFold(scheme, "Basic") {
+			if dec, err := base64.StdEncoding.DecodeString(cred); err == nil {
+				out = append(out, string(dec))
+				if _, pass, ok := strings.Cut(string(dec), ":"); ok && pass != "" {
+					out = append(out, pass)
+				}
+			}
+		}
 	}
 	for _, piece := range strings.Split(value, ";") {
-		if _, v, ok := strings.Cut(piece, "="); ok {
+		if k, v, ok := strings.Cut(piece, "="); ok && !CookieAttribute(k) {
 			if v = strings.Trim(strings.TrimSpace(v), `"`); v != "" {
 				out = append(out, v)
 			}
 		}
 	}
 	return out
+}
+
+// cookieAttributes are the attribute names of a Set-Cookie (RFC 6265 and
+// its successors): they describe a cookie, and their values are not secret.
+var cookieAttributes = []string{"Domain", "Path", "Expires", "Max-Age", "SameSite", "Secure", "HttpOnly", "Priority", "Partitioned", "Version", "Comment"}
+
+// CookieAttribute reports whether name (as it appears before "=" in a
+// Set-Cookie, spaces allowed) is a cookie attribute rather than the
+// cookie's own name.
+func CookieAttribute(name string) bool {
+	name = strings.TrimSpace(name)
+	for _, a := range cookieAttributes {
+		if strings.EqualFold(name, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // Patterns of secrets in free text.
@@ -154,7 +199,28 @@ var (
 	escapedMemberValue = regexp.MustCompile(`(?i)(\\"(?:` + alternation() + `)\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*(?:\\"|\\?$)`)
 	// paramValue matches the same in a query string or form body.
 	paramValue = regexp.MustCompile(`(?i)\b(` + alternation() + `)=[^&\s"'<>]*`)
+	// schemeCredential matches an authentication scheme and its credential
+	// in free text ("Bearer abc…", "Basic dXNlcjpwYXNz"), as an error body
+	// or a log line quotes an Authorization header: the credential is
+	// opaque, so no other pattern knows it.
+	schemeCredential = regexp.MustCompile(`(?i)\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{8,})`)
 )
+
+// schemeCredentials replaces the credential after "Bearer" (any run of
+// eight or more token characters) and after "Basic" (base64 of
+// user:password; "basic authentication" is left alone) with Marker.
+func schemeCredentials(text string) string {
+	return schemeCredential.ReplaceAllStringFunc(text, func(m string) string {
+		sub := schemeCredential.FindStringSubmatch(m)
+		if strings.EqualFold(sub[1], "Basic") {
+			dec, err := base64.StdEncoding.DecodeString(sub[3])
+			if err != nil || !strings.Contains(string(dec), ":") {
+				return m
+			}
+		}
+		return sub[1] + sub[2] + Marker
+	})
+}
 
 // Params calls f for every name=value pair of s (a URL, a query string, a
 // form body, free text) whose name is sensitive, with the name and the
