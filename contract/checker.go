@@ -377,9 +377,23 @@ func (c *Checker) CheckSequence(ctx context.Context, exs []*Exchange) []Result {
 	return c.CheckSequences(ctx, [][]*Exchange{exs})[0]
 }
 
+// CheckContinued checks exs, the next exchanges of a run whose earlier ones
+// went through CheckContinued with the same run tracker: what
+// CheckSequence does for a run held whole, for a run read in batches (a
+// stream of any length). The cross-page invariants span the batches.
+func (c *Checker) CheckContinued(ctx context.Context, exs []*Exchange, run *PageTracker) []Result {
+	return c.checkRuns(ctx, [][]*Exchange{exs}, run)[0]
+}
+
 // CheckSequences checks several runs, spreading all their exchanges over the
 // Checker's workers, and applies each run's cross-page invariants in order.
 func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Result {
+	return c.checkRuns(ctx, runs, nil)
+}
+
+// checkRuns checks runs as CheckSequences does; when tracker is not nil, the
+// one run continues the sequence tracker holds.
+func (c *Checker) checkRuns(ctx context.Context, runs [][]*Exchange, tracker *PageTracker) [][]Result {
 	out := make([][]Result, len(runs))
 	type job struct{ run, i int }
 	var jobs []job
@@ -404,7 +418,10 @@ func (c *Checker) CheckSequences(ctx context.Context, runs [][]*Exchange) [][]Re
 	}
 	_ = g.Wait()
 	for r := range out {
-		run := NewPageTracker()
+		run := tracker
+		if run == nil {
+			run = NewPageTracker()
+		}
 		for i := range out[r] {
 			run.Observe(&out[r][i])
 		}

@@ -155,6 +155,7 @@ func (r *PageTracker) Observe(res *Result) {
 	if p == nil {
 		return
 	}
+	res.page = nil // observed once: the tracker keeps what it needs
 	var fs []Finding
 	if !r.hasTotal {
 		r.total, r.totalSource, r.hasTotal = p.total, res.Source, true

@@ -199,13 +199,43 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		notes   []contract.Finding
 		ages    []contract.Age
 	)
+	// One input at a time, and a long HAR or NDJSON input (check - on a
+	// pipe that never ends) in batches that continue one run: memory holds
+	// a batch of exchanges, not the input. --suggest-overlay needs every
+	// exchange with its result, so it reads each input whole.
+	var cur struct {
+		path    string
+		run     *contract.PageTracker
+		results []contract.Result
+		age     contract.Age
+	}
+	checkBatch := func(rec *recording.Recording) {
+		if cur.run == nil || cur.path != rec.Path {
+			cur.path, cur.run, cur.results = rec.Path, contract.NewPageTracker(), nil
+			cur.age = recordingAge(rec, checker.SpecVersion())
+		} else {
+			cur.age = mergeAge(cur.age, recordingAge(rec, checker.SpecVersion()))
+		}
+		res := checker.CheckContinued(ctx, rec.Exchanges, cur.run)
+		rf.severities.ApplyResults(res)
+		cur.results = append(cur.results, res...)
+		if cv != nil {
+			for j, ex := range rec.Exchanges {
+				cv.Observe(ex, res[j])
+			}
+		}
+	}
+	if *suggest == "" {
+		loader.Batch, loader.BatchSize = checkBatch, checkBatchSize
+	}
 	loadErrs := loader.Each(ctx, args, func(rec *recording.Recording) {
 		if rec.Incomplete != "" {
 			prog.clear()
 			fmt.Fprintf(env.stderr, "tokens-contract check: note: %s: %s\n", rec.Path, rec.Incomplete)
 		}
-		res := checker.CheckSequence(ctx, rec.Exchanges)
-		rf.severities.ApplyResults(res)
+		checkBatch(rec)
+		res := cur.results
+		cur.run = nil // the input is done: the next one is a run of its own
 		prog.checked(res, rec.Skipped.Total())
 		sources = append(sources, rec.Path)
 		results = append(results, res)
@@ -215,11 +245,8 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		runSkips.Merge(rec.Skipped)
 		runSkips.AddResults(res)
 		notes = append(notes, contract.PathMismatchFindings(rec.Path, runSkips)...)
-		ages = append(ages, recordingAge(rec, checker.SpecVersion()))
+		ages = append(ages, cur.age)
 		if cv != nil {
-			for j, ex := range rec.Exchanges {
-				cv.Observe(ex, res[j])
-			}
 			cv.ObserveSkipped(rec.Skipped.Total())
 		}
 		if *suggest != "" {
@@ -269,6 +296,23 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i], Skipped: skips[i]})
 	}
 	return rf.emit(env, in)
+}
+
+// checkBatchSize is how many exchanges of one input check holds at a time
+// (a 250-token page is about 110 KB, so a batch is a few tens of MB at
+// most); the invariants across pages span the batches.
+const checkBatchSize = 256
+
+// mergeAge is the age of a recording read in two parts: the oldest and the
+// newest evidence of both.
+func mergeAge(a, b contract.Age) contract.Age {
+	if !b.Oldest.IsZero() && (a.Oldest.IsZero() || b.Oldest.Before(a.Oldest)) {
+		a.Oldest = b.Oldest
+	}
+	if b.Newest.After(a.Newest) {
+		a.Newest = b.Newest
+	}
+	return a
 }
 
 // basePathOf is the path of a base URL, or the path itself when raw is one

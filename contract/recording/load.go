@@ -94,6 +94,15 @@ type Loader struct {
 	// entry is left out and the rest of the input still loads. When nil,
 	// such an entry makes the whole input unreadable.
 	BadEntry func(source string, err error)
+	// Batch, when set with BatchSize above 0, receives the exchanges of a
+	// HAR or NDJSON input as they are read, BatchSize at a time and in
+	// order, so that an input of any length (check - on a pipe that never
+	// ends) holds one batch in memory, not every exchange: each batch is a
+	// *Recording with the input's Path and Format and the exchanges read
+	// since the one before. The Recording that Load returns, and Each
+	// hands over, then holds the rest, with the input's skips and notes.
+	Batch     func(*Recording)
+	BatchSize int
 }
 
 // ErrOwnOutput is a file that is one of the Loader's Outputs.
@@ -599,6 +608,11 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 func (l *Loader) keep(rec *Recording, i int, ex *contract.Exchange, note *contract.Finding) {
 	if ex != nil {
 		rec.Exchanges = append(rec.Exchanges, ex)
+		if l.Batch != nil && l.BatchSize > 0 && len(rec.Exchanges) >= l.BatchSize {
+			l.Batch(&Recording{Path: rec.Path, Format: rec.Format, Provenance: rec.Provenance, Exchanges: rec.Exchanges})
+			rec.batched += len(rec.Exchanges)
+			rec.Exchanges = nil
+		}
 	} else {
 		rec.Skipped.Add(entrySource(rec.Path, i), contract.SkipNotOperation)
 	}

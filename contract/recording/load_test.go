@@ -428,3 +428,73 @@ func TestNDJSONLineByLine(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchesBoundAnEndlessStream: with Batch set, an endless NDJSON stream
+// on standard input hands its exchanges over BatchSize at a time and never
+// holds more, the sources keep counting across batches, and cancelling
+// stops it.
+func TestBatchesBoundAnEndlessStream(t *testing.T) {
+	const size = 7
+	line := entryJSON(`{"size":2,"mimeType":"application/json","text":"{}"}`) + "\n"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var batches, held int
+	var sources []string
+	l := &recording.Loader{
+		Stdin:     &endless{line: []byte(line)},
+		BatchSize: size,
+		Batch: func(r *recording.Recording) {
+			batches++
+			held = max(held, len(r.Exchanges))
+			if r.Path != "stdin" || r.Format != recording.FormatNDJSON {
+				t.Errorf("batch of %q in %v", r.Path, r.Format)
+			}
+			for _, ex := range r.Exchanges {
+				sources = append(sources, ex.Source)
+			}
+			if batches == 50 {
+				cancel()
+			}
+		},
+	}
+	_, err := l.Load(ctx, recording.Stdin)
+	if err == nil || !strings.Contains(err.Error(), "stopped") && !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled stream: %v", err)
+	}
+	if batches < 50 || held != size {
+		t.Errorf("%d batches, at most %d exchanges in one; want 50 or more, %d", batches, held, size)
+	}
+	for i, s := range sources {
+		if want := fmt.Sprintf("stdin#%d", i); s != want {
+			t.Fatalf("exchange %d is %q, want %q", i, s, want)
+		}
+	}
+}
+
+// TestBatchesLeaveTheRestToLoad: a file of 10 exchanges, batches of 4: two
+// batches, and Load returns the last 2 with the file's skips.
+func TestBatchesLeaveTheRestToLoad(t *testing.T) {
+	entries := make([]string, 0, 11)
+	for range 10 {
+		entries = append(entries, entryJSON(`{"size":2,"mimeType":"application/json","text":"{}"}`))
+	}
+	entries = append(entries, otherEntry("x"))
+	path := filepath.Join(t.TempDir(), "big.har")
+	if err := os.WriteFile(path, []byte(harWith(entries...)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	l := &recording.Loader{
+		Keep:      func(_, u string) bool { return strings.Contains(u, "/backend/tokens") },
+		BatchSize: 4,
+		Batch:     func(r *recording.Recording) { got = append(got, len(r.Exchanges)) },
+	}
+	rec, err := l.Load(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, []int{4, 4}) || len(rec.Exchanges) != 2 || rec.Skipped.Total() != 1 ||
+		rec.Exchanges[1].Source != path+"#9" {
+		t.Errorf("batches %v, rest %d (last %s), skipped %d", got, len(rec.Exchanges), rec.Exchanges[len(rec.Exchanges)-1].Source, rec.Skipped.Total())
+	}
+}

@@ -62,6 +62,7 @@ type Recording struct {
 	Incomplete string
 
 	unreadable int // entries told to Loader.BadEntry and left out
+	batched    int // exchanges handed to Loader.Batch
 }
 
 // Provenance records where a recording came from.
@@ -211,7 +212,7 @@ func entrySource(name string, n int) string {
 // entries counts the entries (or interactions) read: the exchanges kept,
 // those counted in Skipped and those left out as unreadable.
 func (r *Recording) entries() int {
-	return len(r.Exchanges) + r.Skipped.Total() + r.unreadable
+	return len(r.Exchanges) + r.batched + r.Skipped.Total() + r.unreadable
 }
 
 // yamlErrorText keeps a YAML error's position and reason but never a quoted
