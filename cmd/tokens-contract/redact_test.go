@@ -227,6 +227,25 @@ func TestRedactToStandardOutput(t *testing.T) {
 	assertNoCanary(t, "standard output", []byte(stdout), c.all())
 }
 
+// TestRedactCreatesMissingFolders: -o into folders that do not exist yet
+// creates them, as every output does.
+func TestRedactCreatesMissingFolders(t *testing.T) {
+	t.Parallel()
+	c := newHARCanaries()
+	dir := t.TempDir()
+	in := filepath.Join(dir, "export.har")
+	os.WriteFile(in, c.har(t), 0o600)
+	out := filepath.Join(dir, "safe", "copies", "export.har")
+	if code, _, stderr := runCLI(t, "redact", "-o", out, in); code != exitcode.OK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertNoCanary(t, out, data, c.all())
+}
+
 func TestRedactRefusesBadInvocations(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -253,7 +272,7 @@ func TestRedactRefusesBadInvocations(t *testing.T) {
 		{"a directory into a directory that is not empty", []string{"-o", filepath.Dir(dir), dir}, "is not empty"},
 		{"existing output", []string{"-o", existing, good}, "already exists"},
 		{"output over the input", []string{"-o", good, good}, "already exists"},
-		{"output in a missing directory", []string{"-o", filepath.Join(dir, "no", "x.har"), good}, "cannot write"},
+		{"output under a file", []string{"-o", filepath.Join(good, "x.har"), good}, "cannot write"},
 		{"unknown flag", []string{"--force", "-o", filepath.Join(dir, "x.har"), good}, "flag provided but not defined"},
 	}
 	if os.Getuid() != 0 { // root reads any file

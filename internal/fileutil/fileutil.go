@@ -86,9 +86,12 @@ func writeInPlace(name, target string, data []byte) error {
 // WriteNew writes data to name with permissions perm only if nothing exists
 // at name; otherwise it writes nothing and returns an error matching
 // fs.ErrExist. The check and the write are one step (a hard link), so two
-// writers never replace each other's file. Its folder must exist: callers
-// that create one (recording.WriteToDir) do so first.
+// writers never replace each other's file. Missing folders are created, as
+// for every output.
 func WriteNew(name string, data []byte, perm fs.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return &fs.PathError{Op: "write", Path: name, Err: cause(err)}
+	}
 	tmp, err := writeTemp(name, name, data, perm)
 	if err != nil {
 		return err

@@ -45,6 +45,14 @@ func TestWriteNew(t *testing.T) {
 		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}
 	assertOnly(t, dir, "out.har")
+	// Missing folders are created, as for every output.
+	deep := filepath.Join(dir, "a", "b", "out.ndjson")
+	if err := fileutil.WriteNew(deep, []byte("x"), 0o644); err != nil {
+		t.Fatalf("into missing folders: %v", err)
+	}
+	if got, _ := os.ReadFile(deep); string(got) != "x" {
+		t.Errorf("into missing folders: wrote %q", got)
+	}
 }
 
 func TestWriteErrors(t *testing.T) {
@@ -58,7 +66,7 @@ func TestWriteErrors(t *testing.T) {
 		want  string
 	}{
 		{"a directory", func() error { return fileutil.WriteFile(sub, nil, 0o644) }, "it is a directory"},
-		{"new, no parent", func() error { return fileutil.WriteNew(filepath.Join(dir, "missing", "f"), nil, 0o644) }, "no such file"},
+		{"new, parent is a file", func() error { return fileutil.WriteNew(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 		{"parent is a file", func() error { return fileutil.WriteFile(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 		{"new over a directory", func() error { return fileutil.WriteNew(sub, nil, 0o644) }, "exists"},
 	}
