@@ -191,7 +191,7 @@ BASELINE_SOURCE ?=
 vendor-check: build ## Compare the vendor's published OpenAPI document (newest and reviewed commit, fetched from GitHub over https; or SOURCE=FILE|URL [BASELINE_SOURCE=...] offline) with the contract: tokens-contract upstream; exit 1 on news. Not run by .ci/run (no network there)
 	$(TOKENS_CONTRACT) upstream $(if $(SOURCE),--source $(SOURCE)) $(if $(BASELINE_SOURCE),--baseline-source $(BASELINE_SOURCE)) $(UPSTREAM_ARGS)
 
-sarif-validate: ## Judge check's SARIF (shipped recordings and drift corpus) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema (needs node and npm)
+sarif-validate: ## Judge check's SARIF (shipped recordings by a relative path, drift corpus by an absolute one) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema, its own rules and its GitHub code scanning rules (needs node and npm)
 	GO="$(GO)" bash .ci/sarif-validate
 
 action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive

@@ -251,6 +251,9 @@ func New(opts ...Option) (*Checker, error) {
 type Result struct {
 	// Source is the exchange's source.
 	Source string `json:"source"`
+	// Line is the exchange's Line: where it starts in its recording, 0
+	// when unknown.
+	Line int `json:"line,omitempty"`
 	// Method and Path are the request's method and URL path.
 	Method string `json:"method"`
 	Path   string `json:"path"`
@@ -293,7 +296,7 @@ func (c *Checker) Check(ex *Exchange) Result {
 // through the layers, with its result so far; the check is nil when ex is
 // skipped, and the result says why.
 func (c *Checker) begin(ex *Exchange) (*check, Result) {
-	res := Result{Source: ex.Source, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
+	res := Result{Source: ex.Source, Line: ex.Line, Method: strings.ToUpper(ex.Request.Method), Status: ex.Response.Status, Findings: []Finding{}}
 	u, err := url.Parse(ex.Request.URL)
 	if err != nil {
 		res.Skipped, res.SkipReason = true, SkipBadURL
@@ -408,7 +411,7 @@ func (c *Checker) checkRuns(ctx context.Context, runs [][]*Exchange, tracker *Pa
 	for _, j := range jobs {
 		ex := runs[j.run][j.i]
 		if ctx.Err() != nil {
-			out[j.run][j.i] = Result{Source: ex.Source, Skipped: true, SkipReason: SkipCancelled, Findings: []Finding{}}
+			out[j.run][j.i] = Result{Source: ex.Source, Line: ex.Line, Skipped: true, SkipReason: SkipCancelled, Findings: []Finding{}}
 			continue
 		}
 		g.Go(func() error {

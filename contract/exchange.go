@@ -15,6 +15,11 @@ type Exchange struct {
 	// Source names where the exchange came from; it is copied into every
 	// finding ("file.yaml#2", "live GET /backend/tokens?limit=250").
 	Source string
+	// Line is the line where the exchange starts in its recording (1 for
+	// the first line): a cassette's interaction, a HAR entry's object, an
+	// NDJSON line. Zero when the source has no lines (a live probe, the
+	// proxy). Reports point at it (SARIF's region).
+	Line int
 	// RecordedAt is when the exchange was made, where the recording says
 	// (a HAR entry's startedDateTime); zero when it does not.
 	RecordedAt time.Time

@@ -106,9 +106,9 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
-	rf.register(fs)
+	rf.register(fs.FlagSet)
 	var sf specFlag
-	sf.register(fs)
+	sf.register(fs.FlagSet)
 	second := fs.Bool("second-opinion", false, "also validate with kin-openapi and report where the two validators disagree (about twice as slow)")
 	baselinePath := fs.String("baseline", "", "the accepted-drift ledger (YAML): accepted findings fail nothing until their entry expires")
 	suggest := fs.String("suggest-overlay", "", "write an OpenAPI Overlay to `FILE` with one action per finding the spec could absorb")
@@ -116,7 +116,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	updateBaseline := fs.String("update-baseline", "", "apply the ledger `FILE` (as --baseline) and bring it up to date: keep the entries that matched, add drafts for new findings, drop the entries that matched nothing")
 	baseURL := fs.String("base-url", "", "the base `URL` (or just its path) the recorded requests were sent to (default: the spec's server URL, path /api/io)")
 	var ef evidenceFlags
-	ef.register(fs)
+	ef.register(fs.FlagSet)
 	args, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -239,7 +239,7 @@ func TestFakeRefusesBadInvocations(t *testing.T) {
 	}{
 		{"no B2B_AUTH_TOKEN", map[string]string{}, []string{"--addr", "127.0.0.1:0"}, "B2B_AUTH_TOKEN is not set"},
 		{"no --addr", withToken, nil, "--addr is required"},
-		{"unknown flag", withToken, []string{"--addr", "127.0.0.1:0", "--token", "x"}, "flag provided but not defined: -token"},
+		{"unknown flag", withToken, []string{"--addr", "127.0.0.1:0", "--token", "x"}, "unknown flag --token"},
 		{"argument", withToken, []string{"--addr", "127.0.0.1:0", "extra"}, `unexpected argument "extra"`},
 		{"unknown scenario", withToken, []string{"--addr", "127.0.0.1:0", "--scenario", "field-renamed"}, "valid scenarios: none, field-removed"},
 		{"bad address", withToken, []string{"--addr", "not-an-address"}, "cannot listen on not-an-address"},

@@ -90,16 +90,16 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
-	rf.register(fs)
+	rf.register(fs.FlagSet)
 	var sf specFlag
-	sf.register(fs)
+	sf.register(fs.FlagSet)
 	baseURL := fs.String("base-url", "", "probe `URL` instead of the spec's server (default $"+envBaseURL+", else the spec's)")
 	record := fs.String("record", "", "write the redacted exchanges to a recording in `DIR`")
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
 	var ef evidenceFlags
-	ef.registerCoverage(fs)
+	ef.registerCoverage(fs.FlagSet)
 	args, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -81,7 +81,7 @@ func TestLiveRefusesBadInvocations(t *testing.T) {
 		want string
 	}{
 		{"no token", map[string]string{}, []string{"--base-url", "http://127.0.0.1:1"}, envAuthToken + " is not set"},
-		{"token as a flag", withToken, []string{"--token", secret}, "flag provided but not defined: -token"},
+		{"token as a flag", withToken, []string{"--token", secret}, "unknown flag --token"},
 		{"token as an argument", withToken, []string{secret}, "takes no arguments (got 1)"},
 		{"plain http elsewhere", withToken, []string{"--base-url", "http://example.com"}, "plain http"},
 		{"user information", withToken, []string{"--base-url", "https://u:" + secret + "@example.com"}, "user information"},

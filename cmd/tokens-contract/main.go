@@ -11,7 +11,9 @@
 // Run "tokens-contract help" for the list of commands, and
 // "tokens-contract <command> -h" for a command's flags. Flags may come before
 // or after a command's arguments ("check rec/ --format json"); "--" ends
-// them. A flag is spelled -name or --name alike.
+// them. A flag is spelled -name or --name alike. A usage error prints what is
+// wrong in one line (with "did you mean" for a flag or command a typo away),
+// the usage line and where the help is; "-h" or "--help" prints the full help.
 //
 // Exit codes: 0 nothing at or above --fail-on was found; 1 findings at or above
 // it; 2 a usage error or unreadable input.
@@ -26,6 +28,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -77,17 +80,70 @@ func commands() []command {
 	}
 }
 
+// flagSet is a subcommand's flag set together with what its help says: the
+// usage line (synopsis) and the description. A usage error prints one line
+// saying what is wrong, a "did you mean" for a near flag, the usage line and
+// where the help is; the full help is printed only for -h or --help.
+type flagSet struct {
+	*flag.FlagSet
+	// synopsis is the usage line without the program name, for example
+	// "spec [-o FILE]".
+	synopsis    string
+	description string
+	stderr      io.Writer
+}
+
 // newFlagSet returns a flag set for a subcommand that reports errors instead
-// of exiting, and prints its usage to env.stderr. synopsis is the command's
-// usage line without the program name, for example "spec [-o FILE]".
-func newFlagSet(env *environment, name, synopsis, description string) *flag.FlagSet {
+// of exiting (see parseFlags). synopsis is the command's usage line without
+// the program name, for example "spec [-o FILE]".
+func newFlagSet(env *environment, name, synopsis, description string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(env.stderr, "Usage: tokens-contract %s\n\n%s\n\nFlags (before or after the arguments; -- ends them; -name and --name are the same):\n", synopsis, description)
-		fs.PrintDefaults()
+	// The flag package's own messages and usage are replaced by parseFlags.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, synopsis: synopsis, description: description, stderr: env.stderr}
+}
+
+// Usage prints the short usage that follows a usage error: the command's
+// usage line and where its help is.
+func (fs *flagSet) Usage() {
+	fmt.Fprintf(fs.stderr, "Usage: tokens-contract %s\nrun 'tokens-contract %s -h' for help\n", fs.synopsis, fs.Name())
+}
+
+// help prints the full help: usage line, description and every flag.
+func (fs *flagSet) help() {
+	fmt.Fprintf(fs.stderr, "Usage: tokens-contract %s\n\n%s\n\nFlags (before or after the arguments; -- ends them; -name and --name are the same):\n", fs.synopsis, fs.description)
+	fs.SetOutput(fs.stderr)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}
+
+// usageError prints what is wrong with the command line (one line), then the
+// short usage, and returns the usage exit code.
+func (fs *flagSet) usageError(msg string) int {
+	fmt.Fprintf(fs.stderr, "tokens-contract %s: %s\n", fs.Name(), msg)
+	fs.Usage()
+	return exitcode.Usage
+}
+
+// flagErrorMessage turns an error of flag.FlagSet.Parse into the line a user
+// reads: flags spelled --name, and for an unknown flag the nearest defined
+// one, if any is near.
+func (fs *flagSet) flagErrorMessage(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		msg = "unknown flag --" + name
+		if near := nearest(name, names); near != "" {
+			msg += "; did you mean --" + near + "?"
+		}
+		return msg
 	}
-	return fs
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: -"); ok {
+		return "flag --" + name + " needs a value"
+	}
+	return msg
 }
 
 // parseFlags parses args with fs, flags and arguments in any order
@@ -96,16 +152,18 @@ func newFlagSet(env *environment, name, synopsis, description string) *flag.Flag
 // parsing resumes after each one. "--" ends the flags; everything after it
 // is an argument, even when it starts with a dash. Both -name and --name are
 // accepted, as the flag package always has. It returns the arguments in
-// order, or ok=false and the exit code to use when parsing fails (exit 2) or
-// help was asked for (exit 0).
-func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int, ok bool) {
+// order, or ok=false and the exit code to use when parsing fails (exit 2,
+// after a usage error message) or help was asked for (exit 0, after the full
+// help).
+func parseFlags(fs *flagSet, args []string) (positional []string, code int, ok bool) {
 	positional = []string{}
 	for {
 		switch err := fs.Parse(args); {
 		case errors.Is(err, flag.ErrHelp):
+			fs.help()
 			return nil, exitcode.OK, false
 		case err != nil:
-			return nil, exitcode.Usage, false
+			return nil, fs.usageError(fs.flagErrorMessage(err)), false
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -119,6 +177,57 @@ func parseFlags(fs *flag.FlagSet, args []string) (positional []string, code int,
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// nearest returns the candidate closest to word by edit distance
+// (insertions, deletions, substitutions and swaps of neighbours each count
+// one), when it is near enough to be a likely typo: at most one edit for
+// words of up to four letters, two for longer ones, and fewer edits than
+// word has letters (a one-letter word is near nothing). A candidate that starts
+// with word (an abbreviation of three letters or more) is near too. It
+// returns "" when nothing is near.
+func nearest(word string, candidates []string) string {
+	best, bestD := "", 0
+	limit := 1
+	if len(word) > 4 {
+		limit = 2
+	}
+	for _, c := range candidates {
+		d := editDistance(strings.ToLower(word), strings.ToLower(c))
+		if (d > limit || d >= len(word)) && !(len(word) >= 3 && strings.HasPrefix(c, word)) {
+			continue
+		}
+		if best == "" || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal string alignment distance between a and b
+// (Levenshtein plus transpositions of adjacent bytes).
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // plural is "1 finding", "2 findings", "0 findings".
@@ -190,7 +299,8 @@ func interruptible(parent context.Context, stderr io.Writer, exit func(int)) (ct
 // run dispatches args to a command and returns the process exit code.
 func run(ctx context.Context, env *environment, args []string) int {
 	if len(args) == 0 {
-		usage(env.stderr)
+		fmt.Fprintln(env.stderr, "tokens-contract: no command given")
+		shortUsage(env.stderr)
 		return exitcode.Usage
 	}
 	switch args[0] {
@@ -205,9 +315,23 @@ func run(ctx context.Context, env *environment, args []string) int {
 			return c.run(ctx, env, args[1:])
 		}
 	}
-	fmt.Fprintf(env.stderr, "tokens-contract: unknown command %q\n\n", args[0])
-	usage(env.stderr)
+	names := make([]string, 0, len(commands()))
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	msg := fmt.Sprintf("tokens-contract: unknown command %q", args[0])
+	if near := nearest(args[0], names); near != "" {
+		msg += fmt.Sprintf("; did you mean '%s'?", near)
+	}
+	fmt.Fprintln(env.stderr, msg)
+	shortUsage(env.stderr)
 	return exitcode.Usage
+}
+
+// shortUsage is what follows a usage error that names no command: the usage
+// line and where the list of commands is.
+func shortUsage(w io.Writer) {
+	fmt.Fprint(w, "Usage: tokens-contract <command> [flags] [arguments]\nrun 'tokens-contract help' for the list of commands\n")
 }
 
 func usage(w io.Writer) {

@@ -118,7 +118,7 @@ func runProxy(ctx context.Context, env *environment, args []string) int {
 			"[--spec FILE] [--baseline FILE] [--record DIR [--record-per-hour N] [--record-max-bytes BYTES]] [--upstream-timeout DUR] [--request-timeout DUR] [--drain-timeout DUR] "+
 			"[--log-format text|json] [--allow-non-loopback] [--ready-file FILE]", proxyDescription)
 	var sf specFlag
-	sf.register(fs)
+	sf.register(fs.FlagSet)
 	listen := fs.String("listen", "", "listen on `HOST:PORT` (required), for example 127.0.0.1:8081")
 	upstream := fs.String("upstream", "", "forward to `URL` (default: the spec's server URL)")
 	allowPlain := fs.Bool("allow-plain-upstream", false, "accept a plain http --upstream to a host that is not loopback (logged as a warning)")

@@ -29,7 +29,7 @@ error or an unreadable recording.`
 func runShape(_ context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "shape", "shape [--spec FILE] [--against OLD] PATH...", shapeDescription)
 	var sf specFlag
-	sf.register(fs)
+	sf.register(fs.FlagSet)
 	against := fs.String("against", "", "compare with the recordings at `OLD` (a file or a directory) instead of printing")
 	args, code, ok := parseFlags(fs, args)
 	if !ok {

@@ -129,12 +129,12 @@ func TestSpecUsageErrors(t *testing.T) {
 		args       []string
 		wantStderr []string
 	}{
-		{"unknown flag", []string{"spec", "--colour"}, []string{"flag provided but not defined: -colour", "Usage: tokens-contract spec"}},
+		{"unknown flag", []string{"spec", "--colour"}, []string{"unknown flag --colour", "Usage: tokens-contract spec"}},
 		{"bad format", []string{"spec", "--format", "xml"}, []string{`unknown --format "xml"`, "yaml or json"}},
 		{"empty format", []string{"spec", "--format="}, []string{`unknown --format ""`}},
 		{"format case matters", []string{"spec", "--format", "YAML"}, []string{`unknown --format "YAML"`}},
 		{"stray argument", []string{"spec", "openapi.yaml"}, []string{`unexpected argument "openapi.yaml"`, "-o FILE"}},
-		{"missing -o value", []string{"spec", "-o"}, []string{"flag needs an argument: -o"}},
+		{"missing -o value", []string{"spec", "-o"}, []string{"flag --o needs a value"}},
 		{"unwritable directory", []string{"spec", "-o", underFile}, []string{"-o " + underFile, "not a directory"}},
 		{"output is a directory", []string{"spec", "-o", dir}, []string{"-o " + dir, "it is a directory"}},
 	}

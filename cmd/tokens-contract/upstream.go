@@ -59,7 +59,7 @@ func runUpstream(ctx context.Context, env *environment, args []string) int {
 		"upstream [--source FILE|URL] [--baseline-source FILE|URL] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--suggest-overlay FILE] [--timeout DURATION] [--max-bytes N] [--record-review --commit SHA --date YYYY-MM-DD [--changelog FILE]]",
 		upstreamDescription)
 	var rf reportFlags
-	rf.register(fs)
+	rf.register(fs.FlagSet)
 	specPath := fs.String("spec", "", "the contract `FILE` (default: the embedded spec; with --record-review, openapi/b2b-s2s-tokens.yaml)")
 	source := fs.String("source", "", "read the newest vendor document from this `FILE or URL` instead of GitHub")
 	baselineSource := fs.String("baseline-source", "", "read the reviewed vendor document from this `FILE or URL` instead of GitHub")
@@ -67,7 +67,7 @@ func runUpstream(ctx context.Context, env *environment, args []string) int {
 	timeout := fs.Duration("timeout", upstream.DefaultTimeout, "give up on a fetch after this long")
 	maxBytes := fs.Int64("max-bytes", upstreamMaxBytes, "refuse a vendor document larger than this many bytes")
 	var rv reviewFlags
-	rv.register(fs)
+	rv.register(fs.FlagSet)
 	rest, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

@@ -111,7 +111,7 @@ func TestVersionUsage(t *testing.T) {
 		t.Errorf("version extra: exit %d, stdout %q, stderr %q; want 2 naming the argument", code, stdout, stderr)
 	}
 	code, _, stderr = runCLI(t, "version", "--short")
-	if code != exitcode.Usage || !strings.Contains(stderr, "flag provided but not defined: -short") {
+	if code != exitcode.Usage || !strings.Contains(stderr, "unknown flag --short") {
 		t.Errorf("version --short: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "version", "-h")

@@ -21,6 +21,9 @@
 //     level has "log" is HAR, "request" or "response" is NDJSON; anything
 //     not starting with "{" is a cassette. A UTF-8 byte-order mark is
 //     ignored in every format.
+//   - Lines: each exchange's Line is the line its entry starts on in the
+//     file (1 for the first): a cassette's interaction, a HAR entry's "{",
+//     an NDJSON line; reports point there (SARIF regions).
 //   - Paths: a file; "-", standard input; or a directory, walked for files
 //     ending .yaml, .yml, .har, .json, .ndjson and .jsonl in name order,
 //     where the content decides what is a recording: a HAR has

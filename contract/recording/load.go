@@ -308,7 +308,7 @@ func fileKind(m fs.FileMode) string {
 // UTF-8 byte-order mark is ignored in every format. Errors never quote the
 // content.
 func (l *Loader) Read(ctx context.Context, name string, r io.Reader) (*Recording, error) {
-	cr := &ctxReader{ctx: ctx, r: r}
+	cr := &ctxReader{ctx: ctx, r: r, track: true}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, bom) {
 		_, _ = br.Discard(3)
@@ -327,37 +327,46 @@ func (l *Loader) read(ctx context.Context, name string, br *bufio.Reader, cr *ct
 	case ".har":
 		return l.readHAR(ctx, name, br, cr)
 	case ".ndjson", ".jsonl":
-		return l.readNDJSON(ctx, name, br, cr)
+		cr.untrack() // NDJSON counts its lines itself
+		return l.readNDJSON(ctx, name, br, 0)
 	case ".yaml", ".yml":
-		return l.readCassette(name, br)
+		cr.untrack() // the YAML parser knows the lines
+		return l.readCassette(name, br, 0)
 	}
-	first, err := firstByte(br)
+	first, skipped, err := firstByte(br)
 	switch {
 	case err == io.EOF:
 		return nil, errors.New("the file is empty")
 	case err != nil:
 		return nil, err
 	case first != '{':
-		return l.readCassette(name, br)
+		cr.untrack()
+		return l.readCassette(name, br, skipped)
 	}
 	if sniffJSON(br) == FormatNDJSON {
-		return l.readNDJSON(ctx, name, br, cr)
+		cr.untrack()
+		return l.readNDJSON(ctx, name, br, skipped)
 	}
 	return l.readHAR(ctx, name, br, cr)
 }
 
-// firstByte peeks past leading white space to the first byte of content.
-func firstByte(br *bufio.Reader) (byte, error) {
+// firstByte reads past leading white space to the first byte of content,
+// which it peeks at, and counts the lines it read past (the newlines), so
+// that line numbers stay those of the file.
+func firstByte(br *bufio.Reader) (first byte, lines int, err error) {
 	for {
 		b, err := br.Peek(1)
 		if err != nil {
-			return 0, err
+			return 0, lines, err
 		}
 		switch b[0] {
-		case ' ', '\t', '\r', '\n':
+		case '\n':
+			lines++
+			_, _ = br.Discard(1)
+		case ' ', '\t', '\r':
 			_, _ = br.Discard(1)
 		default:
-			return b[0], nil
+			return b[0], lines, nil
 		}
 	}
 }
@@ -387,7 +396,9 @@ func sniffJSON(br *bufio.Reader) string {
 	}
 }
 
-func (l *Loader) readCassette(name string, br *bufio.Reader) (*Recording, error) {
+// readCassette reads a cassette from br, which is skipped lines into the
+// file.
+func (l *Loader) readCassette(name string, br *bufio.Reader, skipped int) (*Recording, error) {
 	data, err := io.ReadAll(io.LimitReader(br, MaxCassetteSize+1))
 	if err != nil {
 		return nil, cleanFSError(err)
@@ -396,6 +407,11 @@ func (l *Loader) readCassette(name string, br *bufio.Reader) (*Recording, error)
 		return nil, fmt.Errorf("the cassette is larger than the %d MiB limit for cassettes (HAR and NDJSON files have none)", MaxCassetteSize>>20)
 	}
 	rec, err := parseCassette(name, data, l.Keep)
+	if err == nil {
+		for _, ex := range rec.Exchanges {
+			ex.Line += skipped
+		}
+	}
 	if err == nil && l.Progress != nil {
 		l.Progress(len(rec.Exchanges))
 	}
@@ -405,6 +421,8 @@ func (l *Loader) readCassette(name string, br *bufio.Reader) (*Recording, error)
 // readHAR walks a HAR file's tokens to log.entries and reads the entries one
 // at a time; other members are skipped.
 func (l *Loader) readHAR(ctx context.Context, name string, br *bufio.Reader, cr *ctxReader) (*Recording, error) {
+	// The decoder's offsets start where br is now.
+	cr.base = cr.n - int64(br.Buffered())
 	dec := jsontext.NewDecoder(br)
 	rec := &Recording{Path: name, Format: FormatHAR}
 	sawEntries := false
@@ -482,12 +500,13 @@ func member(dec *jsontext.Decoder, notObject, want string, read func() error) (b
 // line that is not a HAR entry is one unreadable entry named by its line
 // number (rec.Unreadable) and the other lines are still read; a last line
 // without a newline that is not JSON is cut off (rec.Incomplete). Blank
-// lines are ignored. A file whose first line is not a JSON object is not
+// lines are ignored. br is skipped lines into the file (blank lines read
+// past to tell the format). A file whose first line is not a JSON object is not
 // NDJSON (ErrNotRecording); one with no readable entry is an error.
-func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, _ *ctxReader) (*Recording, error) {
+func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, skipped int) (*Recording, error) {
 	rec := &Recording{Path: name, Format: FormatNDJSON}
 	first := true
-	for n := 1; ; n++ {
+	for n := skipped + 1; ; n++ {
 		if err := ctx.Err(); err != nil {
 			return nil, stopped(ctx)
 		}
@@ -509,7 +528,7 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 			return nil, notRecording("not NDJSON of HAR entries: the first value is not a JSON object")
 		default:
 			first = false
-			if err := l.ndjsonLine(rec, body); err != nil {
+			if err := l.ndjsonLine(rec, body, n); err != nil {
 				if atEOF && !bytes.HasSuffix(line, []byte("\n")) && !jsontext.Value(body).IsValid() {
 					rec.Incomplete = fmt.Sprintf("line %d, the last, is cut off (no newline at the end, and not JSON: a writer may still be appending); it was not read", n)
 				} else {
@@ -533,9 +552,9 @@ func (l *Loader) readNDJSON(ctx context.Context, name string, br *bufio.Reader, 
 	return rec, nil
 }
 
-// ndjsonLine reads one NDJSON line, which must be exactly one JSON object,
+// ndjsonLine reads NDJSON line n, which must be exactly one JSON object,
 // as HAR entry number rec.entries().
-func (l *Loader) ndjsonLine(rec *Recording, body []byte) error {
+func (l *Loader) ndjsonLine(rec *Recording, body []byte, n int) error {
 	dec := jsontext.NewDecoder(bytes.NewReader(body))
 	if err := dec.SkipValue(); err != nil {
 		return fmt.Errorf("not JSON: %s", jsonErrorText(err))
@@ -547,7 +566,7 @@ func (l *Loader) ndjsonLine(rec *Recording, body []byte) error {
 		return errors.New("not a JSON object (NDJSON holds one HAR entry object a line)")
 	}
 	i := rec.entries()
-	ex, note, err := l.entry(rec.Path, i, body)
+	ex, note, err := l.entry(rec.Path, i, n, body)
 	if err != nil {
 		return err
 	}
@@ -584,13 +603,16 @@ func (l *Loader) nextEntry(ctx context.Context, rec *Recording, dec *jsontext.De
 	cr.limitFrom(dec.InputOffset())
 	raw, err := dec.ReadValue()
 	cr.unlimit()
+	// The entry's '{' is len(raw) bytes before where the value ends (the
+	// decoder leaves white space out of a value).
+	line := cr.lineAt(cr.base + dec.InputOffset() - int64(len(raw)))
 	if errors.Is(err, errEntryTooLarge) {
 		return fmt.Errorf("entry %d is larger than the %d MiB limit for one entry", i, MaxEntrySize>>20)
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %s", what, jsonErrorText(err)) // a syntax error, at its byte offset
 	}
-	ex, note, err := l.entry(rec.Path, i, raw)
+	ex, note, err := l.entry(rec.Path, i, line, raw)
 	if err != nil && l.BadEntry != nil {
 		l.BadEntry(entrySource(rec.Path, i), err)
 		rec.unreadable++
@@ -663,10 +685,11 @@ type harHeader struct {
 	Value string `json:"value"`
 }
 
-// entry turns one HAR entry's JSON text into an exchange, and a note when
+// entry turns one HAR entry's JSON text, which starts on the given line of
+// the recording, into an exchange, and a note when
 // its content.size disagrees with a complete body. An entry Keep rejects is
 // validated and gives no exchange (nil, nil, nil).
-func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *contract.Finding, error) {
+func (l *Loader) entry(name string, i, line int, raw []byte) (*contract.Exchange, *contract.Finding, error) {
 	var head harEntryHead
 	if err := jsonv2.Unmarshal(raw, &head); err != nil {
 		return nil, nil, errors.New(jsonErrorText(err))
@@ -693,6 +716,7 @@ func (l *Loader) entry(name string, i int, raw []byte) (*contract.Exchange, *con
 	}
 	ex := &contract.Exchange{
 		Source:     entrySource(name, i),
+		Line:       line,
 		RecordedAt: started,
 		Request:    contract.Request{Method: strings.ToUpper(e.Request.Method), URL: e.Request.URL, Header: harHeaders(e.Request.Headers)},
 		Response:   contract.Response{Status: e.Response.Status, Header: harHeaders(e.Response.Headers)},
@@ -841,12 +865,37 @@ func expect(dec *jsontext.Decoder, want jsontext.Kind, notRec string) error {
 
 // ctxReader stops reading when its context is done, and, while limited,
 // once more than MaxEntrySize bytes (plus what a decoder buffers ahead) have
-// been read since the start of the current entry.
+// been read since the start of the current entry. While tracking, it notes
+// where the newlines it has read are, so that lineAt can say which line an
+// offset is on (a HAR entry's start); a HAR decoder reads at most a buffer
+// ahead of where it is, so few are held at once.
 type ctxReader struct {
 	ctx   context.Context
 	r     io.Reader
 	n     int64 // bytes read
 	limit int64 // read no further than this offset; 0: no limit
+	// base is the offset of the byte a decoder's offset 0 is (after a
+	// byte-order mark).
+	base     int64
+	track    bool
+	newlines []int64 // offsets of the newlines read and not yet counted in lines
+	lines    int     // newlines before the last offset lineAt was asked about
+}
+
+// untrack stops noting newlines and forgets those noted.
+func (c *ctxReader) untrack() { c.track, c.newlines = false, nil }
+
+// lineAt returns the line (1 for the first) that the byte at offset off
+// (counted from the start of the input) is on. Offsets asked about must not
+// decrease.
+func (c *ctxReader) lineAt(off int64) int {
+	i := 0
+	for i < len(c.newlines) && c.newlines[i] < off {
+		i++
+	}
+	c.lines += i
+	c.newlines = c.newlines[i:]
+	return c.lines + 1
 }
 
 // readAhead is how far a decoder may read past the value it is decoding.
@@ -868,6 +917,13 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		}
 	}
 	n, err := c.r.Read(p)
+	if c.track {
+		for i, b := range p[:n] {
+			if b == '\n' {
+				c.newlines = append(c.newlines, c.n+int64(i))
+			}
+		}
+	}
 	c.n += int64(n)
 	return n, err
 }

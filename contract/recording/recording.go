@@ -136,6 +136,7 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		return nil, errors.New("the cassette has no interactions")
 	}
 	rec := &Recording{Path: name, Format: FormatCassette, Provenance: cf.Provenance}
+	lines := interactionLines(&doc)
 	// A cassette's exchanges are dated by its provenance (when the run
 	// started): the one date a cassette records.
 	var recordedAt time.Time
@@ -169,8 +170,13 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
+		line := 0
+		if i < len(lines) {
+			line = lines[i]
+		}
 		rec.Exchanges = append(rec.Exchanges, &contract.Exchange{
 			Source:     source,
+			Line:       line,
 			RecordedAt: recordedAt,
 			Request: contract.Request{
 				Method: strings.ToUpper(it.Request.Method),
@@ -183,6 +189,26 @@ func parseCassette(name string, data []byte, keep func(method, rawURL string) bo
 		})
 	}
 	return rec, nil
+}
+
+// interactionLines returns the line each item of a cassette's
+// "interactions" sequence starts on, in order.
+func interactionLines(doc *yaml.Node) []int {
+	n := doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == "interactions" && n.Content[i+1].Kind == yaml.SequenceNode {
+			items := n.Content[i+1].Content
+			lines := make([]int, len(items))
+			for j, it := range items {
+				lines[j] = it.Line
+			}
+			return lines
+		}
+	}
+	return nil
 }
 
 // looksLikeCassette reports whether a YAML document's top level is a mapping

@@ -21,7 +21,12 @@
 //   - GitHub annotations: one annotation per finding, naming the count;
 //   - SARIF: one result per finding, located at its first source, the other
 //     sources as relatedLocations, the count as the result property
-//     "count"; its partial fingerprint (id, path, file) is unchanged;
+//     "count"; its partial fingerprint (id, path, file) is unchanged. Every
+//     location on a file has a region: the line where the exchange starts
+//     in its recording (contract.Result.Line), or 1 for a finding about
+//     the whole file. A file named by an absolute path is a file:// URI,
+//     one named by a relative path a relative URI (code scanning resolves it
+//     against the checkout);
 //   - JUnit keeps one test case per exchange, since a test case is an
 //     exchange; a failure names how many exchanges of the run share it.
 //

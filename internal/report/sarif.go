@@ -48,6 +48,7 @@ func writeSARIF(w io.Writer, in Input) error {
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity))).
 			WithProperties(props)
 	}
+	lines := sourceLines(in)
 	for _, f := range append(findings(in), accepted(in)...) {
 		source := clean(f.Source)
 		path := clean(f.Path)
@@ -57,11 +58,11 @@ func writeSARIF(w io.Writer, in Input) error {
 		if i := run.GetRuleIndex(f.ID); i >= 0 {
 			res.WithRuleIndex(i)
 		}
-		res.WithLocations([]*sarif.Location{sarifLocation(run, source)})
+		res.WithLocations([]*sarif.Location{sarifLocation(run, source, lines[f.Source])})
 		if len(f.Sources) > 1 {
 			related := make([]*sarif.Location, 0, len(f.Sources)-1)
 			for i, src := range f.Sources[1:] {
-				related = append(related, sarifLocation(run, clean(src)).WithID(i+1).
+				related = append(related, sarifLocation(run, clean(src), lines[src]).WithID(i+1).
 					WithMessage(sarif.NewTextMessage("the same finding in "+clean(src))))
 			}
 			res.WithRelatedLocations(related)
@@ -109,14 +110,34 @@ func writeSARIF(w io.Writer, in Input) error {
 	return log.PrettyWrite(w)
 }
 
-// sarifLocation locates a finding source: the recording file and, as a
-// logical location, the entry within it; or a live source as a resource.
-func sarifLocation(run *sarif.Run, source string) *sarif.Location {
+// sourceLines maps each exchange's source ("file.har#3") to the line where
+// the exchange starts in its recording, where the loader knew it.
+func sourceLines(in Input) map[string]int {
+	lines := map[string]int{}
+	for _, s := range in.Sources {
+		for _, r := range s.Results {
+			if r.Line > 0 {
+				lines[r.Source] = r.Line
+			}
+		}
+	}
+	return lines
+}
+
+// sarifLocation locates a finding source: the recording file, with a region
+// at line (where the entry starts; 1, the file's start, for a finding about
+// the whole file or an entry whose line is not known) and, as a logical
+// location, the entry within it; or a live source as a resource.
+func sarifLocation(run *sarif.Run, source string, line int) *sarif.Location {
 	loc := sarif.NewLocation()
 	if file, entry := splitSource(source); file != "" {
 		run.AddDistinctArtifact(file)
+		if line < 1 {
+			line = 1
+		}
 		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)))
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(file)).
+			WithRegion(sarif.NewRegion().WithStartLine(line)))
 		if entry != "" {
 			loc.WithLogicalLocations([]*sarif.LogicalLocation{sarif.NewLogicalLocation().
 				WithName(entry).WithFullyQualifiedName(file + "#" + entry).WithKind("element")})
@@ -168,11 +189,22 @@ func splitSource(source string) (file, entry string) {
 	return sarifURI(file), entry
 }
 
-// sarifURI makes a file path a relative URI reference: forward slashes, and
-// characters that are not allowed in a URI percent-encoded.
+// sarifURI makes a file path a URI: a relative path a relative URI
+// reference, an absolute one a file:// URI (file:///home/ci/rec.har, and on
+// Windows file:///C:/ci/rec.har), with forward slashes and the characters
+// that are not allowed in a URI percent-encoded. SARIF consumers (the
+// Multitool's SARIF1004, code scanning) reject a URI that begins with a
+// slash.
 func sarifURI(p string) string {
+	abs := filepath.IsAbs(p)
 	p = filepath.ToSlash(p)
 	var b strings.Builder
+	if abs {
+		b.WriteString("file://")
+		if !strings.HasPrefix(p, "/") {
+			b.WriteByte('/') // C:/ci becomes file:///C:/ci
+		}
+	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"%<>\^`+"`{|}#?[]", c) >= 0 {
@@ -192,6 +224,9 @@ func fingerprint(id, path, source string) string {
 	if file == "" {
 		file = source
 	}
+	// An absolute path hashes as it did before it became a file:// URI, so
+	// code scanning keeps tracking the alerts it already has.
+	file = strings.TrimPrefix(file, "file://")
 	sum := sha256.Sum256([]byte(id + "\x00" + path + "\x00" + file))
 	return hex.EncodeToString(sum[:16])
 }

@@ -2,6 +2,8 @@ package report_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -149,4 +151,87 @@ func TestSARIFLocations(t *testing.T) {
 // error, additive and deprecation warnings, info a note.
 var wantLevel = map[contract.Severity]string{
 	contract.Breaking: "error", contract.Additive: "warning", contract.Deprecation: "warning", contract.Info: "note",
+}
+
+// TestSARIFURIsAndRegions pins what code scanning needs of a location: an
+// absolute recording path is a file:// URI (never one that begins with a
+// slash, which the Multitool's SARIF1004 rejects), a relative one stays
+// relative, and every result located on a file has a region at the line
+// where its entry starts (line 1 when the finding is about the whole file
+// or the line is not known), related locations too.
+func TestSARIFURIsAndRegions(t *testing.T) {
+	tests := []struct {
+		name     string
+		source   string // the finding's source
+		line     int    // the exchange's line in its recording
+		wantURI  string
+		wantLine int
+	}{
+		{"relative path", "recs/a.har#3", 41, "recs/a.har", 41},
+		{"absolute path", "/home/runner/work/repo/recs/a.har#0", 7, "file:///home/runner/work/repo/recs/a.har", 7},
+		{"absolute path to encode", "/ci/my recs/50%.ndjson#2", 3, "file:///ci/my%20recs/50%25.ndjson", 3},
+		{"cassette interaction", "contract/testdata/recordings/list-200.yaml#1", 58, "contract/testdata/recordings/list-200.yaml", 58},
+		{"line not known", "recs/b.har#1", 0, "recs/b.har", 1},
+		{"the whole file", "/ci/recs/c.har", 0, "file:///ci/recs/c.har", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := finding(contract.IDUnknownField, contract.Additive, "$.data[*].x", "m", tt.source)
+			other := tt.source + "9" // a second exchange (or file) with the same finding
+			in := report.Input{Tool: "t", SpecVersion: "1", FailOn: contract.Additive, Sources: []report.Source{{Name: "r", Results: []contract.Result{
+				{Source: tt.source, Line: tt.line, Findings: []contract.Finding{f}},
+				{Source: other, Line: tt.line + 100, Findings: []contract.Finding{finding(contract.IDUnknownField, contract.Additive, "$.data[*].x", "m", other)}},
+			}}}}
+			var buf bytes.Buffer
+			if err := report.Write(&buf, "sarif", in); err != nil {
+				t.Fatal(err)
+			}
+			run := validSARIF(t, buf.Bytes()).Runs[0]
+			if len(run.Results) != 1 {
+				t.Fatalf("%d results, want the two exchanges' findings merged into 1", len(run.Results))
+			}
+			res := run.Results[0]
+			pl := res.Locations[0].PhysicalLocation
+			if pl == nil || pl.ArtifactLocation == nil || pl.ArtifactLocation.URI == nil {
+				t.Fatalf("no physical location: %s", buf.Bytes())
+			}
+			if *pl.ArtifactLocation.URI != tt.wantURI {
+				t.Errorf("URI %q, want %q", *pl.ArtifactLocation.URI, tt.wantURI)
+			}
+			if pl.Region == nil || pl.Region.StartLine == nil || *pl.Region.StartLine != tt.wantLine {
+				t.Errorf("region %+v, want start line %d", pl.Region, tt.wantLine)
+			}
+			if len(res.RelatedLocations) != 1 {
+				t.Fatalf("%d related locations, want 1", len(res.RelatedLocations))
+			}
+			rl := res.RelatedLocations[0].PhysicalLocation
+			if rl == nil || rl.Region == nil || rl.Region.StartLine == nil || *rl.Region.StartLine < 1 {
+				t.Errorf("related location without a region: %s", buf.Bytes())
+			}
+			for _, a := range run.Artifacts {
+				if u := *a.Location.URI; u[0] == '/' {
+					t.Errorf("artifact URI %q begins with a slash", u)
+				}
+			}
+		})
+	}
+}
+
+// TestSARIFFingerprintOfAnAbsolutePathIsUnchanged: a recording named by an
+// absolute path is a file:// URI now, but its partial fingerprint hashes the
+// path as before (id, JSON path, file), so code scanning keeps its alerts.
+func TestSARIFFingerprintOfAnAbsolutePathIsUnchanged(t *testing.T) {
+	const source, path = "/home/runner/work/repo/recs/a.har#2", "$.data[*].x"
+	in := report.Input{Tool: "t", SpecVersion: "1", FailOn: contract.Additive, Sources: []report.Source{{Name: "r", Results: []contract.Result{
+		{Source: source, Line: 12, Findings: []contract.Finding{finding(contract.IDUnknownField, contract.Additive, path, "m", source)}},
+	}}}}
+	var buf bytes.Buffer
+	if err := report.Write(&buf, "sarif", in); err != nil {
+		t.Fatal(err)
+	}
+	res := validSARIF(t, buf.Bytes()).Runs[0].Results[0]
+	sum := sha256.Sum256([]byte(contract.IDUnknownField + "\x00" + path + "\x00" + "/home/runner/work/repo/recs/a.har"))
+	if got, want := res.PartialFingerprints["tokensContractFinding/v1"], hex.EncodeToString(sum[:16]); got != want {
+		t.Errorf("fingerprint %v, want %s", got, want)
+	}
 }
