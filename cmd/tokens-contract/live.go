@@ -62,7 +62,8 @@ anything reaches the disk: tokens by synthetic JWTs, emails by example.test
 addresses, store hashes by fake ones, auth and cookie headers dropped.
 
 --coverage reports what the run showed of the spec, as check --coverage does;
---min-coverage PERCENT fails the run below that share (go doc contract.Coverage).
+--min-coverage PERCENT fails the run when the total of --coverage-scope
+(all, called, documented, assumed; default all) is below it (go doc contract.Coverage).
 
 A rejected token (401, 403) and a request that got no response (it could
 not connect, resolve or finish in time) are run errors, not drift: the report
@@ -87,7 +88,7 @@ func (e scrubbedError) Unwrap() error { return e.err }
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
 		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
+			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs)
@@ -195,7 +196,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 			cv.Observe(out.Exchanges[i], out.Results[i])
 		}
 		rep := cv.Report()
-		in.Coverage, in.MinCoverage = &rep, ef.minCoverage
+		in.Coverage, in.MinCoverage, in.CoverageScope = &rep, ef.minCoverage, ef.scope
 	}
 	recordFailed := false
 	if *record != "" {
