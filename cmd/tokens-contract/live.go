@@ -56,6 +56,20 @@ Environment:
 The base URL must be https, or http to a loopback address (a local stand-in
 such as tokens-contract fake).
 
+--probe-errors adds, after the walk and within the same budget (which must
+leave the walk its 3 requests), the spec's read-only error probes: limit at
+the maximum + 1 and the minimum - 1, offset at its minimum - 1, a limit that
+is not an integer, and a request with an authToken made at run time that no
+store issued. Each expects the status the spec documents for it (413 for a
+limit over the maximum, 422 for the others, 401 for the token); an answer that
+differs is probe-refuted (breaking: a 2xx, an undocumented status, or the
+wrong envelope) or probe-status-differs (additive: another documented error
+status), naming the probe, the status expected and the one that came back
+(go doc contract.ErrorProbe). Probes never touch create or delete. With
+--record the probes are recorded, and check judges them again; check
+--coverage --suggest-overlay on that recording marks each confirmed assumed
+response observed.
+
 --record DIR writes the run's exchanges to DIR as live-<UTC time>.yaml,
 a cassette that tokens-contract check reads, with every secret replaced before
 anything reaches the disk: tokens by synthetic JWTs, emails by example.test
@@ -87,7 +101,7 @@ func (e scrubbedError) Unwrap() error { return e.err }
 
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
-		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
+		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] [--probe-errors] "+
 			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
@@ -99,6 +113,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
+	probeErrors := fs.Bool("probe-errors", false, "after the walk, send the spec's read-only error probes and report each answer that differs from what the spec expects (go doc contract.ErrorProbe)")
 	var ef evidenceFlags
 	ef.registerCoverage(fs)
 	args, code, ok := parseFlags(fs, args)
@@ -160,6 +175,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	out, err := live.Probe(ctx, live.Config{
 		BaseURL: u.String(), Token: token, Budget: *budget, Timeout: *timeout, MaxWait: *maxWait, Logf: logf,
+		ProbeErrors: *probeErrors,
 	}, checker)
 	if err != nil {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))

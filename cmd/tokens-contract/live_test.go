@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/fake"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
@@ -160,8 +161,10 @@ func TestLiveAgainstStandIns(t *testing.T) {
 	}
 }
 
-// TestLiveRecordsAndRechecks: a recording made by live --record re-checks
-// with tokens-contract check to the same findings, and a clean one passes.
+// TestLiveRecordsAndRechecks: a recording made by live --probe-errors
+// --record re-checks with tokens-contract check to the same findings (the
+// error probes' included), and a clean one passes; under a probe scenario
+// the refuted probe fails both runs, by name.
 func TestLiveRecordsAndRechecks(t *testing.T) {
 	t.Parallel()
 	for _, sc := range append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...) {
@@ -171,7 +174,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			base := serveFakeHTTP(t, token, 260, sc)
 			dir := filepath.Join(t.TempDir(), "recordings")
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
-			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json", "--record", dir})
+			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--probe-errors", "--format", "json", "--record", dir})
 			liveReport := parseReport(t, stdout.String())
 			if !strings.Contains(stderr.String(), "tokens-contract live: recorded ") || !strings.Contains(stderr.String(), " to "+dir) {
 				t.Errorf("stderr does not name the recording: %s", scrub(stderr.String(), map[string]string{"token": token}))
@@ -192,6 +195,13 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			}
 			if sc == fake.ScenarioNone && (checkCode != exitcode.OK || len(checkReport.Findings) > 0) {
 				t.Errorf("a clean recording re-checks with exit %d and %v", checkCode, checkReport.ids())
+			}
+			probeFinding := map[fake.Scenario]string{
+				fake.ScenarioLimitOver422:     contract.IDProbeStatusDiffers + "/additive",
+				fake.ScenarioBadTokenAccepted: contract.IDProbeRefuted + "/breaking",
+			}
+			if want, ok := probeFinding[sc]; ok && (liveCode != exitcode.Findings || !slices.Equal(liveReport.ids(), []string{want})) {
+				t.Errorf("probe scenario %s: live exit %d %v, want exit 1 and only %s", sc, liveCode, liveReport.ids(), want)
 			}
 		})
 	}
