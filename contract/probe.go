@@ -112,11 +112,21 @@ var probeUA = regexp.MustCompile(`\(error probe ([a-z-]+)\)$`)
 // probeOf returns the probe an exchange names in its User-Agent, among the
 // probes of the checker's spec.
 func (c *Checker) probeOf(ex *Exchange) (ErrorProbe, bool) {
+	return ProbeOf(c.table, ex)
+}
+
+// ProbeOf returns the error probe ex names in its User-Agent
+// (ProbeUserAgent), as the spec whose table t is defines it; false when ex
+// names none, or a probe that spec does not make.
+func ProbeOf(t *openapi.Table, ex *Exchange) (ErrorProbe, bool) {
+	if t == nil || ex == nil {
+		return ErrorProbe{}, false
+	}
 	m := probeUA.FindStringSubmatch(ex.Request.Header.Get("User-Agent"))
 	if m == nil {
 		return ErrorProbe{}, false
 	}
-	for _, pr := range errorProbes(c.table.List, c.table.Paging) {
+	for _, pr := range errorProbes(t.List, t.Paging) {
 		if pr.Name == m[1] {
 			return pr, true
 		}

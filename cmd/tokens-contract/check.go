@@ -84,7 +84,10 @@ such as a published release (openapi/releases/vX.Y.Z/b2b-s2s-tokens.yaml).
 per finding the spec could absorb (see the package doc of contract/overlay);
 "tokens-contract spec --overlay FILE" applies it. With --coverage it also
 gets one action per response the spec marks x-contract-source: assumed that
-the evidence shows conforming, marking it observed.
+the evidence shows conforming, marking it observed. An error probe recorded by
+live --probe-errors is judged again (probe-refuted, probe-status-differs); one
+answered with another documented status gets an action removing the refuted
+response.
 
 --coverage adds what the evidence showed of the spec, per operation:
 statuses, property paths (present, absent, null), enum values, paging cases

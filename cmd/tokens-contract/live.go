@@ -68,7 +68,8 @@ status), naming the probe, the status expected and the one that came back
 (go doc contract.ErrorProbe). Probes never touch create or delete. With
 --record the probes are recorded, and check judges them again; check
 --coverage --suggest-overlay on that recording marks each confirmed assumed
-response observed.
+response observed and, for a probe answered with another documented status,
+proposes removing the refuted response.
 
 --record DIR writes the run's exchanges to DIR as live-<UTC time>.yaml,
 a cassette that tokens-contract check reads, with every secret replaced before

@@ -589,3 +589,64 @@ func TestLiveRecordFailureIsAnError(t *testing.T) {
 		t.Errorf("stderr %q; stdout %q", scrub(stderr.String(), map[string]string{"token": token}), stdout.String())
 	}
 }
+
+// TestProbeErrorsFeedTheOverlay: the evidence loop of the error probes. A
+// live --probe-errors --record run against a fake that answers a limit over
+// the maximum with 422 is replayed by check --coverage --suggest-overlay:
+// the overlay marks the confirmed assumed responses observed and removes the
+// refuted 413; applied with spec --overlay, the recording re-checks clean
+// against the patched spec. Against a fake that answers as the spec says,
+// the overlay only confirms.
+func TestProbeErrorsFeedTheOverlay(t *testing.T) {
+	t.Parallel()
+	for _, sc := range []fake.Scenario{fake.ScenarioNone, fake.ScenarioLimitOver422} {
+		t.Run(sc.String(), func(t *testing.T) {
+			t.Parallel()
+			token := "auth-" + synthetic.RandomHex(16)
+			base := serveFakeHTTP(t, token, 30, sc)
+			dir := t.TempDir()
+			recs := filepath.Join(dir, "recordings")
+			env, _, stderr := testEnv(map[string]string{envAuthToken: token})
+			run(context.Background(), env, []string{"live", "--base-url", base, "--probe-errors", "--format", "json", "--record", recs})
+			files, _ := filepath.Glob(filepath.Join(recs, "live-*.yaml"))
+			if len(files) != 1 {
+				t.Fatalf("%d recordings: %s", len(files), scrub(stderr.String(), map[string]string{"token": token}))
+			}
+			ov := filepath.Join(dir, "suggested.yaml")
+			code, _, errOut := runCLI(t, "check", "--coverage", "--suggest-overlay", ov, files[0])
+			wantCode := 0
+			if sc != fake.ScenarioNone {
+				wantCode = 1
+			}
+			if code != wantCode {
+				t.Fatalf("check --suggest-overlay: exit %d, want %d: %s", code, wantCode, errOut)
+			}
+			data, err := os.ReadFile(ov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := string(data)
+			for _, comp := range []string{"Unauthorized", "UnprocessableEntity"} {
+				if !strings.Contains(doc, "$.components.responses."+comp) {
+					t.Errorf("the overlay does not mark %s observed:\n%s", comp, doc)
+				}
+			}
+			refuted := strings.Contains(doc, "remove: true") && strings.Contains(doc, "Error probe limit-over-maximum") &&
+				strings.Contains(doc, "answered 422, not the 413")
+			confirmed413 := strings.Contains(doc, "$.components.responses.LimitTooLarge")
+			if sc == fake.ScenarioNone && (refuted || !confirmed413) {
+				t.Errorf("against the spec's answers the overlay removes or misses the 413:\n%s", doc)
+			}
+			if sc != fake.ScenarioNone && (!refuted || confirmed413) {
+				t.Errorf("the overlay does not propose removing the refuted 413 (or confirms it):\n%s", doc)
+			}
+			patched := filepath.Join(dir, "patched.yaml")
+			if code, _, errOut := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+				t.Fatalf("spec --overlay: exit %d: %s", code, errOut)
+			}
+			if code, stdout, errOut := runCLI(t, "check", "--spec", patched, files[0]); code != 0 {
+				t.Errorf("the recording against the patched spec: exit %d\n%s\n%s", code, stdout, errOut)
+			}
+		})
+	}
+}
