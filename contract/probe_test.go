@@ -1,6 +1,7 @@
 package contract_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -87,6 +88,10 @@ func TestCheckerJudgesProbes(t *testing.T) {
 				if f.ID == contract.IDProbeRefuted || f.ID == contract.IDProbeStatusDiffers {
 					got = append(got, f)
 				}
+				// The bad token's 401 is what the probe asked for, not news.
+				if f.ID == contract.IDCredentialsRejected && tt.probe == "credentials-invalid" {
+					t.Errorf("the credentials-invalid probe's 401 gave %s", f.ID)
+				}
 			}
 			switch {
 			case tt.wantID == "" && len(got) != 0:
@@ -96,4 +101,22 @@ func TestCheckerJudgesProbes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The error probes live --probe-errors sends, read from the spec.
+func ExampleErrorProbes() {
+	probes, err := contract.ErrorProbes()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range probes {
+		fmt.Printf("%s %q expects %d\n", p.Name, p.Query, p.Expect)
+	}
+	// Output:
+	// limit-over-maximum "limit=251" expects 413
+	// limit-below-minimum "limit=0" expects 422
+	// offset-below-minimum "offset=-1" expects 422
+	// limit-wrong-type "limit=ten" expects 422
+	// credentials-invalid "" expects 401
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -394,6 +395,9 @@ func assertNoCanary(t *testing.T, what string, text []byte, secrets map[string]s
 // output format and with every report file, and checks that no canary
 // reaches the recording, stdout, stderr or any report. The recording is then
 // re-checked, and that output is checked too.
+// badToken matches the authToken live's credentials-invalid probe makes.
+var badToken = regexp.MustCompile(`invalid-[0-9a-f]{48}`)
+
 func TestLiveLeaksNoSecret(t *testing.T) {
 	t.Parallel()
 	c := newCanaryServer()
@@ -404,7 +408,7 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
 			rec := filepath.Join(dir, "rec")
-			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec, "--coverage"}
+			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec, "--coverage", "--probe-errors"}
 			for _, f := range report.Formats {
 				args = append(args, "--report", f+"="+filepath.Join(dir, "report."+f))
 			}
@@ -426,6 +430,14 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 					t.Fatal(err)
 				}
 				assertNoCanary(t, filepath.Base(f), data, secrets)
+				// The invalid authToken of the credentials-invalid probe is
+				// made at run time; it is an authToken value all the same.
+				if badToken.Match(data) {
+					t.Errorf("%s holds the error probe's authToken", filepath.Base(f))
+				}
+			}
+			if badToken.MatchString(stdout.String()) || badToken.MatchString(stderr.String()) {
+				t.Error("stdout or stderr holds the error probe's authToken")
 			}
 			liveOut := stdout.String()
 			env, stdout, stderr = testEnv(nil)
@@ -442,8 +454,10 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 			}
 		})
 	}
-	if n := c.unauth.Load(); n != 0 {
-		t.Errorf("%d requests reached the server without the canary auth value", n)
+	// Each run's credentials-invalid probe, and nothing else, goes without
+	// the canary auth value.
+	if n := c.unauth.Load(); int(n) != len(report.Formats) {
+		t.Errorf("%d requests reached the server without the canary auth value, want %d (one error probe per run)", n, len(report.Formats))
 	}
 }
 
