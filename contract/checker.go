@@ -286,6 +286,7 @@ func (c *Checker) Check(ex *Exchange) Result {
 		s.invariants()
 		s.secondOpinion()
 	}
+	s.probe()
 	s.deprecation()
 	res.Findings = s.finish()
 	res.page = s.page
@@ -364,8 +365,13 @@ func (s *check) add(id, path, format string, args ...any) {
 }
 
 // credentialsRejected notes a 401 or 403 whose body is the documented error
-// envelope: the credentials were refused, which is not drift.
+// envelope: the credentials were refused, which is not drift. The
+// credentials-invalid error probe sends a bad token on purpose: its 401 is
+// what the probe asks for (ErrorProbe), not news.
 func (s *check) credentialsRejected() {
+	if pr, ok := s.c.probeOf(s.ex); ok && pr.BadToken {
+		return
+	}
 	status := s.ex.Response.Status
 	if (status == 401 || status == 403) && s.schemaOK {
 		s.add(IDCredentialsRejected, "status", "%s %s answered %d with the documented error envelope: the credentials were rejected",

@@ -51,7 +51,25 @@ import (
 //     page's totalCount).
 //
 // A response never seen leaves all its headers, properties and enum values
-// uncovered.
+// uncovered. Each operation gets its own Covered, Total and Percent over its
+// items.
+//
+// # Scopes
+//
+// The report carries the same count over four scopes (CoverageScope); the
+// totals are defined here and nowhere else:
+//
+//   - all: every item of every operation, as above (Covered, Total, Percent);
+//   - called: the items of the operations the evidence called (Exchanges >
+//     0), so a list-only recording is not measured against create and delete;
+//   - documented: within the called operations, the items that are not under
+//     a response marked x-contract-source: assumed ("documented behaviours
+//     seen"; paging cases count here);
+//   - assumed: within the called operations, the assumed responses seen
+//     conforming over the assumed responses ("assumed behaviours
+//     confirmed").
+//
+// Percent is 100 for a scope with nothing to count.
 //
 // A Coverage is safe for concurrent use.
 type Coverage struct {
@@ -395,6 +413,11 @@ type CoverageReport struct {
 	Covered int     `json:"covered"`
 	Total   int     `json:"total"`
 	Percent float64 `json:"percent"`
+	// Called, Documented and AssumedConfirmed are the scoped totals described in
+	// Coverage's doc ("called", "documented", "assumed").
+	Called           CoverageTotal `json:"called"`
+	Documented       CoverageTotal `json:"documented"`
+	AssumedConfirmed CoverageTotal `json:"assumedConfirmed"`
 	// Operations are in the spec's order.
 	Operations []OperationCoverage `json:"operations"`
 }
@@ -411,8 +434,87 @@ type OperationCoverage struct {
 	Undocumented []StatusCount `json:"undocumented,omitempty"`
 	// Parameters are the paging cases of the operation's query parameters.
 	Parameters []ParameterCoverage `json:"parameters,omitempty"`
-	Covered    int                 `json:"covered"`
-	Total      int                 `json:"total"`
+	// Covered and Total count the operation's items (Coverage's doc);
+	// Percent is Covered / Total × 100.
+	Covered int     `json:"covered"`
+	Total   int     `json:"total"`
+	Percent float64 `json:"percent"`
+	// Documented counts the items not under an assumed response; Assumed
+	// counts the assumed responses, covered when seen conforming.
+	Documented       CoverageTotal `json:"documented"`
+	AssumedConfirmed CoverageTotal `json:"assumedConfirmed"`
+
+	assumed bool // while Report counts the items of an assumed response
+}
+
+// CoverageTotal is a count of items and how many the evidence showed.
+type CoverageTotal struct {
+	Covered int     `json:"covered"`
+	Total   int     `json:"total"`
+	Percent float64 `json:"percent"`
+}
+
+func (t *CoverageTotal) add(covered bool) {
+	t.Total++
+	if covered {
+		t.Covered++
+	}
+}
+
+func (t *CoverageTotal) sum(o CoverageTotal) {
+	t.Covered += o.Covered
+	t.Total += o.Total
+}
+
+// finish sets Percent from Covered and Total (100 when Total is 0).
+func (t *CoverageTotal) finish() {
+	t.Percent = percent(t.Covered, t.Total)
+}
+
+func percent(covered, total int) float64 {
+	if total == 0 {
+		return 100
+	}
+	return float64(covered) * 100 / float64(total)
+}
+
+// CoverageScope names which items a coverage total counts: "all",
+// "called", "documented" or "assumed" (Coverage's doc defines each).
+type CoverageScope string
+
+// The coverage scopes.
+const (
+	ScopeAll        CoverageScope = "all"
+	ScopeCalled     CoverageScope = "called"
+	ScopeDocumented CoverageScope = "documented"
+	ScopeAssumed    CoverageScope = "assumed"
+)
+
+// CoverageScopes are the scopes, in the order reports show them.
+var CoverageScopes = []CoverageScope{ScopeAll, ScopeCalled, ScopeDocumented, ScopeAssumed}
+
+// ParseCoverageScope reads a scope name.
+func ParseCoverageScope(s string) (CoverageScope, error) {
+	for _, c := range CoverageScopes {
+		if string(c) == s {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("%q is not a coverage scope (all, called, documented, assumed)", s)
+}
+
+// Scope returns the total of scope sc (the all-scope total for an unknown
+// scope).
+func (r CoverageReport) Scope(sc CoverageScope) CoverageTotal {
+	switch sc {
+	case ScopeCalled:
+		return r.Called
+	case ScopeDocumented:
+		return r.Documented
+	case ScopeAssumed:
+		return r.AssumedConfirmed
+	}
+	return CoverageTotal{Covered: r.Covered, Total: r.Total, Percent: r.Percent}
 }
 
 // StatusCount is how often a status was observed.
@@ -495,12 +597,17 @@ func (cv *Coverage) Report() CoverageReport {
 		o := OperationCoverage{Operation: oc.op.ID, Method: oc.op.Method, Path: oc.op.Path, Exchanges: oc.exchanges, Responses: []ResponseCoverage{}}
 		for _, rc := range oc.responses {
 			rr := ResponseCoverage{Status: rc.status, Source: rc.source, Component: rc.component, Seen: rc.seen, Conforming: rc.conforming}
+			o.assumed = rc.source == "assumed"
 			o.count(rc.seen > 0)
 			for _, h := range rc.headers {
 				rr.Headers = append(rr.Headers, HeaderCoverage{Name: h, Seen: rc.headerSeen[h]})
 				o.count(rc.headerSeen[h] > 0)
 			}
 			rc.root.report(&rr, &o)
+			o.assumed = false
+			if rr.Source == "assumed" {
+				o.AssumedConfirmed.add(rr.Confirmed())
+			}
 			o.Responses = append(o.Responses, rr)
 		}
 		for st, n := range oc.undocumented {
@@ -516,21 +623,34 @@ func (cv *Coverage) Report() CoverageReport {
 			o.Parameters = append(o.Parameters, p)
 			o.count(pc.seen > 0)
 		}
+		o.Percent = percent(o.Covered, o.Total)
+		o.Documented.finish()
+		o.AssumedConfirmed.finish()
 		r.Covered += o.Covered
 		r.Total += o.Total
+		if o.Exchanges > 0 {
+			r.Called.sum(CoverageTotal{Covered: o.Covered, Total: o.Total})
+			r.Documented.sum(o.Documented)
+			r.AssumedConfirmed.sum(o.AssumedConfirmed)
+		}
 		r.Operations = append(r.Operations, o)
 	}
-	r.Percent = 100
-	if r.Total > 0 {
-		r.Percent = float64(r.Covered) * 100 / float64(r.Total)
-	}
+	r.Percent = percent(r.Covered, r.Total)
+	r.Called.finish()
+	r.Documented.finish()
+	r.AssumedConfirmed.finish()
 	return r
 }
 
+// count adds one item to the operation's totals, and to Documented unless
+// it is under an assumed response.
 func (o *OperationCoverage) count(covered bool) {
 	o.Total++
 	if covered {
 		o.Covered++
+	}
+	if !o.assumed {
+		o.Documented.add(covered)
 	}
 }
 

@@ -462,3 +462,106 @@ func TestCoverageObserveSkipped(t *testing.T) {
 	var none *contract.Coverage
 	none.ObserveSkipped(5) // must not panic
 }
+
+// TestCoverageScopes: a list-only recording gets a per-operation figure and
+// a called-scope total that leaves create and delete out; documented and
+// assumed are counted apart, and a conforming assumed 401 is a confirmed
+// assumption.
+func TestCoverageScopes(t *testing.T) {
+	var walk []*contract.Exchange
+	for _, f := range recordingFixtures() {
+		if f.file == "list-first-middle-last.yaml" {
+			walk = f.exchanges
+		}
+	}
+	if len(walk) == 0 {
+		t.Fatal("no list-first-middle-last.yaml fixture")
+	}
+	unauthorized := list("limit=10&offset=0", 401, envelope(401, "Invalid token header. No credentials provided.", "Invalid token header."), 9)
+	tests := []struct {
+		name          string
+		exs           []*contract.Exchange
+		wantConfirmed int
+	}{
+		{"list walk only", walk, 0},
+		{"list walk and an assumed 401", append(append([]*contract.Exchange{}, walk...), unauthorized), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := coverageOf(t, tt.exs...)
+			lo := opCov(t, r, listID)
+			if lo.Exchanges != len(tt.exs) || lo.Total == 0 || lo.Covered == 0 {
+				t.Fatalf("list operation: %+v", lo)
+			}
+			if want := float64(lo.Covered) * 100 / float64(lo.Total); lo.Percent != want {
+				t.Errorf("list percent %v, want %v", lo.Percent, want)
+			}
+			for _, o := range r.Operations {
+				if o.Operation == listID {
+					continue
+				}
+				if o.Exchanges != 0 || o.Covered != 0 || o.Percent != 0 {
+					t.Errorf("%s was not called: %+v", o.Operation, o)
+				}
+			}
+			if r.Called.Covered != lo.Covered || r.Called.Total != lo.Total || r.Called.Percent != lo.Percent {
+				t.Errorf("called scope %+v, want only the list operation's %d of %d", r.Called, lo.Covered, lo.Total)
+			}
+			if r.Called.Total >= r.Total || r.Called.Percent <= r.Percent {
+				t.Errorf("called scope %+v does not leave create and delete out of all (%d of %d)", r.Called, r.Covered, r.Total)
+			}
+			// Documented counts the items outside assumed responses, and
+			// with the assumed responses' own items makes the list's total.
+			assumedItems, assumed := 0, 0
+			for _, rr := range lo.Responses {
+				if rr.Source != "assumed" {
+					continue
+				}
+				assumed++
+				assumedItems += 1 + len(rr.Headers) + len(rr.Properties)
+				for _, e := range rr.Enums {
+					assumedItems += len(e.Values)
+				}
+			}
+			if assumed == 0 {
+				t.Fatal("the spec marks no list response assumed")
+			}
+			if r.Documented.Total != lo.Total-assumedItems || r.Documented != lo.Documented {
+				t.Errorf("documented %+v (operation %+v), want a total of %d", r.Documented, lo.Documented, lo.Total-assumedItems)
+			}
+			if r.AssumedConfirmed.Total != assumed || r.AssumedConfirmed.Covered != tt.wantConfirmed {
+				t.Errorf("assumed confirmed %+v, want %d of %d", r.AssumedConfirmed, tt.wantConfirmed, assumed)
+			}
+			for _, sc := range contract.CoverageScopes {
+				got := r.Scope(sc)
+				if got.Total == 0 || got.Percent != float64(got.Covered)*100/float64(got.Total) {
+					t.Errorf("scope %s: %+v", sc, got)
+				}
+			}
+		})
+	}
+}
+
+func TestParseCoverageScope(t *testing.T) {
+	for _, sc := range contract.CoverageScopes {
+		if got, err := contract.ParseCoverageScope(string(sc)); err != nil || got != sc {
+			t.Errorf("%s: %v, %v", sc, got, err)
+		}
+	}
+	for _, bad := range []string{"", "ALL", "observed", "called "} {
+		if _, err := contract.ParseCoverageScope(bad); err == nil || !strings.Contains(err.Error(), "is not a coverage scope") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// TestCoverageScopeOfNothing: with no exchange the called scopes count
+// nothing and are 100%.
+func TestCoverageScopeOfNothing(t *testing.T) {
+	r := coverageOf(t)
+	for _, sc := range contract.CoverageScopes[1:] {
+		if got := r.Scope(sc); got != (contract.CoverageTotal{Percent: 100}) {
+			t.Errorf("scope %s of no evidence: %+v", sc, got)
+		}
+	}
+}

@@ -143,6 +143,8 @@ const (
 	IDContentSizeMismatch   = "content-size-mismatch"
 	IDDuplicateKey          = "duplicate-key"
 	IDCredentialsRejected   = "credentials-rejected"
+	IDProbeRefuted          = "probe-refuted"
+	IDProbeStatusDiffers    = "probe-status-differs"
 
 	IDMissingField         = "missing-field"
 	IDTypeMismatch         = "type-mismatch"
@@ -293,6 +295,12 @@ func init() {
 	rule(IDValidatorsDisagree, Info, LayerSecondOpinion,
 		"libopenapi-validator and kin-openapi disagree about this body.",
 		"One validator has a blind spot; add the exchange to contract/testdata/drift as a regression case.")
+	rule(IDProbeRefuted, Breaking, LayerTransport,
+		"An error probe (live --probe-errors) got a success, a status the operation does not document, or the expected status outside the documented response.",
+		"The endpoint does not refuse the request as the spec says: read the probe's message, then correct the spec (x-contract-source: observed) and the client's error handling. A 2xx to an invalid authToken is a security issue to raise with the vendor.")
+	rule(IDProbeStatusDiffers, Additive, LayerTransport,
+		"An error probe (live --probe-errors) got another documented error status than the spec expects for it (422 instead of 413).",
+		"The spec's assumption is refuted: apply the correction --suggest-overlay proposes and check the client's handling of that status.")
 	rule(IDRateLimited, Breaking, LayerTransport,
 		"The endpoint kept answering 429 and the run stopped early.",
 		"The store's shared limit of 150 requests per minute is exhausted; run again later or lower the request budget.")

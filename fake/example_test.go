@@ -53,15 +53,17 @@ func ExampleNew() {
 // ExampleScenarios lists the drift scenarios the fake can inject.
 func ExampleScenarios() {
 	for _, s := range fake.Scenarios() {
-		fmt.Printf("%-14s %s\n", s, s.Description())
+		fmt.Printf("%-22s %s\n", s, s.Description())
 	}
 	// Output:
-	// field-removed  token items lose storeHash
-	// type-changed   token ids are served as strings
-	// masked-token   token values are masked (no longer JWTs)
-	// unknown-field  token items gain an undeclared field, lastUsedAt
-	// enum-added     eventChannel takes the undeclared value "storefront"
-	// null-field     token names are null
-	// sunset         list responses carry Deprecation, Sunset and Link headers
-	// endpoint-gone  the list endpoint answers 410 Gone with an HTML body
+	// field-removed          token items lose storeHash
+	// type-changed           token ids are served as strings
+	// masked-token           token values are masked (no longer JWTs)
+	// unknown-field          token items gain an undeclared field, lastUsedAt
+	// enum-added             eventChannel takes the undeclared value "storefront"
+	// null-field             token names are null
+	// sunset                 list responses carry Deprecation, Sunset and Link headers
+	// endpoint-gone          the list endpoint answers 410 Gone with an HTML body
+	// limit-over-maximum-422 a limit over the maximum is answered 422 instead of 413
+	// bad-token-accepted     a wrong authToken gets the list page instead of 401
 }

@@ -867,7 +867,8 @@ func TestScenarios(t *testing.T) {
 	t.Run("every scenario is tested", func(t *testing.T) {
 		for _, sc := range append(fake.Scenarios(), fake.ScenarioNone) {
 			covered := slices.ContainsFunc(tests, func(tt scenarioCase) bool { return tt.scenario == sc })
-			if !covered && sc != fake.ScenarioEndpointGone { // TestEndpointGone covers it
+			// TestEndpointGone and TestProbeScenarios cover the others.
+			if !covered && sc != fake.ScenarioEndpointGone && sc != fake.ScenarioLimitOver422 && sc != fake.ScenarioBadTokenAccepted {
 				t.Errorf("scenario %s has no case here", sc)
 			}
 		}
@@ -977,4 +978,55 @@ func BenchmarkList250(b *testing.B) {
 			b.Fatalf("status %d", rec.Code)
 		}
 	}
+}
+
+// TestProbeScenarios: the fake answers every error probe as the spec says,
+// and each probe scenario changes one answer only.
+func TestProbeScenarios(t *testing.T) {
+	wrong := "wrong-" + synthetic.RandomHex(12)
+	tests := []struct {
+		scenario fake.Scenario
+		query    string
+		auth     string // "" the fake's token, "-" none, else this one
+		want     int
+	}{
+		{fake.ScenarioNone, "limit=251", "", 413},
+		{fake.ScenarioNone, "limit=0", "", 422},
+		{fake.ScenarioNone, "offset=-1", "", 422},
+		{fake.ScenarioNone, "limit=ten", "", 422},
+		{fake.ScenarioNone, "", wrong, 401},
+		{fake.ScenarioLimitOver422, "limit=251", "", 422},
+		{fake.ScenarioLimitOver422, "limit=0", "", 422},
+		{fake.ScenarioLimitOver422, "limit=250", "", 200},
+		{fake.ScenarioLimitOver422, "", wrong, 401},
+		{fake.ScenarioBadTokenAccepted, "", wrong, 200},
+		{fake.ScenarioBadTokenAccepted, "", "-", 401},
+		{fake.ScenarioBadTokenAccepted, "limit=251", "", 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario.String()+"_"+tt.query+"_"+tt.auth[:min(1, len(tt.auth))], func(t *testing.T) {
+			h := newHarness(t, func(o *fake.Options) { o.Scenario = tt.scenario; o.SeedTokens = 3 })
+			auth := h.opts.AuthToken
+			switch tt.auth {
+			case "":
+			case "-":
+				auth = ""
+			default:
+				auth = tt.auth
+			}
+			path := "/backend/tokens"
+			if tt.query != "" {
+				path += "?" + tt.query
+			}
+			if r := h.do(http.MethodGet, path, auth, nil); r.status != tt.want {
+				t.Errorf("GET %s: status %d, want %d: %s", path, r.status, tt.want, r.body)
+			}
+		})
+	}
+	t.Run("delete keeps refusing a wrong token", func(t *testing.T) {
+		h := newHarness(t, func(o *fake.Options) { o.Scenario = fake.ScenarioBadTokenAccepted })
+		if r := h.do(http.MethodDelete, "/auth/backend", wrong, []byte(`{"id":1}`)); r.status != 401 {
+			t.Errorf("delete with a wrong token: status %d, want 401", r.status)
+		}
+	})
 }

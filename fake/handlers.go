@@ -67,6 +67,9 @@ func (s *Server) parameterError(w http.ResponseWriter, r *http.Request, _ error)
 // list serves the list operation, GET /backend/tokens (get-backend-tokens).
 func (s *Server) list(w http.ResponseWriter, r *http.Request, now time.Time) {
 	limit, offset, aerr := parsePaging(r.URL.RawQuery, s.paging)
+	if aerr != nil && aerr.status == http.StatusRequestEntityTooLarge && s.opts.Scenario == ScenarioLimitOver422 {
+		aerr = fieldErrors(tokensapi.FieldErrors{"limit": {"Ensure this value is less than or equal to " + strconv.Itoa(s.paging.MaxLimit) + "."}})
+	}
 	if aerr != nil {
 		writeError(w, aerr)
 		return

@@ -48,6 +48,14 @@ const (
 	// ScenarioEndpointGone answers every list request with 410 Gone and an HTML
 	// body, as a retired endpoint behind a gateway would.
 	ScenarioEndpointGone Scenario = "endpoint-gone"
+	// ScenarioLimitOver422 answers a limit over the spec's maximum with 422
+	// (a field error on limit) instead of the 413 the spec expects: only an
+	// error probe (live --probe-errors) sees it, as probe-status-differs.
+	ScenarioLimitOver422 Scenario = "limit-over-maximum-422"
+	// ScenarioBadTokenAccepted answers a list request whose authToken is
+	// wrong (but not missing) with the page a valid token gets, instead of
+	// 401: only an error probe sees it, as probe-refuted.
+	ScenarioBadTokenAccepted Scenario = "bad-token-accepted"
 )
 
 // noneName is how the command line spells ScenarioNone.
@@ -65,6 +73,8 @@ var scenarioDescriptions = []struct {
 	{ScenarioNullField, "token names are null"},
 	{ScenarioSunset, "list responses carry Deprecation, Sunset and Link headers"},
 	{ScenarioEndpointGone, "the list endpoint answers 410 Gone with an HTML body"},
+	{ScenarioLimitOver422, "a limit over the maximum is answered 422 instead of 413"},
+	{ScenarioBadTokenAccepted, "a wrong authToken gets the list page instead of 401"},
 }
 
 // Scenarios returns every named drift scenario, in the order help lists them.

@@ -84,13 +84,18 @@ such as a published release (openapi/releases/vX.Y.Z/b2b-s2s-tokens.yaml).
 per finding the spec could absorb (see the package doc of contract/overlay);
 "tokens-contract spec --overlay FILE" applies it. With --coverage it also
 gets one action per response the spec marks x-contract-source: assumed that
-the evidence shows conforming, marking it observed.
+the evidence shows conforming, marking it observed. An error probe recorded by
+live --probe-errors is judged again (probe-refuted, probe-status-differs); one
+answered with another documented status gets an action removing the refuted
+response.
 
 --coverage adds what the evidence showed of the spec, per operation:
 statuses, property paths (present, absent, null), enum values, paging cases
-and response headers; --min-coverage PERCENT fails the run (exit 1) when the
-share of those behaviours seen is below PERCENT (what it counts: go doc
-contract.Coverage). Every report shows the oldest and newest evidence and the
+and response headers, with a percentage per operation and scoped totals:
+the operations the evidence called, the documented behaviours of those seen,
+and their assumed responses confirmed. --min-coverage PERCENT fails the run
+(exit 1) when the total of --coverage-scope all|called|documented|assumed
+(default all) is below PERCENT (what each counts: go doc contract.Coverage). Every report shows the oldest and newest evidence and the
 spec version each recording was made under; --max-age DURATION (such as 720h)
 adds a recording-stale finding (info) for each recording older than that, or
 undated. --severity ID=SEVERITY gives a finding id another severity:
@@ -103,7 +108,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 
 func runCheck(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs.FlagSet)
@@ -290,7 +295,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	}
 	rf.severities.Apply(extra)
 	in := report.Input{Tool: "tokens-contract check", SpecVersion: checker.SpecVersion(), ToolVersion: live.ToolVersion(),
-		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, Ages: ages,
+		Errors: loadErrs, FailOn: failOn, Extra: extra, Coverage: cov, MinCoverage: ef.minCoverage, CoverageScope: ef.scope, Ages: ages,
 		Color: rf.color(env)}
 	for i, name := range sources {
 		in.Sources = append(in.Sources, report.Source{Name: name, Results: results[i], Skipped: skips[i]})

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +241,85 @@ func TestCheckSeverityOverride(t *testing.T) {
 			code := run(context.Background(), env, args)
 			if code != tt.wantCode || !strings.Contains(stderr.String(), tt.err) {
 				t.Errorf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr)
+			}
+		})
+	}
+}
+
+// TestCheckCoverageScope: a list-only recording gets a per-operation figure
+// in every format, and --min-coverage applies to the --coverage-scope
+// chosen (the called scope ignores create and delete).
+func TestCheckCoverageScope(t *testing.T) {
+	t.Parallel()
+	listOnly := recordingsDir + "/list-first-middle-last.yaml"
+	_, stdout, stderr := runCLI(t, "check", "--coverage", "--format", "json", listOnly)
+	var rep struct {
+		Coverage contract.CoverageReport `json:"coverage"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("%v: %s", err, stderr)
+	}
+	cr := rep.Coverage
+	var list contract.OperationCoverage
+	for _, o := range cr.Operations {
+		if o.Exchanges > 0 {
+			list = o
+		}
+		if o.Total > 0 && o.Percent != float64(o.Covered)*100/float64(o.Total) {
+			t.Errorf("%s: percent %v for %d of %d", o.Operation, o.Percent, o.Covered, o.Total)
+		}
+	}
+	if list.Operation != "get-backend-tokens" || cr.Called.Total != list.Total || cr.Called.Total >= cr.Total {
+		t.Fatalf("called scope %+v, list %+v, all %d", cr.Called, list, cr.Total)
+	}
+	// A floor between two scopes' figures passes one and fails the other.
+	between := func(lo, hi float64) string { return strconv.FormatFloat((lo+hi)/2, 'f', 2, 64) }
+	if !(cr.Percent < cr.Called.Percent) || cr.AssumedConfirmed.Percent != 0 || !(cr.Documented.Percent > cr.Percent) {
+		t.Fatalf("scopes all %v called %v documented %v assumed %v", cr.Percent, cr.Called.Percent, cr.Documented.Percent, cr.AssumedConfirmed.Percent)
+	}
+	tests := []struct {
+		scope, floor string
+		wantCode     int
+		out          string
+	}{
+		{"", between(cr.Percent, cr.Called.Percent), 1, "FAIL: coverage (all)"},
+		{"all", between(cr.Percent, cr.Called.Percent), 1, "FAIL: coverage (all)"},
+		{"called", between(cr.Percent, cr.Called.Percent), 0, "PASS"},
+		{"called", between(cr.Called.Percent, 100), 1, "FAIL: coverage (called)"},
+		{"documented", between(cr.Percent, cr.Documented.Percent), 0, "PASS"},
+		{"documented", between(cr.Documented.Percent, 100), 1, "FAIL: coverage (documented)"},
+		{"assumed", "1", 1, "FAIL: coverage (assumed) 0.0%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scope+"_"+tt.floor, func(t *testing.T) {
+			args := []string{"check", "--coverage", "--min-coverage", tt.floor}
+			if tt.scope != "" {
+				args = append(args, "--coverage-scope", tt.scope)
+			}
+			code, stdout, stderr := runCLI(t, append(args, listOnly)...)
+			if code != tt.wantCode || !strings.Contains(stdout, tt.out) {
+				t.Errorf("exit %d (want %d), stdout lacks %q:\n%s\n%s", code, tt.wantCode, tt.out, stdout, stderr)
+			}
+		})
+	}
+	t.Run("bad scope", func(t *testing.T) {
+		code, _, stderr := runCLI(t, "check", "--coverage", "--coverage-scope", "mine", listOnly)
+		if code != 2 || !strings.Contains(stderr, `"mine" is not a coverage scope`) {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+	})
+	perOp := fmt.Sprintf("%.1f%% (%d of %d) get-backend-tokens", list.Percent, list.Covered, list.Total)
+	for format, want := range map[string]string{
+		"text":     perOp,
+		"markdown": fmt.Sprintf("| `get-backend-tokens` | 3 | %.1f%% (%d of %d) |", list.Percent, list.Covered, list.Total),
+		"github":   strings.ReplaceAll(perOp, "%", "%25"), // a workflow command escapes %
+		"junit":    `name="coverage.get-backend-tokens.percent" value="` + strconv.FormatFloat(list.Percent, 'f', 1, 64) + `"`,
+		"sarif":    `"get-backend-tokens": {`,
+	} {
+		t.Run(format, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "check", "--coverage", "--format", format, listOnly)
+			if code != 0 || !strings.Contains(stdout, want) || !strings.Contains(stdout, "called") {
+				t.Errorf("exit %d, %s output lacks %q or the called scope:\n%s\n%s", code, format, want, stdout, stderr)
 			}
 		})
 	}

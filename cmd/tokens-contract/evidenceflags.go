@@ -16,6 +16,7 @@ import (
 type evidenceFlags struct {
 	coverage    bool
 	minCoverage float64
+	scope       contract.CoverageScope
 	maxAge      time.Duration
 }
 
@@ -34,7 +35,17 @@ func (e *evidenceFlags) register(fs *flag.FlagSet) {
 
 func (e *evidenceFlags) registerCoverage(fs *flag.FlagSet) {
 	fs.BoolVar(&e.coverage, "coverage", false, "report what the evidence showed of the spec: statuses, properties, enum values, paging cases, headers")
-	fs.Float64Var(&e.minCoverage, "min-coverage", 0, "with --coverage, exit 1 when less than `PERCENT` of the documented behaviours were seen (go doc contract.Coverage)")
+	fs.Float64Var(&e.minCoverage, "min-coverage", 0, "with --coverage, exit 1 when less than `PERCENT` of the behaviours in --coverage-scope were seen (go doc contract.Coverage)")
+	e.scope = contract.ScopeAll
+	fs.Func("coverage-scope", "the total --min-coverage applies to: `all` (every item of every operation), called (the operations the evidence called), documented (their items not under an assumed response), assumed (their assumed responses seen conforming); default all (go doc contract.Coverage)",
+		func(v string) error {
+			sc, err := contract.ParseCoverageScope(v)
+			if err != nil {
+				return err
+			}
+			e.scope = sc
+			return nil
+		})
 }
 
 // validate checks the flags against each other.

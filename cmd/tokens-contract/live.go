@@ -56,13 +56,29 @@ Environment:
 The base URL must be https, or http to a loopback address (a local stand-in
 such as tokens-contract fake).
 
+--probe-errors adds, after the walk and within the same budget (which must
+leave the walk its 3 requests), the spec's read-only error probes: limit at
+the maximum + 1 and the minimum - 1, offset at its minimum - 1, a limit that
+is not an integer, and a request with an authToken made at run time that no
+store issued. Each expects the status the spec documents for it (413 for a
+limit over the maximum, 422 for the others, 401 for the token); an answer that
+differs is probe-refuted (breaking: a 2xx, an undocumented status, or the
+wrong envelope) or probe-status-differs (additive: another documented error
+status), naming the probe, the status expected and the one that came back
+(go doc contract.ErrorProbe). Probes never touch create or delete. With
+--record the probes are recorded, and check judges them again; check
+--coverage --suggest-overlay on that recording marks each confirmed assumed
+response observed and, for a probe answered with another documented status,
+proposes removing the refuted response.
+
 --record DIR writes the run's exchanges to DIR as live-<UTC time>.yaml,
 a cassette that tokens-contract check reads, with every secret replaced before
 anything reaches the disk: tokens by synthetic JWTs, emails by example.test
 addresses, store hashes by fake ones, auth and cookie headers dropped.
 
 --coverage reports what the run showed of the spec, as check --coverage does;
---min-coverage PERCENT fails the run below that share (go doc contract.Coverage).
+--min-coverage PERCENT fails the run when the total of --coverage-scope
+(all, called, documented, assumed; default all) is below it (go doc contract.Coverage).
 
 A rejected token (401, 403) and a request that got no response (it could
 not connect, resolve or finish in time) are run errors, not drift: the report
@@ -86,8 +102,8 @@ func (e scrubbedError) Unwrap() error { return e.err }
 
 func runLive(ctx context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "live",
-		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] "+
-			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
+		"live [--base-url URL] [--record DIR] [--budget N] [--timeout DURATION] [--max-wait DURATION] [--probe-errors] "+
+			"[--spec FILE] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never]",
 		liveDescription())
 	var rf reportFlags
 	rf.register(fs.FlagSet)
@@ -98,6 +114,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	budget := fs.Int("budget", live.DefaultBudget, fmt.Sprintf("send at most `N` requests, retries included (1 to %d)", live.MaxBudget))
 	timeout := fs.Duration("timeout", live.DefaultTimeout, "give up on one request after `DURATION`")
 	maxWait := fs.Duration("max-wait", live.DefaultMaxWait, "wait at most `DURATION` before one request when rate limited")
+	probeErrors := fs.Bool("probe-errors", false, "after the walk, send the spec's read-only error probes and report each answer that differs from what the spec expects (go doc contract.ErrorProbe)")
 	var ef evidenceFlags
 	ef.registerCoverage(fs.FlagSet)
 	args, code, ok := parseFlags(fs, args)
@@ -159,6 +176,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 	}
 	out, err := live.Probe(ctx, live.Config{
 		BaseURL: u.String(), Token: token, Budget: *budget, Timeout: *timeout, MaxWait: *maxWait, Logf: logf,
+		ProbeErrors: *probeErrors,
 	}, checker)
 	if err != nil {
 		return usageError("%s", contract.Scrub(err.Error(), []string{token}))
@@ -195,7 +213,7 @@ func runLive(ctx context.Context, env *environment, args []string) int {
 			cv.Observe(out.Exchanges[i], out.Results[i])
 		}
 		rep := cv.Report()
-		in.Coverage, in.MinCoverage = &rep, ef.minCoverage
+		in.Coverage, in.MinCoverage, in.CoverageScope = &rep, ef.minCoverage, ef.scope
 	}
 	recordFailed := false
 	if *record != "" {

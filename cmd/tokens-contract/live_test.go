@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/fake"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/leakscan"
@@ -160,8 +162,10 @@ func TestLiveAgainstStandIns(t *testing.T) {
 	}
 }
 
-// TestLiveRecordsAndRechecks: a recording made by live --record re-checks
-// with tokens-contract check to the same findings, and a clean one passes.
+// TestLiveRecordsAndRechecks: a recording made by live --probe-errors
+// --record re-checks with tokens-contract check to the same findings (the
+// error probes' included), and a clean one passes; under a probe scenario
+// the refuted probe fails both runs, by name.
 func TestLiveRecordsAndRechecks(t *testing.T) {
 	t.Parallel()
 	for _, sc := range append([]fake.Scenario{fake.ScenarioNone}, fake.Scenarios()...) {
@@ -171,7 +175,7 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			base := serveFakeHTTP(t, token, 260, sc)
 			dir := filepath.Join(t.TempDir(), "recordings")
 			env, stdout, stderr := testEnv(map[string]string{envAuthToken: token})
-			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--format", "json", "--record", dir})
+			liveCode := run(context.Background(), env, []string{"live", "--base-url", base, "--probe-errors", "--format", "json", "--record", dir})
 			liveReport := parseReport(t, stdout.String())
 			if !strings.Contains(stderr.String(), "tokens-contract live: recorded ") || !strings.Contains(stderr.String(), " to "+dir) {
 				t.Errorf("stderr does not name the recording: %s", scrub(stderr.String(), map[string]string{"token": token}))
@@ -192,6 +196,13 @@ func TestLiveRecordsAndRechecks(t *testing.T) {
 			}
 			if sc == fake.ScenarioNone && (checkCode != exitcode.OK || len(checkReport.Findings) > 0) {
 				t.Errorf("a clean recording re-checks with exit %d and %v", checkCode, checkReport.ids())
+			}
+			probeFinding := map[fake.Scenario]string{
+				fake.ScenarioLimitOver422:     contract.IDProbeStatusDiffers + "/additive",
+				fake.ScenarioBadTokenAccepted: contract.IDProbeRefuted + "/breaking",
+			}
+			if want, ok := probeFinding[sc]; ok && (liveCode != exitcode.Findings || !slices.Equal(liveReport.ids(), []string{want})) {
+				t.Errorf("probe scenario %s: live exit %d %v, want exit 1 and only %s", sc, liveCode, liveReport.ids(), want)
 			}
 		})
 	}
@@ -384,6 +395,9 @@ func assertNoCanary(t *testing.T, what string, text []byte, secrets map[string]s
 // output format and with every report file, and checks that no canary
 // reaches the recording, stdout, stderr or any report. The recording is then
 // re-checked, and that output is checked too.
+// badToken matches the authToken live's credentials-invalid probe makes.
+var badToken = regexp.MustCompile(`invalid-[0-9a-f]{48}`)
+
 func TestLiveLeaksNoSecret(t *testing.T) {
 	t.Parallel()
 	c := newCanaryServer()
@@ -394,7 +408,7 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 		t.Run(format, func(t *testing.T) {
 			dir := t.TempDir()
 			rec := filepath.Join(dir, "rec")
-			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec, "--coverage"}
+			args := []string{"live", "--base-url", srv.URL, "--format", format, "--record", rec, "--coverage", "--probe-errors"}
 			for _, f := range report.Formats {
 				args = append(args, "--report", f+"="+filepath.Join(dir, "report."+f))
 			}
@@ -416,6 +430,14 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 					t.Fatal(err)
 				}
 				assertNoCanary(t, filepath.Base(f), data, secrets)
+				// The invalid authToken of the credentials-invalid probe is
+				// made at run time; it is an authToken value all the same.
+				if badToken.Match(data) {
+					t.Errorf("%s holds the error probe's authToken", filepath.Base(f))
+				}
+			}
+			if badToken.MatchString(stdout.String()) || badToken.MatchString(stderr.String()) {
+				t.Error("stdout or stderr holds the error probe's authToken")
 			}
 			liveOut := stdout.String()
 			env, stdout, stderr = testEnv(nil)
@@ -432,8 +454,10 @@ func TestLiveLeaksNoSecret(t *testing.T) {
 			}
 		})
 	}
-	if n := c.unauth.Load(); n != 0 {
-		t.Errorf("%d requests reached the server without the canary auth value", n)
+	// Each run's credentials-invalid probe, and nothing else, goes without
+	// the canary auth value.
+	if n := c.unauth.Load(); int(n) != len(report.Formats) {
+		t.Errorf("%d requests reached the server without the canary auth value, want %d (one error probe per run)", n, len(report.Formats))
 	}
 }
 
@@ -577,5 +601,66 @@ func TestLiveRecordFailureIsAnError(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "--record "+file) || !strings.Contains(stdout.String(), "PASS") {
 		t.Errorf("stderr %q; stdout %q", scrub(stderr.String(), map[string]string{"token": token}), stdout.String())
+	}
+}
+
+// TestProbeErrorsFeedTheOverlay: the evidence loop of the error probes. A
+// live --probe-errors --record run against a fake that answers a limit over
+// the maximum with 422 is replayed by check --coverage --suggest-overlay:
+// the overlay marks the confirmed assumed responses observed and removes the
+// refuted 413; applied with spec --overlay, the recording re-checks clean
+// against the patched spec. Against a fake that answers as the spec says,
+// the overlay only confirms.
+func TestProbeErrorsFeedTheOverlay(t *testing.T) {
+	t.Parallel()
+	for _, sc := range []fake.Scenario{fake.ScenarioNone, fake.ScenarioLimitOver422} {
+		t.Run(sc.String(), func(t *testing.T) {
+			t.Parallel()
+			token := "auth-" + synthetic.RandomHex(16)
+			base := serveFakeHTTP(t, token, 30, sc)
+			dir := t.TempDir()
+			recs := filepath.Join(dir, "recordings")
+			env, _, stderr := testEnv(map[string]string{envAuthToken: token})
+			run(context.Background(), env, []string{"live", "--base-url", base, "--probe-errors", "--format", "json", "--record", recs})
+			files, _ := filepath.Glob(filepath.Join(recs, "live-*.yaml"))
+			if len(files) != 1 {
+				t.Fatalf("%d recordings: %s", len(files), scrub(stderr.String(), map[string]string{"token": token}))
+			}
+			ov := filepath.Join(dir, "suggested.yaml")
+			code, _, errOut := runCLI(t, "check", "--coverage", "--suggest-overlay", ov, files[0])
+			wantCode := 0
+			if sc != fake.ScenarioNone {
+				wantCode = 1
+			}
+			if code != wantCode {
+				t.Fatalf("check --suggest-overlay: exit %d, want %d: %s", code, wantCode, errOut)
+			}
+			data, err := os.ReadFile(ov)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := string(data)
+			for _, comp := range []string{"Unauthorized", "UnprocessableEntity"} {
+				if !strings.Contains(doc, "$.components.responses."+comp) {
+					t.Errorf("the overlay does not mark %s observed:\n%s", comp, doc)
+				}
+			}
+			refuted := strings.Contains(doc, "remove: true") && strings.Contains(doc, "Error probe limit-over-maximum") &&
+				strings.Contains(doc, "answered 422, not the 413")
+			confirmed413 := strings.Contains(doc, "$.components.responses.LimitTooLarge")
+			if sc == fake.ScenarioNone && (refuted || !confirmed413) {
+				t.Errorf("against the spec's answers the overlay removes or misses the 413:\n%s", doc)
+			}
+			if sc != fake.ScenarioNone && (!refuted || confirmed413) {
+				t.Errorf("the overlay does not propose removing the refuted 413 (or confirms it):\n%s", doc)
+			}
+			patched := filepath.Join(dir, "patched.yaml")
+			if code, _, errOut := runCLI(t, "spec", "--overlay", ov, "-o", patched); code != 0 {
+				t.Fatalf("spec --overlay: exit %d: %s", code, errOut)
+			}
+			if code, stdout, errOut := runCLI(t, "check", "--spec", patched, files[0]); code != 0 {
+				t.Errorf("the recording against the patched spec: exit %d\n%s\n%s", code, stdout, errOut)
+			}
+		})
 	}
 }

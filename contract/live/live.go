@@ -16,7 +16,16 @@
 //  3. limit=M&offset=M, 2M, … while the offset is below totalCount,
 //     keeping one request for the last probe;
 //  4. limit=M at an offset past the end (totalCount), which should answer
-//     an empty page.
+//     an empty page;
+//  5. with Config.ProbeErrors, after the walk, the spec's error probes
+//     (contract.ErrorProbes: limit at the maximum + 1 and the minimum − 1,
+//     offset at the minimum − 1, a limit of the wrong type, and a request
+//     whose authToken is made at run time and belongs to no store). The
+//     walk leaves room for them in the budget; each is sent once (a 429 is
+//     retried as below), its User-Agent names the probe, and the Checker
+//     judges its answer against what the spec expects (probe-refuted,
+//     probe-status-differs). A probe's error answer, 401 included, does not
+//     end the run.
 //
 // Every exchange goes through the Checker and, in request order, through one
 // contract.PageTracker, which checks that no id appears at two positions and that
@@ -51,6 +60,8 @@ package live
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,6 +130,9 @@ type Config struct {
 	// Logf, if set, is told about waits and early stops. Its arguments never
 	// hold the token.
 	Logf func(format string, args ...any)
+	// ProbeErrors adds the spec's error probes after the paging walk (see
+	// Probes); they are read only, like the walk.
+	ProbeErrors bool
 }
 
 // plural is "1 request", "3 requests".
@@ -186,6 +200,9 @@ type prober struct {
 	sent     int
 	wait     time.Duration // before the next request
 	waitWhy  string
+	probes   []contract.ErrorProbe // with Config.ProbeErrors
+	reserve  int                   // requests the walk leaves for the probes
+	badToken string                // the credentials-invalid probe's authToken
 }
 
 func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
@@ -265,11 +282,28 @@ func newProber(cfg Config, checker *contract.Checker) (*prober, error) {
 	// host. The 3xx is returned and checked instead.
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.Jar = nil
-	return &prober{
+	p := &prober{
 		cfg: cfg, base: base, listPath: listOp.Path, pageSize: paging.MaxLimit,
 		client: &c, checker: checker, run: contract.NewPageTracker(),
 		out: &Outcome{BaseURL: base, StartedAt: cfg.Now()},
-	}, nil
+	}
+	if cfg.ProbeErrors {
+		if p.probes, err = contract.ErrorProbes(); err != nil {
+			return nil, fmt.Errorf("live: %w", err)
+		}
+		// The walk needs its first page, the page at the maximum and the
+		// probe past the end.
+		if cfg.Budget < len(p.probes)+3 {
+			return nil, fmt.Errorf("live: the request budget is %d; the walk's 3 requests and %d error probes need at least %d", cfg.Budget, len(p.probes), len(p.probes)+3)
+		}
+		p.reserve = len(p.probes)
+		var b [24]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, fmt.Errorf("live: making the invalid authToken: %w", err)
+		}
+		p.badToken = "invalid-" + hex.EncodeToString(b[:])
+	}
+	return p, nil
 }
 
 // page is what the plan needs from a list response.
@@ -313,10 +347,27 @@ func (p *prober) plan(ctx context.Context) {
 		p.stop("the request budget of %d left no room for the probe past the end", p.cfg.Budget)
 		return
 	}
-	p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", p.pageSize, past))
+	if _, ok := p.probe(ctx, fmt.Sprintf("limit=%d&offset=%d", p.pageSize, past)); !ok && len(p.out.Errors) > 0 {
+		return
+	}
+	p.errorProbes(ctx)
 }
 
-func (p *prober) left() int { return p.cfg.Budget - p.sent }
+// errorProbes sends the spec's error probes, in the room the walk left.
+func (p *prober) errorProbes(ctx context.Context) {
+	p.reserve = 0
+	for _, pr := range p.probes {
+		if p.left() < 1 {
+			p.stop("the request budget of %d left no room for error probe %s", p.cfg.Budget, pr.Name)
+			return
+		}
+		if !p.send1(ctx, request{query: pr.Query, probe: pr}) {
+			return
+		}
+	}
+}
+
+func (p *prober) left() int { return p.cfg.Budget - p.sent - p.reserve }
 
 func (p *prober) stop(format string, args ...any) {
 	if p.out.Stopped == "" {
@@ -329,26 +380,50 @@ func (p *prober) fail(err error) {
 	p.out.Errors = append(p.out.Errors, err)
 }
 
-// probe sends one probe, retrying it after 429s, and reports whether the
-// plan should go on.
+// request is one request of the plan: a query, and the error probe it is,
+// if any.
+type request struct {
+	query string
+	probe contract.ErrorProbe
+}
+
+// send1 sends an error probe, retrying it after 429s, and reports whether
+// the plan should go on: an error answer (a 401 to the invalid token
+// included) is what the probe asked for.
+func (p *prober) send1(ctx context.Context, r request) bool {
+	_, ok, answered := p.do(ctx, r)
+	return ok || answered
+}
+
+// probe sends one probe of the walk, retrying it after 429s, and reports
+// whether the plan should go on.
 func (p *prober) probe(ctx context.Context, query string) (page, bool) {
+	pg, ok, _ := p.do(ctx, request{query: query})
+	return pg, ok
+}
+
+// do sends r, retrying it after 429s. ok says the answer was a 2xx page;
+// answered that an answer other than 429 came back for an error probe
+// (which the checker has judged).
+func (p *prober) do(ctx context.Context, r request) (pg page, ok, answered bool) {
+	isProbe := r.probe.Name != ""
 	for attempt, in429 := 1, 0; ; attempt++ {
 		if p.left() < 1 {
 			p.stop("the request budget of %d is used up", p.cfg.Budget)
-			return page{}, false
+			return page{}, false, false
 		}
 		if p.wait > 0 {
 			p.cfg.Logf("waiting %v before the next request: %s", p.wait.Round(time.Millisecond), p.waitWhy)
 			if err := p.cfg.Sleep(ctx, p.wait); err != nil {
 				p.fail(fmt.Errorf("live run %w while waiting: %v", ErrInterrupted, err))
-				return page{}, false
+				return page{}, false, false
 			}
 			p.wait = 0
 		}
-		ex, err := p.send(ctx, query, attempt)
+		ex, err := p.send(ctx, r, attempt)
 		if err != nil {
 			p.fail(err)
-			return page{}, false
+			return page{}, false, false
 		}
 		res := p.check(ex)
 		status := ex.Response.Status
@@ -358,27 +433,32 @@ func (p *prober) probe(ctx context.Context, query string) (page, bool) {
 			in429++
 			if in429 >= p.cfg.Max429 {
 				p.rateLimited(res, in429)
-				return page{}, false
+				return page{}, false, false
 			}
 			p.retryAfter(ex.Response.Header, in429)
 			continue
+		case isProbe:
+			return readPage(ex.Response.Body), status >= 200 && status <= 299, true
 		case status == http.StatusUnauthorized || status == http.StatusForbidden:
 			p.fail(fmt.Errorf("%s: %w with %d; check B2B_AUTH_TOKEN (nothing else could be checked)", ex.Source, ErrTokenRejected, status))
-			return page{}, false
+			return page{}, false, false
 		case status < 200 || status > 299:
 			p.stop("%s answered %d", ex.Source, status)
-			return page{}, false
+			return page{}, false, false
 		}
-		return readPage(ex.Response.Body), true
+		return readPage(ex.Response.Body), true, false
 	}
 }
 
 // send makes one request and reads its response.
-func (p *prober) send(ctx context.Context, query string, attempt int) (*contract.Exchange, error) {
+func (p *prober) send(ctx context.Context, r request, attempt int) (*contract.Exchange, error) {
 	u := *p.base
 	u.Path = p.base.Path + p.listPath
-	u.RawQuery = query
+	u.RawQuery = r.query
 	source := "live GET " + u.RequestURI()
+	if r.probe.Name != "" {
+		source = "live error probe " + r.probe.Name + ": GET " + u.RequestURI()
+	}
 	if attempt > 1 {
 		source += fmt.Sprintf(" (attempt %d)", attempt)
 	}
@@ -388,9 +468,16 @@ func (p *prober) send(ctx context.Context, query string, attempt int) (*contract
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", source, err)
 	}
-	req.Header.Set("authToken", p.cfg.Token)
+	token, ua := p.cfg.Token, p.cfg.UserAgent
+	if r.probe.Name != "" {
+		ua = contract.ProbeUserAgent(ua, r.probe.Name)
+		if r.probe.BadToken {
+			token = p.badToken
+		}
+	}
+	req.Header.Set("authToken", token)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", p.cfg.UserAgent)
+	req.Header.Set("User-Agent", ua)
 	p.sent++
 	resp, err := p.client.Do(req)
 	if err != nil {
@@ -432,7 +519,7 @@ func (p *prober) describe(ctx context.Context, err error) string {
 	if ctx.Err() != nil {
 		return "interrupted: " + ctx.Err().Error()
 	}
-	return contract.Scrub(err.Error(), []string{p.cfg.Token})
+	return contract.Scrub(err.Error(), []string{p.cfg.Token, p.badToken})
 }
 
 // decodeBody decodes a body that is still content-encoded (the server sent

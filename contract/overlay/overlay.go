@@ -18,7 +18,15 @@
 //     the spec-diff gate starts enforcing it.
 //   - missing-field: the field is dropped from required, with a warning:
 //     this accepts a breaking change.
+//   - probe-status-differs: an error probe (contract.ErrorProbe) was answered
+//     with another documented status than the one the spec assumes; the
+//     refuted response is removed from the operation (remove: true), and
+//     the status that came back, if it conformed, is marked observed by
+//     ConfirmAssumed.
 //
+// probe-refuted is not absorbable: a 2xx to an invalid token or an
+// out-of-range request is for the vendor, and an undocumented status or a
+// wrong envelope gets its own undocumented-status or schema finding.
 // Nothing else is absorbable (endpoint-gone, token-not-jwt, invariant
 // breaches, truncated bodies…): those findings get no action. Every action's
 // description and its x-tokens-contract extension say why: the finding id,
@@ -236,7 +244,8 @@ func (p policy) writableName(name string) bool {
 func Absorbable(id string) bool {
 	switch id {
 	case contract.IDUnknownField, contract.IDEnumMismatch, contract.IDUnexpectedNull,
-		contract.IDUndocumentedStatus, contract.IDSunsetAnnounced, contract.IDMissingField:
+		contract.IDUndocumentedStatus, contract.IDSunsetAnnounced, contract.IDMissingField,
+		contract.IDProbeStatusDiffers:
 		return true
 	}
 	return false
@@ -354,6 +363,27 @@ func (idx *specIndex) actions(g *group) ([]Action, string) {
 		}
 		return []Action{{Target: op.target, Description: "Record the announced Sunset date.",
 			Update: map[string]any{"x-sunset": latest.UTC().Format(time.RFC3339)}}}, ""
+	case contract.IDProbeStatusDiffers:
+		// The probe's expectation is refuted: the spec assumed one status
+		// and the vendor answers another it documents. The correction
+		// removes the refuted response from the operation; the one that
+		// came back is marked observed by ConfirmAssumed when it conformed.
+		if idx.table == nil {
+			return nil, "the spec's operation table could not be read"
+		}
+		var pr contract.ErrorProbe
+		for _, ev := range g.evidence {
+			if p, ok := contract.ProbeOf(idx.table, ev.Exchange); ok {
+				pr = p
+				break
+			}
+		}
+		if pr.Name == "" || pr.Expect == g.status {
+			return nil, "no exchange names the error probe"
+		}
+		return []Action{{Target: op.target + ".responses" + member(strconv.Itoa(pr.Expect)), Remove: true,
+			Description: fmt.Sprintf("Error probe %s (%s) was answered %d, not the %d the spec assumes: remove the refuted %d response; the %d response documents what the vendor answers.",
+				pr.Name, pr.Why, g.status, pr.Expect, pr.Expect, g.status)}}, ""
 	case contract.IDUndocumentedStatus:
 		if g.status < 100 || g.status > 599 {
 			return nil, "not a status code"

@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // specIndex finds, in a spec's YAML, the nodes an overlay targets and the
@@ -17,6 +18,7 @@ type specIndex struct {
 	version string
 	ops     map[string]opRef // by operationId
 	pol     policy           // what may be taken from the exchanges
+	table   *openapi.Table   // the spec's operation table, nil when unreadable
 }
 
 type opRef struct {
@@ -40,6 +42,9 @@ func newSpecIndex(spec []byte) (*specIndex, error) {
 		return nil, fmt.Errorf("overlay: the spec is not a YAML mapping")
 	}
 	idx := &specIndex{root: doc.Content[0], ops: map[string]opRef{}}
+	if t, err := openapi.ReadTable("the spec", spec); err == nil {
+		idx.table = t
+	}
 	if v := get(get(idx.root, "info"), "version"); v != nil {
 		idx.version = v.Value
 	}

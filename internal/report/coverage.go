@@ -79,9 +79,9 @@ func coverageRows(cr *contract.CoverageReport) []coverageRow {
 
 func coverageHeadline(in Input) string {
 	cr := in.Coverage
-	s := fmt.Sprintf("%.1f%% (%d of %d documented behaviours seen in %s)", cr.Percent, cr.Covered, cr.Total, plural(cr.Exchanges, "exchange"))
+	s := fmt.Sprintf("%.1f%% (%d of %d behaviours seen in %s); %s", cr.Percent, cr.Covered, cr.Total, plural(cr.Exchanges, "exchange"), scopedTotals(cr))
 	if in.MinCoverage > 0 {
-		s += fmt.Sprintf("; floor %g%%", in.MinCoverage)
+		s += fmt.Sprintf("; floor %g%% of %s", in.MinCoverage, scopeOf(in))
 		if belowFloor(in) {
 			s += ": BELOW THE FLOOR"
 		}
@@ -89,9 +89,40 @@ func coverageHeadline(in Input) string {
 	return s
 }
 
+// scopedTotals renders the called-scope totals (contract.Coverage's doc
+// defines them).
+func scopedTotals(cr *contract.CoverageReport) string {
+	return fmt.Sprintf("called operations %s, documented behaviours seen %s, assumed behaviours confirmed %s",
+		totalText(cr.Called), totalText(cr.Documented), totalText(cr.AssumedConfirmed))
+}
+
+func totalText(t contract.CoverageTotal) string {
+	return fmt.Sprintf("%.1f%% (%d of %d)", t.Percent, t.Covered, t.Total)
+}
+
+// operationLine is one operation's figures.
+func operationLine(o contract.OperationCoverage) string {
+	return fmt.Sprintf("%s %s (%s): documented %s, assumed confirmed %s",
+		totalText(contract.CoverageTotal{Covered: o.Covered, Total: o.Total, Percent: o.Percent}),
+		o.Operation, plural(o.Exchanges, "exchange"), totalText(o.Documented), totalText(o.AssumedConfirmed))
+}
+
+// scopeOf is the scope the floor applies to.
+func scopeOf(in Input) contract.CoverageScope {
+	if in.CoverageScope == "" {
+		return contract.ScopeAll
+	}
+	return in.CoverageScope
+}
+
+// floorTotal is the total the floor is compared with.
+func floorTotal(in Input) contract.CoverageTotal {
+	return in.Coverage.Scope(scopeOf(in))
+}
+
 // belowFloor reports whether --min-coverage fails the run.
 func belowFloor(in Input) bool {
-	return in.Coverage != nil && in.MinCoverage > 0 && in.Coverage.Percent < in.MinCoverage
+	return in.Coverage != nil && in.MinCoverage > 0 && floorTotal(in).Percent < in.MinCoverage
 }
 
 func mark(covered bool) string {
@@ -106,6 +137,9 @@ func writeCoverageText(b *bufio.Writer, in Input) {
 		return
 	}
 	fmt.Fprintf(b, "\nCOVERAGE %s\n", coverageHeadline(in))
+	for _, o := range in.Coverage.Operations {
+		fmt.Fprintf(b, "  %s\n", operationLine(o))
+	}
 	var table strings.Builder
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  operation\tkind\titem\tseen\tcovered\tnote\n")
@@ -123,6 +157,12 @@ func writeCoverageMarkdown(b *bufio.Writer, in Input) {
 		return
 	}
 	fmt.Fprintf(b, "\n### Coverage: %s\n\n", mdEscape(coverageHeadline(in)))
+	fmt.Fprintf(b, "| operation | exchanges | coverage | documented seen | assumed confirmed |\n|---|---:|---:|---:|---:|\n")
+	for _, o := range in.Coverage.Operations {
+		fmt.Fprintf(b, "| `%s` | %d | %s | %s | %s |\n", o.Operation, o.Exchanges,
+			totalText(contract.CoverageTotal{Covered: o.Covered, Total: o.Total, Percent: o.Percent}), totalText(o.Documented), totalText(o.AssumedConfirmed))
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(b, "| operation | kind | item | seen | covered | note |\n|---|---|---|---:|---|---|\n")
 	for _, r := range coverageRows(in.Coverage) {
 		fmt.Fprintf(b, "| `%s` | %s | %s | %s | %s | %s |\n", r.op, r.kind, mdCode(r.item), r.seen, mark(r.covered), mdEscape(r.note))
@@ -196,8 +236,19 @@ func coverageProperties(in Input) [][2]string {
 			[2]string{"coverage.percent", strconv.FormatFloat(cr.Percent, 'f', 1, 64)},
 			[2]string{"coverage.covered", strconv.Itoa(cr.Covered)},
 			[2]string{"coverage.total", strconv.Itoa(cr.Total)})
+		for _, sc := range contract.CoverageScopes[1:] {
+			t := cr.Scope(sc)
+			out = append(out,
+				[2]string{"coverage." + string(sc) + ".percent", strconv.FormatFloat(t.Percent, 'f', 1, 64)},
+				[2]string{"coverage." + string(sc) + ".covered", strconv.Itoa(t.Covered)},
+				[2]string{"coverage." + string(sc) + ".total", strconv.Itoa(t.Total)})
+		}
 		if in.MinCoverage > 0 {
-			out = append(out, [2]string{"coverage.floor", strconv.FormatFloat(in.MinCoverage, 'g', -1, 64)})
+			out = append(out, [2]string{"coverage.floor", strconv.FormatFloat(in.MinCoverage, 'g', -1, 64)},
+				[2]string{"coverage.floor.scope", string(scopeOf(in))})
+		}
+		for _, o := range cr.Operations {
+			out = append(out, [2]string{"coverage." + o.Operation + ".percent", strconv.FormatFloat(o.Percent, 'f', 1, 64)})
 		}
 		for _, r := range coverageRows(cr) {
 			out = append(out, [2]string{fmt.Sprintf("coverage.%s.%s.%s", r.op, r.kind, r.item), r.seen})
@@ -237,10 +288,17 @@ func junitCoverageSuite(in Input) (junitSuite, bool) {
 
 func sarifCoverageProperties(in Input, props *sarif.PropertyBag) {
 	if cr := in.Coverage; cr != nil {
+		ops := map[string]any{}
+		for _, o := range cr.Operations {
+			ops[o.Operation] = map[string]any{"percent": o.Percent, "covered": o.Covered, "total": o.Total, "exchanges": o.Exchanges,
+				"documented": o.Documented, "assumedConfirmed": o.AssumedConfirmed}
+		}
 		props.Add("coverage", map[string]any{"percent": cr.Percent, "covered": cr.Covered, "total": cr.Total,
-			"uncovered": cr.Uncovered()})
+			"called": cr.Called, "documented": cr.Documented, "assumedConfirmed": cr.AssumedConfirmed,
+			"operations": ops, "uncovered": cr.Uncovered()})
 		if in.MinCoverage > 0 {
 			props.Add("minCoverage", in.MinCoverage)
+			props.Add("coverageScope", string(scopeOf(in)))
 		}
 	}
 	if e := evidenceOf(in); e != nil {
@@ -263,6 +321,11 @@ func writeCoverageGitHub(b *bufio.Writer, in Input) {
 		level = "error"
 	}
 	msg := "coverage " + coverageHeadline(in)
+	var per []string
+	for _, o := range in.Coverage.Operations {
+		per = append(per, operationLine(o))
+	}
+	msg += ". Per operation: " + strings.Join(per, "; ")
 	if un := in.Coverage.Uncovered(); len(un) > 0 {
 		msg += ". Not seen: " + strings.Join(un, "; ")
 	}

@@ -200,7 +200,9 @@ type jsonReport struct {
 	// Coverage is present with --coverage; MinCoverage with --min-coverage.
 	Coverage    *contract.CoverageReport `json:"coverage,omitempty"`
 	MinCoverage float64                  `json:"minCoverage,omitempty"`
-	Evidence    *evidence                `json:"evidence,omitempty"`
+	// CoverageScope is the scope MinCoverage applies to.
+	CoverageScope contract.CoverageScope `json:"coverageScope,omitempty"`
+	Evidence      *evidence              `json:"evidence,omitempty"`
 }
 
 // jsonError is an unreadable input (kind "unreadable-input", path the
@@ -228,6 +230,9 @@ func writeJSON(w io.Writer, in Input) error {
 		Tool: in.Tool, SpecVersion: in.SpecVersion, FailOn: in.FailOn, ExitCode: ExitCode(in),
 		Summary: Summarize(in), Findings: []item{}, Errors: []jsonError{}, Skipped: []jsonSkip{},
 		Coverage: in.Coverage, MinCoverage: in.MinCoverage, Evidence: evidenceOf(in),
+	}
+	if in.Coverage != nil && in.MinCoverage > 0 {
+		r.CoverageScope = scopeOf(in)
 	}
 	for _, f := range append(findings(in), accepted(in)...) {
 		f.Path, f.Message, f.Source = clean(f.Path), clean(f.Message), clean(f.Source)

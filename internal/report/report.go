@@ -129,9 +129,12 @@ type Input struct {
 	// (contract.Coverage): every format shows it, as a table in text and
 	// Markdown, an object in JSON, properties in JUnit and SARIF.
 	Coverage *contract.CoverageReport
-	// MinCoverage, when above 0, is a floor in percent: a Coverage.Percent
-	// below it fails the run (exit 1).
+	// MinCoverage, when above 0, is a floor in percent: the percent of
+	// CoverageScope below it fails the run (exit 1).
 	MinCoverage float64
+	// CoverageScope is the total MinCoverage applies to (contract's
+	// CoverageScope; empty means all).
+	CoverageScope contract.CoverageScope
 	// Ages are the recordings' ages (contract.NewAge); every format shows
 	// the oldest and newest evidence and each recording's spec version.
 	Ages []contract.Age
@@ -427,7 +430,7 @@ func verdict(in Input) string {
 		if n := failing(in); n > 0 || !belowFloor(in) {
 			return fmt.Sprintf("FAIL: %s at or above %s", plural(n, "finding"), in.FailOn)
 		}
-		return fmt.Sprintf("FAIL: coverage %.1f%% is below the floor of %g%%", in.Coverage.Percent, in.MinCoverage)
+		return fmt.Sprintf("FAIL: coverage (%s) %.1f%% is below the floor of %g%%", scopeOf(in), floorTotal(in).Percent, in.MinCoverage)
 	}
 	return fmt.Sprintf("PASS: nothing at or above %s", in.FailOn)
 }
