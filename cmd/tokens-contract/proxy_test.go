@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,27 +194,7 @@ func TestProxyOrdinaryDayMovesNoDriftCounter(t *testing.T) {
 	h := replay.New(all)
 	upstream := httptest.NewServer(h)
 	defer upstream.Close()
-
-	ready := filepath.Join(t.TempDir(), "proxy.url")
-	env, _, stderr := testEnv(nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, env, []string{"proxy", "--listen", "127.0.0.1:0", "--upstream", upstream.URL + "/api/io", "--ready-file", ready})
-	}()
-	defer func() {
-		cancel()
-		if code := <-done; code != exitcode.OK {
-			t.Errorf("proxy exited with %d, want 0: %s", code, stderr)
-		}
-	}()
-	var base string
-	waitUntil(t, func() bool {
-		b, err := os.ReadFile(ready)
-		base = strings.TrimSpace(string(b))
-		return err == nil
-	})
-	origin := strings.TrimSuffix(base, "/api/io")
+	p := startProxy(t, upstream.URL+"/api/io")
 	sent := 0
 	for _, ex := range all {
 		target, err := replay.Target(ex)
@@ -225,7 +204,7 @@ func TestProxyOrdinaryDayMovesNoDriftCounter(t *testing.T) {
 		if ex.Response.Status < 100 || !strings.HasPrefix(target, "/api/io/") {
 			continue // no response to replay, or a path the proxy does not forward
 		}
-		req, _ := http.NewRequest(ex.Request.Method, origin+target, bytes.NewReader(ex.Request.Body))
+		req, _ := http.NewRequest(ex.Request.Method, p.origin+target, bytes.NewReader(ex.Request.Body))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -240,60 +219,15 @@ func TestProxyOrdinaryDayMovesNoDriftCounter(t *testing.T) {
 	if un := h.Unmatched(); len(un) > 0 {
 		t.Fatalf("the upstream got requests the corpus does not hold: %v", un)
 	}
-	var metrics map[string]float64
-	waitUntil(t, func() bool {
-		resp, err := http.Get(origin + "/metrics")
-		if err != nil {
-			return false
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		metrics = promSamples(string(b))
-		return sumSamples(metrics, "tokens_contract_exchanges_sampled_total") >= float64(sent)
-	})
+	waitUntil(t, func() bool { return p.metric(t, "tokens_contract_exchanges_sampled_total") >= float64(sent) })
 	for _, sev := range []string{"breaking", "additive", "deprecation"} {
-		if n := sumSamples(metrics, "tokens_contract_findings_total", `severity="`+sev+`"`); n != 0 {
+		if n := p.metric(t, "tokens_contract_findings_total", `severity="`+sev+`"`); n != 0 {
 			t.Errorf("%v %s findings counted on an ordinary day", n, sev)
 		}
 	}
 	for _, id := range []string{contract.IDUpstreamTransient, contract.IDBasePathMismatch} {
-		if sumSamples(metrics, "tokens_contract_findings_total", `id="`+id+`"`, `severity="info"`) == 0 {
+		if p.metric(t, "tokens_contract_findings_total", `id="`+id+`"`, `severity="info"`) == 0 {
 			t.Errorf("no %s finding counted", id)
 		}
 	}
-}
-
-// promSamples reads the samples of a Prometheus text exposition: each
-// series (name and labels) to its value.
-func promSamples(text string) map[string]float64 {
-	out := map[string]float64{}
-	for _, line := range strings.Split(text, "\n") {
-		i := strings.LastIndexByte(line, ' ')
-		if line == "" || line[0] == '#' || i < 0 {
-			continue
-		}
-		if v, err := strconv.ParseFloat(line[i+1:], 64); err == nil {
-			out[line[:i]] = v
-		}
-	}
-	return out
-}
-
-// sumSamples adds the values of the series of metric name whose labels hold
-// every one of labels (each as `key="value"`).
-func sumSamples(samples map[string]float64, name string, labels ...string) float64 {
-	var n float64
-series:
-	for s, v := range samples {
-		if s != name && !strings.HasPrefix(s, name+"{") {
-			continue
-		}
-		for _, l := range labels {
-			if !strings.Contains(s, l) {
-				continue series
-			}
-		}
-		n += v
-	}
-	return n
 }
