@@ -95,8 +95,9 @@ and response headers, with a percentage per operation and scoped totals:
 the operations the evidence called, the documented behaviours of those seen,
 and their assumed responses confirmed. --min-coverage PERCENT fails the run
 (exit 1) when the total of --coverage-scope all|called|documented|assumed
-(default all) is below PERCENT (what each counts: go doc contract.Coverage). Every report shows the oldest and newest evidence and the
-spec version each recording was made under; --max-age DURATION (such as 720h)
+(default all) is below PERCENT (what each counts: go doc contract.Coverage).
+Every report shows the oldest and newest evidence and the spec version each
+recording was made under; --max-age DURATION (such as 720h)
 adds a recording-stale finding (info) for each recording older than that, or
 undated. --severity ID=SEVERITY gives a finding id another severity:
 --severity recording-stale=additive fails on stale evidence.

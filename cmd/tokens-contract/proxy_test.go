@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,35 +64,20 @@ func TestProxyForwardsChecksAndServesMetrics(t *testing.T) {
 	upstream := httptest.NewServer(f)
 	defer upstream.Close()
 
-	ready := filepath.Join(t.TempDir(), "proxy.url")
-	env, _, stderr := testEnv(nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, env, []string{"proxy", "--listen", "127.0.0.1:0", "--upstream", upstream.URL + "/api/io", "--ready-file", ready})
-	}()
+	p := startProxy(t, upstream.URL+"/api/io")
 	defer func() {
-		cancel()
-		if code := <-done; code != exitcode.OK {
-			t.Errorf("proxy exited with %d, want 0", code)
-		}
-		if _, err := os.Stat(ready); !os.IsNotExist(err) {
+		p.stop() // fails the test unless the proxy exits 0
+		if _, err := os.Stat(p.ready); !os.IsNotExist(err) {
 			t.Error("the ready file outlived the proxy")
 		}
-		if strings.Contains(stderr.String(), auth) {
+		if strings.Contains(p.stderr.String(), auth) {
 			t.Error("the proxy logged the auth value")
 		}
 	}()
-	var base string
-	waitUntil(t, func() bool {
-		b, err := os.ReadFile(ready)
-		base = strings.TrimSpace(string(b))
-		return err == nil
-	})
+	base, origin := p.base, p.origin
 	if !strings.HasSuffix(base, "/api/io") {
 		t.Fatalf("the proxy's base URL %q does not end in the upstream's path", base)
 	}
-	origin := strings.TrimSuffix(base, "/api/io")
 
 	fetch := func(url string, withAuth bool) (int, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)

@@ -25,6 +25,7 @@ import (
 // runningProxy is a proxy started in-process by startProxy.
 type runningProxy struct {
 	base, origin string
+	ready        string // the --ready-file, which the proxy removes when it stops
 	stderr       *syncBuffer
 	// stop stops the proxy and waits for it (its checks included); the
 	// test's cleanup calls it too.
@@ -73,7 +74,7 @@ func startProxy(t *testing.T, upstream string, args ...string) *runningProxy {
 		time.Sleep(20 * time.Millisecond)
 	}
 	u, _ := url.Parse(upstream)
-	return &runningProxy{base: base, origin: strings.TrimSuffix(base, u.Path), stderr: stderr, stop: stop}
+	return &runningProxy{base: base, origin: strings.TrimSuffix(base, u.Path), ready: ready, stderr: stderr, stop: stop}
 }
 
 // get fetches path (under the proxy's origin) and returns the response with
