@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/b2b-contract/s2s-tokens/internal/specload"
+	"github.com/b2b-contract/s2s-tokens/internal/kinload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -241,7 +241,7 @@ func TestOperationTableFollowsTheSpec(t *testing.T) {
 // TestMigrationAdviceIsTheSpecs checks the advice against kin-openapi's
 // reading of every operation's x-deprecated-reason.
 func TestMigrationAdviceIsTheSpecs(t *testing.T) {
-	doc, err := specload.EmbeddedKin()
+	doc, err := kinload.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

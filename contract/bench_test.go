@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	tokensapi "github.com/b2b-contract/s2s-tokens/generated"
 	"github.com/b2b-contract/s2s-tokens/internal/benchproc"
 )
@@ -76,7 +77,7 @@ func BenchmarkDecodeCorpus(b *testing.B) {
 // second opinion on, to show what the option costs.
 func BenchmarkCheckCorpusSecondOpinion(b *testing.B) {
 	exs := benchCorpus(b)
-	c := newChecker(b, contract.WithSecondOpinion(true))
+	c := newChecker(b, contract.WithSecondOpinion(kin.New))
 	b.ResetTimer()
 	for b.Loop() {
 		c.CheckSequence(context.Background(), exs)

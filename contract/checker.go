@@ -35,8 +35,9 @@
 // run by PathMismatchFindings (base-path-mismatch, info), since a 404 there is
 // the caller's mistake, not the endpoint's retirement.
 //
-// kin-openapi can give a second opinion (WithSecondOpinion); where the two
-// validators disagree, that is a finding of its own.
+// A second validator (kin-openapi, package contract/kin) can give a second
+// opinion (WithSecondOpinion); where the two validators disagree, that is a
+// finding of its own.
 //
 // Beside the checker, a Coverage (NewCoverage) observes checked exchanges and
 // says how much of the spec they showed; Age and StaleFindings say how old
@@ -75,7 +76,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/strict"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -110,7 +110,7 @@ type Checker struct {
 }
 
 // libState is what a Checker holds of libopenapi, libopenapi-validator and
-// kin-openapi. Checker keeps it in a field of type any, never as *libState:
+// the second opinion. Checker keeps it in a field of type any, never as *libState:
 // when a struct field's type reaches libopenapi's model, the compiler
 // instantiates that model's generic methods (about 9,000 functions, 10 to 15
 // s of CPU) in every package that merely names the struct, and most of this
@@ -119,11 +119,11 @@ type Checker struct {
 type libState struct {
 	ops        []*operation
 	strictOpts *config.ValidationOptions
-	kinDoc     *openapi3.T  // nil unless the second opinion is on
-	model      *v3.Document // libopenapi's reading of the spec, for NewCoverage
+	opinion    SecondOpinion // nil unless WithSecondOpinion
+	model      *v3.Document  // libopenapi's reading of the spec, for NewCoverage
 }
 
-// libsOf returns c's libopenapi and kin-openapi state. It is a function, not
+// libsOf returns c's libopenapi and second-opinion state. It is a function, not
 // a method: a method's signature is part of the type's descriptor, so a
 // method returning *libState would reach libopenapi just as a field would.
 func libsOf(c *Checker) *libState { return c.lib.(*libState) }
@@ -135,7 +135,7 @@ type settings struct {
 	now           func() time.Time
 	workers       int
 	maxBody       int
-	secondOpinion bool
+	secondOpinion NewSecondOpinion
 	specName      string
 	spec          []byte
 	basePath      *string
@@ -176,11 +176,16 @@ func WithMaxBody(n int) Option {
 	return func(s *settings) { s.maxBody = n }
 }
 
-// WithSecondOpinion also validates every body with kin-openapi and reports
-// where it disagrees with libopenapi-validator (validators-disagree, info).
-// It roughly doubles the cost of a check.
-func WithSecondOpinion(on bool) Option {
-	return func(s *settings) { s.secondOpinion = on }
+// WithSecondOpinion also validates every body with a second validator,
+// built once by build from the Checker's spec, and reports where it
+// disagrees with libopenapi-validator (validators-disagree, info). Package
+// contract/kin is the one this module ships: WithSecondOpinion(kin.New). A
+// nil build turns the second opinion off. A program links the second
+// validator only when it names it, so one that never asks for the second
+// opinion does not carry kin-openapi. kin-openapi roughly doubles the cost
+// of a check.
+func WithSecondOpinion(build NewSecondOpinion) Option {
+	return func(s *settings) { s.secondOpinion = build }
 }
 
 // New builds a Checker from the embedded spec (or the one WithSpec gives).
@@ -227,12 +232,15 @@ func New(opts ...Option) (*Checker, error) {
 		config.WithStrictMode(),
 		config.WithStrictIgnorePaths(openapi.StrictIgnorePaths()...),
 	)
-	if s.secondOpinion {
-		if lib.kinDoc, err = specload.Kin(s.specName, s.spec); err != nil {
-			return nil, fmt.Errorf("contract: %w", err)
+	if s.secondOpinion != nil {
+		if lib.opinion, err = s.secondOpinion(s.specName, s.spec); err != nil {
+			return nil, fmt.Errorf("contract: second opinion: %w", err)
+		}
+		if lib.opinion == nil {
+			return nil, fmt.Errorf("contract: second opinion: the builder returned no validator")
 		}
 	}
-	if lib.ops, err = buildOperations(model, table, lib.strictOpts, &c.modelMu, lib.kinDoc, embedded); err != nil {
+	if lib.ops, err = buildOperations(model, table, lib.strictOpts, &c.modelMu, lib.opinion, embedded); err != nil {
 		return nil, fmt.Errorf("contract: %s: %w", s.specName, err)
 	}
 	if missing := missingOperations(lib.ops); len(missing) > 0 {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -236,7 +237,7 @@ func TestSunsetDistances(t *testing.T) {
 // TestConcurrentChecks shares one Checker between goroutines (run with
 // -race) and requires each to get the same findings as a serial check.
 func TestConcurrentChecks(t *testing.T) {
-	c := newChecker(t, contract.WithSecondOpinion(true))
+	c := newChecker(t, contract.WithSecondOpinion(kin.New))
 	var exs []*contract.Exchange
 	var want [][]string
 	for _, dc := range driftCases() {
@@ -320,7 +321,7 @@ func FuzzCheckBody(f *testing.F) {
 	f.Add([]byte(`{"code":401,"data":{"errMsg":{"limit":["x"]}},"meta":{"message":"m"}}`), 401, "application/json")
 	f.Add([]byte(`{"code":200,"data":[{"id":1e400}]}`), 200, "application/json; charset=utf-8")
 	f.Add([]byte("\xff\xfe"), 404, "text/html")
-	c := newChecker(f, contract.WithSecondOpinion(true))
+	c := newChecker(f, contract.WithSecondOpinion(kin.New))
 	f.Fuzz(func(t *testing.T, body []byte, status int, contentType string) {
 		if len(body) > 1<<20 {
 			return

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
@@ -36,7 +37,7 @@ var regressionCases = map[string]map[string]contract.Severity{
 // set of finding ids and severities: the expected drift must be found, and
 // nothing else may be reported.
 func TestDriftCorpus(t *testing.T) {
-	c := newChecker(t, contract.WithSecondOpinion(true))
+	c := newChecker(t, contract.WithSecondOpinion(kin.New))
 	want := map[string]driftCase{}
 	for _, dc := range driftCases() {
 		want[dc.file] = dc
@@ -123,7 +124,7 @@ func describe(m map[string]contract.Severity) string {
 // findings, and every exchange matched to an operation except the HAR
 // file's unrelated request.
 func TestRecordingsPassClean(t *testing.T) {
-	c := newChecker(t, contract.WithSecondOpinion(true))
+	c := newChecker(t, contract.WithSecondOpinion(kin.New))
 	recs, errs := recording.LoadPaths([]string{filepath.Join("testdata", "recordings")})
 	for _, err := range errs {
 		t.Error(err)

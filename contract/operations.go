@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/jsonschema/v6"
 	"github.com/pb33f/libopenapi-validator/config"
 	"github.com/pb33f/libopenapi-validator/helpers"
@@ -39,8 +38,9 @@ type operation struct {
 	errorSpec *responseSpec
 	statuses  string // documented statuses, for messages
 	parse     func(*http.Response) (any, error)
-	kin       *openapi3.Operation
-	kinPath   string
+	// opinion is true when the Checker's second opinion describes the
+	// operation (WithSecondOpinion).
+	opinion bool
 	// sunset is the operation's x-sunset: a retirement date the spec
 	// already records (zero when none).
 	sunset time.Time
@@ -100,7 +100,7 @@ var parsers = map[string]func(*http.Response) (any, error){
 // Otherwise (a spec given with WithSpec) such a status is simply not
 // replayed through the generated client: this build's client knows nothing
 // of it.
-func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.ValidationOptions, modelMu *sync.Mutex, kinDoc *openapi3.T, generatedFrom bool) ([]*operation, error) {
+func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.ValidationOptions, modelMu *sync.Mutex, opinion SecondOpinion, generatedFrom bool) ([]*operation, error) {
 	table, listOp := tbl.Operations, tbl.List
 	byID := make(map[string]openapi.Operation, len(table))
 	for _, t := range table {
@@ -181,12 +181,11 @@ func buildOperations(model *v3.Document, tbl *openapi.Table, opts *config.Valida
 				codes[i] = strconv.Itoa(st)
 			}
 			o.statuses = strings.Join(codes, ", ")
-			if kinDoc != nil {
-				kinItem := kinDoc.Paths.Find(path)
-				if kinItem == nil || kinItem.GetOperation(o.method) == nil {
-					return nil, fmt.Errorf("operation %s: kin-openapi does not see %s %s", o.id, o.method, path)
+			if opinion != nil {
+				if !opinion.Describes(o.method, path) {
+					return nil, fmt.Errorf("operation %s: the second opinion does not see %s %s", o.id, o.method, path)
 				}
-				o.kin, o.kinPath = kinItem.GetOperation(o.method), path
+				o.opinion = true
 			}
 			ops = append(ops, o)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
 )
 
@@ -151,7 +152,7 @@ func ordinaryCases() []ordinaryCase {
 // TestOrdinaryDayCorpus checks every recording of testdata/ordinary: nothing
 // above info, exactly the info ids expected, and the skips counted.
 func TestOrdinaryDayCorpus(t *testing.T) {
-	c := newChecker(t, contract.WithSecondOpinion(true))
+	c := newChecker(t, contract.WithSecondOpinion(kin.New))
 	cases := ordinaryCases()
 	if len(cases) < 10 {
 		t.Errorf("the ordinary-day corpus has %d cases", len(cases))

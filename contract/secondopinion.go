@@ -1,56 +1,56 @@
 package contract
 
 import (
-	"context"
-	"errors"
-	"net/http"
+	"slices"
 	"sort"
 	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 )
 
-// secondOpinion validates the body again with kin-openapi when the Checker
-// was built WithSecondOpinion, and reports a disagreement with the
-// libopenapi-validator verdict of the schema layer (strict mode aside, which
-// kin-openapi has no equivalent of). The route is built from the operation
-// already matched, so kin-openapi's server-host matching does not get in the
-// way of replays. Its error text can quote values, so only the failing
-// schema keyword and the location are used.
+// SecondOpinion is an OpenAPI validator independent of libopenapi-validator,
+// built from the same spec, that judges the bodies the Checker checks a
+// second time (WithSecondOpinion). Package contract/kin implements it with
+// kin-openapi. It must be safe for concurrent use.
+type SecondOpinion interface {
+	// Describes reports whether the spec has the operation method path
+	// (path as the spec writes it, without the server's base path).
+	Describes(method, path string) bool
+	// Validate judges one response of that operation and returns why it
+	// rejects it, nil when it accepts it.
+	Validate(method, path string, resp Response) []Rejection
+}
+
+// NewSecondOpinion builds a SecondOpinion from the spec a Checker is built
+// from (name names it in errors); New calls it once.
+type NewSecondOpinion func(name string, spec []byte) (SecondOpinion, error)
+
+// Rejection is one reason a SecondOpinion rejects a body.
+type Rejection struct {
+	// Keyword is the schema keyword that failed ("type", "required"), empty
+	// for a rejection of the response as a whole.
+	Keyword string
+	// Location holds the JSON pointer's reference tokens of the rejected
+	// value (none for the body itself).
+	Location []string
+	// Reason says why the response as a whole is rejected, when Keyword is
+	// empty. It may quote the response: the Checker scrubs and bounds it.
+	Reason string
+}
+
+// secondOpinion validates the body again with the Checker's second opinion
+// and reports a disagreement with the libopenapi-validator verdict of the
+// schema layer (strict mode aside, which the second validator need not
+// have). Only the failing keywords and their locations are quoted, and a
+// reason after scrubbing.
 func (s *check) secondOpinion() {
-	if s.op.kin == nil {
+	if !s.op.opinion {
 		return
 	}
-	req, err := http.NewRequest(s.op.method, s.url.String(), nil)
-	if err != nil {
-		return
-	}
-	kinDoc := libsOf(s.c).kinDoc
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request: req,
-			Route: &routers.Route{
-				Spec: kinDoc, Path: s.op.kinPath, PathItem: kinDoc.Paths.Find(s.op.kinPath),
-				Method: s.op.method, Operation: s.op.kin,
-			},
-		},
-		Status: s.ex.Response.Status,
-		Header: s.ex.Response.Header,
-		Options: &openapi3filter.Options{
-			IncludeResponseStatus:   true,
-			MultiError:              true,
-			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
-		},
-	}
-	in.SetBodyBytes(s.ex.Response.Body)
-	kinErr := openapi3filter.ValidateResponse(context.Background(), in)
+	rejections := libsOf(s.c).opinion.Validate(s.op.method, s.op.path, s.ex.Response)
 	switch {
-	case kinErr == nil && !s.schemaOK:
-		s.add(IDValidatorsDisagree, "$", "libopenapi-validator rejects the body (%s) but kin-openapi accepts it", s.schemaIDs())
-	case kinErr != nil && s.schemaOK:
-		s.add(IDValidatorsDisagree, "$", "kin-openapi rejects the body (%s) but libopenapi-validator accepts it", kinSummary(kinErr, s.cut))
+	case len(rejections) == 0 && !s.schemaOK:
+		s.add(IDValidatorsDisagree, "$", "libopenapi-validator rejects the body (%s) but the second opinion accepts it", s.schemaIDs())
+	case len(rejections) > 0 && s.schemaOK:
+		s.add(IDValidatorsDisagree, "$", "the second opinion rejects the body (%s) but libopenapi-validator accepts it", rejectionSummary(rejections, s.cut))
 	}
 }
 
@@ -73,33 +73,22 @@ func (s *check) schemaIDs() string {
 	return strings.Join(ids, "; ")
 }
 
-// kinSummary describes kin-openapi's errors by schema keyword and location;
-// cut scrubs and bounds the reasons it quotes.
-func kinSummary(err error, cut func(string, int) string) string {
+// rejectionSummary describes rejections by schema keyword and location; cut
+// scrubs and bounds the reasons it quotes.
+func rejectionSummary(rs []Rejection, cut func(string, int) string) string {
 	var parts []string
-	var walk func(error)
-	walk = func(err error) {
-		var multi openapi3.MultiError
-		if errors.As(err, &multi) {
-			for _, e := range multi {
-				walk(e)
-			}
-			return
+	for _, r := range rs {
+		switch {
+		case r.Keyword != "":
+			parts = append(parts, cut(r.Keyword, 40)+" at "+StablePath(jsonPath(r.Location)))
+		case r.Reason != "":
+			parts = append(parts, "response "+cut(r.Reason, 80))
+		default:
+			parts = append(parts, "a validation error")
 		}
-		var se *openapi3.SchemaError
-		if errors.As(err, &se) {
-			parts = append(parts, se.SchemaField+" at "+jsonPath(se.JSONPointer()))
-			return
-		}
-		var re *openapi3filter.ResponseError
-		if errors.As(err, &re) && re.Reason != "" {
-			parts = append(parts, "response "+cut(re.Reason, 80))
-			return
-		}
-		parts = append(parts, "a validation error")
 	}
-	walk(err)
 	sort.Strings(parts)
+	parts = slices.Compact(parts)
 	if len(parts) > 3 {
 		parts = append(parts[:3], "…")
 	}

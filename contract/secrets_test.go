@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/contract"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
 	"github.com/b2b-contract/s2s-tokens/internal/report"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
@@ -143,7 +144,7 @@ func leakExchanges(c canaries) []*contract.Exchange {
 func TestNoSecretInAnyOutput(t *testing.T) {
 	c := newCanaries()
 	exs := leakExchanges(c)
-	for _, second := range []bool{false, true} {
+	for _, second := range []contract.NewSecondOpinion{nil, kin.New} {
 		checker := newChecker(t, contract.WithSecondOpinion(second))
 		results := checker.CheckSequence(context.Background(), exs)
 		total := 0

@@ -19,13 +19,14 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/b2b-contract/s2s-tokens/internal/kinload"
 	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 func loadKin(t *testing.T) *openapi3.T {
 	t.Helper()
-	doc, err := specload.EmbeddedKin()
+	doc, err := kinload.Embedded()
 	if err != nil {
 		t.Fatalf("LoadKin: %v", err)
 	}

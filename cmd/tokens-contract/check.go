@@ -13,6 +13,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/contract"
 	"github.com/b2b-contract/s2s-tokens/contract/baseline"
+	"github.com/b2b-contract/s2s-tokens/contract/kin"
 	"github.com/b2b-contract/s2s-tokens/contract/live"
 	"github.com/b2b-contract/s2s-tokens/contract/overlay"
 	"github.com/b2b-contract/s2s-tokens/contract/recording"
@@ -145,7 +146,10 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
 	}
-	opts := []contract.Option{contract.WithSecondOpinion(*second)}
+	var opts []contract.Option
+	if *second {
+		opts = append(opts, contract.WithSecondOpinion(kin.New))
+	}
 	if *baseURL != "" {
 		base, err := basePathOf(*baseURL)
 		if err != nil {

@@ -8,8 +8,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/b2b-contract/s2s-tokens/internal/kinload"
 	"github.com/b2b-contract/s2s-tokens/internal/publish"
-	"github.com/b2b-contract/s2s-tokens/internal/specload"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
@@ -24,7 +24,7 @@ type expectedOperation struct {
 
 func expectedOperations(t *testing.T) []expectedOperation {
 	t.Helper()
-	doc, err := specload.EmbeddedKin()
+	doc, err := kinload.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

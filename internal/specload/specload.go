@@ -1,5 +1,6 @@
 // Package specload loads an OpenAPI document of the token operations with
-// the two OpenAPI stacks the project uses: kin-openapi and libopenapi. It
+// libopenapi, the OpenAPI stack the contract checks are built on (package
+// kinload loads it with kin-openapi, the second opinion's stack). It
 // takes any document's bytes, so callers can load the embedded spec
 // (package openapi), a published release or a user's file alike. Package
 // openapi itself stays free of both stacks, so that printing the spec costs
@@ -9,25 +10,11 @@ package specload
 import (
 	"fmt"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/libopenapi"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
 )
-
-// Kin parses data with kin-openapi. name names the document in errors (a
-// file path, or openapi.FileName for the embedded spec). Each call returns a
-// new document, so callers may change it. External references are refused.
-func Kin(name string, data []byte) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(data)
-	if err != nil {
-		return nil, fmt.Errorf("loading %s with kin-openapi: %w", name, err)
-	}
-	return doc, nil
-}
 
 // Libopenapi parses data with libopenapi and builds its OpenAPI 3
 // high-level model. It returns the document too, since validators built from
@@ -46,9 +33,6 @@ func Libopenapi(name string, data []byte) (libopenapi.Document, *v3.Document, er
 	}
 	return doc, &model.Model, nil
 }
-
-// EmbeddedKin loads the embedded spec with kin-openapi.
-func EmbeddedKin() (*openapi3.T, error) { return Kin(openapi.FileName, openapi.YAML()) }
 
 // EmbeddedLibopenapi loads the embedded spec with libopenapi.
 func EmbeddedLibopenapi() (libopenapi.Document, *v3.Document, error) {
