@@ -8,7 +8,7 @@ GOFILES = $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -p
 # Every target is a command, not a file: one list, in the order of this file.
 .PHONY: help build generate check-generated tidy-check lint test bench bench-large bench-contract fuzz contract \
 	fake bench-client spec-diff api-diff spec-release publish reference-test downstream \
-	contract-live lint-workflows vendor-check release snapshot action-test sarif-validate docker-lint snapshot-host
+	contract-live lint-workflows vendor-check release snapshot action-test sarif-validate docker-lint snapshot-host tools
 
 # How long each fuzz target runs under `make fuzz`.
 FUZZTIME ?= 30s
@@ -25,14 +25,28 @@ check-generated: generate ## Regenerate, then fail if anything differs from what
 	if [ -n "$$untracked" ]; then echo "generated/ has files that are not committed:" >&2; echo "$$untracked" >&2; exit 1; fi
 	@echo "generated/ matches the spec"
 
-tidy-check: ## Fail if go.mod or go.sum is not tidy
+tidy-check: ## Fail if go.mod or go.sum (of the module and of the tools module) is not tidy
 	$(GO) mod tidy -diff
+	$(GO) -C $(TOOLS) mod tidy -diff
 
-lint: ## gofmt check, go vet, and staticcheck (pinned in go.mod) on the whole module
+# The tools module: the Go tools the Makefile runs beside the generator
+# (staticcheck, actionlint, specguard) and the browser test, with their
+# versions in its own go.mod, so that a module requiring this one does not
+# carry them (see internal/tools/tools.go). `make tools` builds them into
+# bin/tools; the targets below run them from the repository's root.
+TOOLS := internal/tools
+TOOLBIN := $(CURDIR)/bin/tools
+
+tools: ## Build the pinned tools (staticcheck, actionlint, specguard) from the tools module into bin/tools
+	$(GO) -C $(TOOLS) build -o $(TOOLBIN)/ honnef.co/go/tools/cmd/staticcheck github.com/rhysd/actionlint/cmd/actionlint ./specguard
+
+lint: tools ## gofmt check, go vet, and staticcheck (pinned in the tools module) on the module and the tools module
 	@unformatted=$$(gofmt -l $(GOFILES)); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:" >&2; echo "$$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
-	$(GO) run honnef.co/go/tools/cmd/staticcheck ./...
+	$(TOOLBIN)/staticcheck ./...
+	$(GO) -C $(TOOLS) vet ./...
+	cd $(TOOLS) && $(TOOLBIN)/staticcheck ./...
 
 # TEST_TIMEOUT bounds each package's test binary in `make test`: a hung test
 # fails the run in minutes instead of Go's default 10 minutes per package.
@@ -43,6 +57,7 @@ test: ## Run every test with the race detector (needs cgo and a C compiler: gcc 
 	command -v "$${cc%% *}" >/dev/null 2>&1 || { echo "make test: the race detector (-race) needs cgo and a C compiler, and the compiler '$$cc' (go env CC) is not installed: install one (Debian/Ubuntu: apt-get install gcc), or run 'go test ./...' without -race" >&2; exit 1; }; \
 	[ "$$($(GO) env CGO_ENABLED)" = 1 ] || { echo "make test: the race detector (-race) needs cgo, but CGO_ENABLED is $$($(GO) env CGO_ENABLED): set CGO_ENABLED=1" >&2; exit 1; }
 	$(GO) test -race -timeout $(TEST_TIMEOUT) ./...
+	$(GO) -C $(TOOLS) test -race -timeout $(TEST_TIMEOUT) ./...
 
 bench: ## Run every benchmark
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -100,17 +115,20 @@ FAKE_ADDR ?= 127.0.0.1:8080
 fake: ## Serve the fake on FAKE_ADDR (default 127.0.0.1:8080); needs B2B_AUTH_TOKEN; extra flags in FAKE_ARGS
 	$(GO) run ./cmd/tokens-contract fake --addr $(FAKE_ADDR) $(FAKE_ARGS)
 
+bench-sizes: ## Build a consumer's two programs (client alone; client with contract/watch) and report their sizes in MB; see go doc ./internal/consumer
+	$(GO) test -run '^$$' -bench ConsumerBinarySize -benchtime 1x ./internal/consumer/
+
 bench-client: ## Benchmark client.FetchAll: 10,000 tokens, 20 ms per request, sequential vs 4 at a time
 	$(GO) test -run '^$$' -bench BenchmarkFetchAll -benchtime 5x ./client/
 
-spec-diff: ## Compare the spec with the last release (oasdiff): a breaking change fails without a new major version; checks openapi/CHANGELOG.md
-	$(GO) run ./cmd/specguard spec
+spec-diff: tools ## Compare the spec with the last release (oasdiff): a breaking change fails without a new major version; checks openapi/CHANGELOG.md
+	$(TOOLBIN)/specguard spec
 
-api-diff: ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
-	$(GO) run ./cmd/specguard api
+api-diff: tools ## Compare the Go API of generated/ with the last release (apidiff): an incompatible change fails without a new major version
+	$(TOOLBIN)/specguard api
 
-spec-release: ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit, and make release)
-	$(GO) run ./cmd/specguard release
+spec-release: tools ## Record the spec and generated/ as the release of the spec's version under openapi/releases/ (then commit, and make release)
+	$(TOOLBIN)/specguard release
 
 release: check-generated spec-diff api-diff ## Tag a release: with the tree clean and openapi/releases/v<spec version> committed, create tags v<spec version> and spec/v<spec version> (no push); see go doc ./internal/specguard
 	@v=$$($(GO) run ./cmd/tokens-contract version | sed -n 's/^spec: //p'); \
@@ -162,7 +180,7 @@ publish: ## Write dist/: the spec as YAML and JSON, CHANGELOG.md, VERSION (spec,
 
 reference-test: publish ## Open dist/index.html in headless Chromium (needs chromium): checks what it shows and that it fetches nothing; screenshot under dist/test-output/
 	@mkdir -p $(CURDIR)/$(DIST)/test-output
-	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./internal/publish/
+	REQUIRE_BROWSER=1 REFERENCE_PAGE=$(CURDIR)/$(DIST)/index.html $(GO) -C $(TOOLS) test -count=1 -v -run 'TestReferencePageInBrowser|TestBrowserWatchCatchesRequests' -artifacts -outputdir $(CURDIR)/$(DIST)/test-output ./browser/
 
 DOWNSTREAM := examples/downstream
 
@@ -179,8 +197,8 @@ contract-live: ## The live path against the fake: live --record on a free loopba
 	GO="$(GO)" bash .ci/contract-live
 
 WORKFLOWS ?= .github/workflows/live-drift.yml examples/github-actions/nightly-live-reusable.yml examples/github-actions/nightly-live.yml examples/github-actions/check-recordings.yml examples/github-actions/pr-recordings.yml examples/github-actions/nightly-upstream.yml
-lint-workflows: ## Lint the example GitHub Actions workflows with the actionlint pinned in go.mod (and shellcheck, if installed)
-	$(GO) run github.com/rhysd/actionlint/cmd/actionlint $(WORKFLOWS)
+lint-workflows: tools ## Lint the example GitHub Actions workflows with the actionlint pinned in the tools module (and shellcheck, if installed)
+	$(TOOLBIN)/actionlint $(WORKFLOWS)
 
 # The vendor documents vendor-check reads: empty means GitHub (network); set
 # SOURCE (and BASELINE_SOURCE) to a file or a loopback URL to run offline.
@@ -197,7 +215,7 @@ sarif-validate: ## Judge check's SARIF (shipped recordings by a relative path, d
 action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
 	GO="$(GO)" bash scripts/action_test.sh
 
-.PHONY: bench-transport bench-startup production-rules
+.PHONY: bench-transport bench-startup production-rules bench-sizes
 # Benchmarks on a shared machine: each runs in ROUNDS interleaved rounds from
 # one test binary, and the ratios are of medians. The load average is printed.
 ROUNDS ?= 5

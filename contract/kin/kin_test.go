@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -161,7 +160,7 @@ func TestOnlyTheSecondOpinionLinksKin(t *testing.T) {
 	}
 	const module = "github.com/b2b-contract/s2s-tokens/"
 	for pkg, want := range map[string]bool{"client": false, "contract": false, "contract/watch": false, "contract/kin": true} {
-		out, err := exec.Command(goTool(), "list", "-deps", "-test=false", module+pkg).CombinedOutput()
+		out, err := exec.Command("go", "list", "-deps", "-test=false", module+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
 		}
@@ -170,8 +169,4 @@ func TestOnlyTheSecondOpinionLinksKin(t *testing.T) {
 			t.Errorf("%s links kin-openapi: %v, want %v", pkg, got, want)
 		}
 	}
-}
-
-func goTool() string {
-	return runtime.GOROOT() + "/bin/go"
 }

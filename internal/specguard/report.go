@@ -1,12 +1,13 @@
 // Package specguard guards what this project publishes against silent
 // breakage: the OpenAPI spec, compared with the last released spec by oasdiff,
-// and the Go API of the generated package, compared with the last released
-// generated code by apidiff. A breaking change fails unless the spec's major
-// version was bumped; any change to the spec needs a new version and an entry
-// in openapi/CHANGELOG.md.
+// and (with package internal/tools/apiguard, in the tools module) the Go API
+// of the generated package, compared with the last released generated code by
+// apidiff. A breaking change fails unless the spec's major version was
+// bumped; any change to the spec needs a new version and an entry in
+// openapi/CHANGELOG.md.
 //
 // The comparisons return a Report, which renders as text and as GitHub
-// Actions annotations. The command in cmd/specguard runs them for
+// Actions annotations. The command in internal/tools/specguard runs them for
 // "make spec-diff" and "make api-diff".
 //
 // # Versions

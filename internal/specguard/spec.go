@@ -114,8 +114,8 @@ func CompareSpecs(base, revision Spec) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	at := Finding{File: revision.Name, Line: versionLine(revision.Data)}
-	r.Violations = versionRules(s1.Version, s2.Version, !bytes.Equal(cb, cr), r.Count(Breaking), at)
+	at := Finding{File: revision.Name, Line: VersionLine(revision.Data)}
+	r.Violations = VersionRules(s1.Version, s2.Version, !bytes.Equal(cb, cr), r.Count(Breaking), at)
 	return r, nil
 }
 
@@ -194,8 +194,8 @@ func stringKeys(v any) any {
 	return v
 }
 
-// versionLine returns the line of info.version in a YAML spec, or 0.
-func versionLine(data []byte) int {
+// VersionLine returns the line of info.version in a YAML spec, or 0.
+func VersionLine(data []byte) int {
 	var root yaml.Node
 	if yaml.Unmarshal(data, &root) != nil || len(root.Content) == 0 {
 		return 0

@@ -47,8 +47,8 @@ func MajorBumped(base, rev string) bool {
 	return semver.Major(r) != semver.Major(b)
 }
 
-// nextMajor names the version a breaking change needs after base.
-func nextMajor(base string) string {
+// NextMajor names the version a breaking change needs after base.
+func NextMajor(base string) string {
 	var major, minor int
 	fmt.Sscanf(base, "%d.%d", &major, &minor)
 	if major == 0 {
@@ -57,10 +57,10 @@ func nextMajor(base string) string {
 	return fmt.Sprintf("%d.0.0", major+1)
 }
 
-// versionRules applies the version policy to a change from base to rev.
+// VersionRules applies the version policy to a change from base to rev.
 // changed says whether the content differs; breaking counts breaking
 // changes. at locates info.version in the revision for annotations.
-func versionRules(base, rev string, changed bool, breaking int, at Finding) []Finding {
+func VersionRules(base, rev string, changed bool, breaking int, at Finding) []Finding {
 	violation := func(id, format string, args ...any) Finding {
 		f := at
 		f.ID, f.Level, f.Where, f.Message = id, Breaking, "info.version", fmt.Sprintf(format, args...)
@@ -81,7 +81,7 @@ func versionRules(base, rev string, changed bool, breaking int, at Finding) []Fi
 		out = append(out, violation(RuleVersionNotBumped, "the spec differs from the released %s but info.version is still %s: give it a new version and record the change in openapi/CHANGELOG.md", base, rev))
 	}
 	if breaking > 0 && !MajorBumped(base, rev) {
-		out = append(out, violation(RuleMajorVersionNotBumped, "%d breaking change(s) since the released %s, but info.version %s is not a new major version: bump it to %s (and record the change in openapi/CHANGELOG.md), or undo the breaking change", breaking, base, rev, nextMajor(base)))
+		out = append(out, violation(RuleMajorVersionNotBumped, "%d breaking change(s) since the released %s, but info.version %s is not a new major version: bump it to %s (and record the change in openapi/CHANGELOG.md), or undo the breaking change", breaking, base, rev, NextMajor(base)))
 	}
 	return out
 }

@@ -13,10 +13,15 @@ import (
 	"github.com/b2b-contract/s2s-tokens/openapi/releases"
 )
 
+// repoRoot is the library module's directory: the generated package is
+// loaded as the go command sees it there, not from the tools module, whose
+// go.sum covers only what the tools import.
+const repoRoot = "../../.."
+
 func runGuard(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(args, &stdout, &stderr, func(k string) string { return env[k] }, ".")
+	code := run(args, &stdout, &stderr, func(k string) string { return env[k] }, repoRoot)
 	return code, stdout.String(), stderr.String()
 }
 

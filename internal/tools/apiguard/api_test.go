@@ -1,4 +1,4 @@
-package specguard_test
+package apiguard_test
 
 import (
 	"bytes"
@@ -8,20 +8,28 @@ import (
 	"sync"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/b2b-contract/s2s-tokens/internal/specguard"
+	"github.com/b2b-contract/s2s-tokens/internal/tools/apiguard"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 	"github.com/b2b-contract/s2s-tokens/openapi/releases"
 )
 
+// repoRoot is the library module's directory: the generated package is
+// loaded as the go command sees it there, not from the tools module, whose
+// go.sum covers only what the tools import.
+const repoRoot = "../../.."
+
 const releaseGenDir = "openapi/releases/v1.0.0/generated/"
 
 // baseAPI type-checks the generated package of release 1.0.0 once.
-var baseAPI = sync.OnceValues(func() (specguard.API, error) {
+var baseAPI = sync.OnceValues(func() (apiguard.API, error) {
 	r, err := releases.Get("1.0.0")
 	if err != nil {
-		return specguard.API{}, err
+		return apiguard.API{}, err
 	}
-	return specguard.SourceAPI(".", specguard.GeneratedPackage, renamed(r.Generated),
+	return apiguard.SourceAPI(repoRoot, apiguard.GeneratedPackage, renamed(r.Generated),
 		specguard.Spec{Name: "openapi/releases/v1.0.0/" + releases.SpecFile, Data: r.Spec})
 })
 
@@ -33,7 +41,7 @@ func renamed(files map[string][]byte) map[string][]byte {
 	return out
 }
 
-func mustBaseAPI(t *testing.T) specguard.API {
+func mustBaseAPI(t *testing.T) apiguard.API {
 	t.Helper()
 	a, err := baseAPI()
 	if err != nil {
@@ -44,7 +52,7 @@ func mustBaseAPI(t *testing.T) specguard.API {
 
 // revisedAPI is release 1.0.0's generated package with each old string
 // replaced by its new one, paired with the 1.0.0 spec set to version.
-func revisedAPI(t *testing.T, version string, replacements ...string) specguard.API {
+func revisedAPI(t *testing.T, version string, replacements ...string) apiguard.API {
 	t.Helper()
 	r, err := releases.Get("1.0.0")
 	if err != nil {
@@ -59,7 +67,7 @@ func revisedAPI(t *testing.T, version string, replacements ...string) specguard.
 	}
 	files := maps.Clone(r.Generated)
 	files["tokensapi.gen.go"] = []byte(src)
-	a, err := specguard.SourceAPI(".", specguard.GeneratedPackage, renamed(files), edit(t, version, nil))
+	a, err := apiguard.SourceAPI(repoRoot, apiguard.GeneratedPackage, renamed(files), edit(t, version))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,33 +89,33 @@ func TestCompareAPI(t *testing.T) {
 		{
 			name: "removing a field fails", version: "1.1.0",
 			replacements: []string{"\tName string `json:\"name\"`\n\n\t// StoreHash", "\t// StoreHash"},
-			wantFail:     true, wantWhere: "Token.Name", wantID: specguard.RuleAPIIncompatible,
+			wantFail:     true, wantWhere: "Token.Name", wantID: apiguard.RuleAPIIncompatible,
 		},
 		{
 			name: "removing a field passes with a new major version", version: "2.0.0",
 			replacements: []string{"\tName string `json:\"name\"`\n\n\t// StoreHash", "\t// StoreHash"},
-			wantWhere:    "Token.Name", wantID: specguard.RuleAPIIncompatible,
+			wantWhere:    "Token.Name", wantID: apiguard.RuleAPIIncompatible,
 		},
 		{
 			name: "removing an enum constant fails", version: "1.0.1",
 			replacements: []string{"\tEventChannelAdmin EventChannel = \"admin\"\n", "", "\tcase EventChannelAdmin:\n\t\treturn true\n", ""},
-			wantFail:     true, wantWhere: "EventChannelAdmin", wantID: specguard.RuleAPIIncompatible,
+			wantFail:     true, wantWhere: "EventChannelAdmin", wantID: apiguard.RuleAPIIncompatible,
 		},
 		{
 			name: "changing a field's type fails", version: "1.1.0",
 			replacements: []string{"// Example: 123\n\tID int `json:\"id\"`", "// Example: 123\n\tID int64 `json:\"id\"`"},
-			wantFail:     true, wantWhere: "Token.ID", wantID: specguard.RuleAPIIncompatible,
+			wantFail:     true, wantWhere: "Token.ID", wantID: apiguard.RuleAPIIncompatible,
 		},
 		{
 			name: "adding an identifier passes", version: "1.1.0",
 			replacements: []string{"// Defines values for EventChannel.", "// Added is new.\nfunc Added() {}\n\n// Defines values for EventChannel."},
-			wantWhere:    "Added", wantID: specguard.RuleAPICompatible,
+			wantWhere:    "Added", wantID: apiguard.RuleAPICompatible,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := specguard.CompareAPI(mustBaseAPI(t), revisedAPI(t, tt.version, tt.replacements...))
+			r := apiguard.CompareAPI(mustBaseAPI(t), revisedAPI(t, tt.version, tt.replacements...))
 			var text bytes.Buffer
 			_ = r.WriteText(&text)
 			if r.Failed() != tt.wantFail {
@@ -149,16 +157,16 @@ func TestWorkingAPIAgainstLatestRelease(t *testing.T) {
 	for name, src := range latest.Generated {
 		files["openapi/releases/"+latest.Dir+"/generated/"+name+releases.GoSuffix] = src
 	}
-	base, err := specguard.SourceAPI(".", specguard.GeneratedPackage, files,
+	base, err := apiguard.SourceAPI(repoRoot, apiguard.GeneratedPackage, files,
 		specguard.Spec{Name: "openapi/releases/" + latest.Dir + "/" + releases.SpecFile, Data: latest.Spec})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rev, err := specguard.LoadAPI(".", specguard.GeneratedPackage, specguard.Spec{Name: "openapi/b2b-s2s-tokens.yaml", Data: openapi.YAML()})
+	rev, err := apiguard.LoadAPI(repoRoot, apiguard.GeneratedPackage, specguard.Spec{Name: "openapi/b2b-s2s-tokens.yaml", Data: openapi.YAML()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := specguard.CompareAPI(base, rev)
+	r := apiguard.CompareAPI(base, rev)
 	if r.Failed() {
 		var b bytes.Buffer
 		_ = r.WriteText(&b)
@@ -167,7 +175,7 @@ func TestWorkingAPIAgainstLatestRelease(t *testing.T) {
 }
 
 func TestSourceAPIRejectsBadSource(t *testing.T) {
-	spec := edit(t, "1.0.0", nil)
+	spec := edit(t, "1.0.0")
 	tests := []struct {
 		name  string
 		files map[string][]byte
@@ -180,10 +188,48 @@ func TestSourceAPIRejectsBadSource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := specguard.SourceAPI(".", specguard.GeneratedPackage, tt.files, spec)
+			_, err := apiguard.SourceAPI(repoRoot, apiguard.GeneratedPackage, tt.files, spec)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want one mentioning %q", err, tt.want)
 			}
 		})
 	}
+}
+
+// edit returns release 1.0.0's spec with info.version set to version.
+func edit(t *testing.T, version string) specguard.Spec {
+	t.Helper()
+	r, err := releases.Get("1.0.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(r.Spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "info" {
+			continue
+		}
+		info := root.Content[i+1]
+		for j := 0; j+1 < len(info.Content); j += 2 {
+			if info.Content[j].Value == "version" {
+				info.Content[j+1].Value = version
+			}
+		}
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return specguard.Spec{Name: "openapi/b2b-s2s-tokens.yaml", Data: out}
+}
+
+func ids(fs []specguard.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.ID)
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 // Command specguard guards the published spec and the Go API generated from
-// it against silent breakage. Run it from the repository (make spec-diff,
-// make api-diff, make spec-release).
+// it against silent breakage. Run it from the repository's root (make
+// spec-diff, make api-diff, make spec-release build it from the tools module,
+// internal/tools, and run it there).
 //
 // Usage:
 //
@@ -38,6 +39,7 @@ import (
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/specguard"
+	"github.com/b2b-contract/s2s-tokens/internal/tools/apiguard"
 	"github.com/b2b-contract/s2s-tokens/openapi"
 	"github.com/b2b-contract/s2s-tokens/openapi/releases"
 )
@@ -199,15 +201,15 @@ func checkAPI(dir string, latest releases.Release, working specguard.Spec) (*spe
 	for name, src := range latest.Generated {
 		files[releasesPath+"/"+latest.Dir+"/"+releases.GeneratedDir+"/"+name+releases.GoSuffix] = src
 	}
-	base, err := specguard.SourceAPI(dir, specguard.GeneratedPackage, files, releaseSpec(latest))
+	base, err := apiguard.SourceAPI(dir, apiguard.GeneratedPackage, files, releaseSpec(latest))
 	if err != nil {
 		return nil, err
 	}
-	rev, err := specguard.LoadAPI(dir, specguard.GeneratedPackage, working)
+	rev, err := apiguard.LoadAPI(dir, apiguard.GeneratedPackage, working)
 	if err != nil {
 		return nil, err
 	}
-	return specguard.CompareAPI(base, rev), nil
+	return apiguard.CompareAPI(base, rev), nil
 }
 
 // release writes openapi/releases/v<version>/ from the working spec and the
@@ -231,9 +233,9 @@ func release(dir string, latest releases.Release, working specguard.Spec, stdout
 		}
 	}
 	cfg := &packages.Config{Dir: dir, Mode: packages.NeedName | packages.NeedFiles | packages.NeedModule}
-	pkgs, err := packages.Load(cfg, specguard.GeneratedPackage)
+	pkgs, err := packages.Load(cfg, apiguard.GeneratedPackage)
 	if err != nil || len(pkgs) != 1 || pkgs[0].Module == nil || len(pkgs[0].Errors) > 0 {
-		fmt.Fprintf(stderr, "specguard release: cannot find package %s in the module at %s: %v\n", specguard.GeneratedPackage, dir, errOf(err, pkgs))
+		fmt.Fprintf(stderr, "specguard release: cannot find package %s in the module at %s: %v\n", apiguard.GeneratedPackage, dir, errOf(err, pkgs))
 		return exitcode.Usage
 	}
 	generated := map[string][]byte{}

@@ -1,4 +1,8 @@
-package publish_test
+// Package browser holds the reference page's browser test: it opens the
+// page package internal/publish renders in headless Chromium through
+// chromedp. It lives in the tools module (internal/tools), so that chromedp
+// stays out of the library module's requirements.
+package browser_test
 
 import (
 	"bytes"
@@ -7,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -402,3 +407,36 @@ func TestBrowserWatchCatchesRequests(t *testing.T) {
 		t.Errorf("Chromium should block z.png, and only it, for the policy; blocked: %q", blockedURLs)
 	}
 }
+
+// expectedOperation is what the reference page must show for one operation,
+// read from package openapi's table of the spec.
+type expectedOperation struct {
+	ID, Method, Path  string
+	Params, Responses []string
+	Reason            string
+}
+
+func expectedOperations(t *testing.T) []expectedOperation {
+	t.Helper()
+	ops, err := openapi.Operations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []expectedOperation
+	for _, op := range ops {
+		e := expectedOperation{ID: op.ID, Method: op.Method, Path: op.Path, Reason: op.DeprecatedReason}
+		for _, p := range op.Query {
+			e.Params = append(e.Params, p.Name)
+		}
+		for _, st := range op.Statuses {
+			e.Responses = append(e.Responses, strconv.Itoa(st))
+		}
+		out = append(out, e)
+	}
+	if len(out) != 3 {
+		t.Fatalf("the spec has %d operations, the test expects the three token operations", len(out))
+	}
+	return out
+}
+
+func normalize(s string) string { return strings.Join(strings.Fields(s), " ") }
