@@ -29,7 +29,9 @@ const self = "github.com/b2b-contract/s2s-tokens"
 // consumerModule writes a module example.com/consumer that requires this one
 // (replaced by the working tree) and holds the programs under testdata, and
 // tidies it. go.sum starts as a copy of the library module's; what the
-// module cache lacks comes through the Go module proxy (GOPROXY).
+// module cache lacks comes through the Go module proxy (GOPROXY), and the
+// checksum database is not asked (GOSUMDB=off): the copied go.sum holds the
+// hashes the library module was verified with.
 func consumerModule(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
@@ -78,7 +80,7 @@ func goCmd(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOSUMDB=off")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
