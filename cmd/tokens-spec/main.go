@@ -18,6 +18,8 @@
 // oapi-codegen applies to the spec before generating, so a team can patch
 // the spec at generation time (with an overlay from tokens-contract check
 // --suggest-overlay, or its own) without editing the printed spec.
+// With --config, -o may name neither the overlay nor the Go file oapi-codegen
+// writes: the configuration would replace the one, the code the other.
 //
 // Its imports are package openapi, package internal/specprint and the standard
 // library, so running it downloads this module and a YAML parser, none of the
@@ -39,6 +41,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 	"github.com/b2b-contract/s2s-tokens/internal/specprint"
@@ -107,6 +110,9 @@ func run(stdout, stderr io.Writer, args []string) int {
 	var err error
 	if *config {
 		data, err = renderConfig(set, *format, *pkg, *output, *overlay)
+		if err == nil {
+			err = checkConfigOutput(*out, *pkg, *output, *overlay)
+		}
 	} else {
 		data, err = renderSpec(set, *format)
 	}
@@ -146,13 +152,43 @@ func renderSpec(set map[string]bool, format string) ([]byte, error) {
 // renderConfig returns the recommended configuration with the flags given.
 // A flag given empty is an error, not the default.
 func renderConfig(set map[string]bool, format, pkg, output, overlay string) ([]byte, error) {
-	if set["format"] {
-		return nil, fmt.Errorf("--format %q: --config prints YAML, the configuration format of oapi-codegen; --format is for the spec", format)
+	if set["format"] && format != specprint.FormatYAML {
+		return nil, fmt.Errorf("--format %q: --config prints YAML, the configuration format of oapi-codegen; --format json is for the spec", format)
 	}
-	for name, v := range map[string]string{"package": pkg, "output": output, "overlay": overlay} {
-		if set[name] && v == "" {
-			return nil, fmt.Errorf("--%s is empty: give a value or leave the flag out", name)
+	for _, f := range []struct{ name, value string }{{"package", pkg}, {"output", output}, {"overlay", overlay}} {
+		if set[f.name] && f.value == "" {
+			return nil, fmt.Errorf("--%s is empty: give a value or leave the flag out", f.name)
 		}
 	}
 	return specprint.RenderConfig(specprint.ConfigOptions{Package: pkg, Output: output, Overlay: overlay})
+}
+
+// checkConfigOutput refuses an -o that names the overlay (the configuration
+// would replace it) or the Go file oapi-codegen writes (the code would
+// replace the configuration). The names are compared as go generate runs
+// both programs, in one folder: cleaned, and by identity when both exist.
+func checkConfigOutput(out, pkg, output, overlay string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	if output == "" {
+		output = pkg + ".gen.go"
+	}
+	if overlay != "" && sameFile(out, overlay) {
+		return fmt.Errorf("-o %s is the overlay --overlay names: the configuration would replace it", out)
+	}
+	if sameFile(out, output) {
+		return fmt.Errorf("-o %s is the file oapi-codegen writes (--output): the generated code would replace the configuration", out)
+	}
+	return nil
+}
+
+// sameFile reports whether a and b name one file.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

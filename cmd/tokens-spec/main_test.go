@@ -217,6 +217,7 @@ func TestConfigFlags(t *testing.T) {
 		{"overlay", []string{"--config", "--package", "tokensclient", "--overlay", "overlay.yaml"}, "tokensclient", "tokensclient.gen.go", "overlay.yaml"},
 		{"absolute overlay, flags in any order", []string{"--overlay", overlayDir + "/o.yaml", "--package", "p", "--config"}, "p", "p.gen.go", overlayDir + "/o.yaml"},
 		{"-o - is standard output", []string{"--config", "-o", "-", "--package", "x"}, "x", "x.gen.go", ""},
+		{"--format yaml is what --config prints", []string{"--config", "--format", "yaml"}, "tokensapi", "tokensapi.gen.go", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,7 +268,8 @@ func TestConfigUsageErrors(t *testing.T) {
 		{"package without --config", []string{"--package", "x"}, []string{"--package sets a field of the oapi-codegen configuration: it needs --config"}},
 		{"output without --config", []string{"--output", "x.gen.go"}, []string{"--output", "needs --config"}},
 		{"overlay without --config", []string{"--overlay", "o.yaml"}, []string{"--overlay", "needs --config", "tokens-contract spec --overlay"}},
-		{"format with --config", []string{"--config", "--format", "json"}, []string{`--format "json"`, "--config prints YAML"}},
+		{"format json with --config", []string{"--config", "--format", "json"}, []string{`--format "json"`, "--config prints YAML"}},
+		{"two empty flags: the first is named", []string{"--config", "--overlay=", "--package="}, []string{"--package is empty"}},
 		{"config takes no value", []string{"--config=maybe"}, []string{"invalid boolean value"}},
 		{"stray argument", []string{"--config", "tokensclient"}, []string{`unexpected argument "tokensclient"`}},
 	}
@@ -294,6 +296,43 @@ func TestConfigUsageErrors(t *testing.T) {
 // configuration with this project's package and output. The result must be
 // generated/tokensapi.gen.go byte for byte; with another package, the same
 // code in that package.
+// TestConfigOutputNeverReplacesAnInput: -o must not name the overlay (an
+// input of the generation) or the file oapi-codegen will write.
+func TestConfigOutputNeverReplacesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	overlay := filepath.Join(dir, "overlay.yaml")
+	const body = "overlay: 1.0.0\n"
+	if err := os.WriteFile(overlay, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(overlay, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"-o is the overlay", []string{"--config", "--overlay", overlay, "-o", overlay}, "is the overlay --overlay names"},
+		{"-o is the overlay, spelt differently", []string{"--config", "--overlay", overlay, "-o", dir + "/./overlay.yaml"}, "is the overlay --overlay names"},
+		{"-o is a link to the overlay", []string{"--config", "--overlay", overlay, "-o", link}, "is the overlay --overlay names"},
+		{"-o is the generated file", []string{"--config", "--package", "p", "-o", "p.gen.go"}, "is the file oapi-codegen writes (--output)"},
+		{"-o is --output", []string{"--config", "--output", filepath.Join(dir, "x.go"), "-o", filepath.Join(dir, "x.go")}, "is the file oapi-codegen writes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runSpec(t, tt.args...)
+			if code != exitcode.Usage || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want %d and %q", code, len(stdout), stderr, exitcode.Usage, tt.want)
+			}
+			if b, err := os.ReadFile(overlay); err != nil || string(b) != body {
+				t.Fatalf("the overlay was changed: %q, %v", b, err)
+			}
+		})
+	}
+}
+
 func TestConfigGeneratesTheCommittedClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs oapi-codegen")
