@@ -8,6 +8,12 @@
 // The YAML file b2b-s2s-tokens.yaml beside this package is the one source of
 // truth of the project. Nothing else reads the spec from a path at run time:
 // every consumer goes through this package.
+//
+// Beside the spec it embeds oapi-codegen.yaml (CodegenConfig), the oapi-codegen
+// configuration recommended for a Go client of the spec: the one generated/ is
+// generated with (its //go:generate line names the file), the one make
+// publish ships, and the one tokens-spec --config prints, with the package
+// and output file a downstream module chooses.
 package openapi
 
 import (
@@ -40,6 +46,25 @@ func JSON() ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(nil), b...), nil
+}
+
+// CodegenConfigFileName is the name of the embedded oapi-codegen
+// configuration file, beside the spec in this package's folder and in the
+// published bundle.
+const CodegenConfigFileName = "oapi-codegen.yaml"
+
+//go:embed oapi-codegen.yaml
+var codegenConfig []byte
+
+// CodegenConfig returns a copy of the recommended oapi-codegen configuration
+// (the file CodegenConfigFileName, byte for byte): models and a client, enum
+// values prefixed with their type, Go initialisms, and format: email mapped
+// to a plain string so that one odd address cannot fail the decode of a whole
+// page. It names package tokensapi and output tokensapi.gen.go, as this
+// project's generated/ uses it; `tokens-spec --config --package NAME` prints
+// it for another package.
+func CodegenConfig() []byte {
+	return append([]byte(nil), codegenConfig...)
 }
 
 // Info is the provenance the spec records about itself.

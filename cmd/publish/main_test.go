@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/b2b-contract/s2s-tokens/internal/publish"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // fakeList answers go list -m with the generator at version (replaced by
@@ -37,19 +38,6 @@ func fakeModule(t *testing.T, version string) string {
 	if err := os.WriteFile(filepath.Join(dir, "generated", "tokensapi.gen.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cfg := "package: tokensapi\noutput: tokensapi.gen.go\n"
-	if err := os.WriteFile(filepath.Join(dir, "generated", "cfg.yaml"), []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// noConfig is a module directory whose generated/cfg.yaml is missing.
-func noConfig(t *testing.T) string {
-	dir := fakeModule(t, "v2.8.2")
-	if err := os.Remove(filepath.Join(dir, "generated", "cfg.yaml")); err != nil {
-		t.Fatal(err)
-	}
 	return dir
 }
 
@@ -67,6 +55,11 @@ func TestRunWritesTheBundle(t *testing.T) {
 		if !strings.Contains(stdout.String(), filepath.Join(out, name)) {
 			t.Errorf("stdout does not list %s", name)
 		}
+	}
+	// The published configuration is the embedded one, the file generated/
+	// is generated with: one source.
+	if cfg, _ := os.ReadFile(filepath.Join(out, publish.ConfigFile)); !bytes.Equal(cfg, openapi.CodegenConfig()) {
+		t.Errorf("%s differs from openapi/%s:\n%s", publish.ConfigFile, openapi.CodegenConfigFileName, cfg)
 	}
 	v, _ := os.ReadFile(filepath.Join(out, publish.VersionFile))
 	if !strings.Contains(string(v), "oapi-codegen: github.com/oapi-codegen/oapi-codegen/v2 v2.8.2\n") {
@@ -88,7 +81,6 @@ func TestRunFailures(t *testing.T) {
 		{"replaced generator", nil, fakeList("v2.8.2", "v2.9.0", fakeModule(t, "v2.8.2")), 1, "go.mod pins v2.9.0"},
 		{"no version", nil, fakeList("", "", fakeModule(t, "v2.8.2")), 1, "pins no version"},
 		{"no generated code", nil, fakeList("v2.8.2", "", t.TempDir()), 1, "tokensapi.gen.go"},
-		{"no configuration", nil, fakeList("v2.8.2", "", noConfig(t)), 1, "cfg.yaml"},
 		{"go list fails", nil, func(...string) ([]moduleInfo, error) { return nil, errors.New("go: not found") }, 1, "go: not found"},
 	}
 	for _, tt := range tests {
@@ -108,14 +100,11 @@ func TestRunFailures(t *testing.T) {
 // TestGeneratorVersionFromGoList asks the real go command, as make publish
 // does.
 func TestGeneratorVersionFromGoList(t *testing.T) {
-	v, cfg, err := generator(goList)
+	v, err := generator(goList)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(v, "v2.") {
 		t.Errorf("oapi-codegen version %q, want v2.x", v)
-	}
-	if !strings.Contains(string(cfg), "package: tokensapi") {
-		t.Errorf("the configuration read is not generated/cfg.yaml:\n%s", cfg)
 	}
 }

@@ -12,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/codegentest"
+	"github.com/b2b-contract/s2s-tokens/internal/specprint"
 	"github.com/b2b-contract/s2s-tokens/internal/synthetic"
+	"github.com/b2b-contract/s2s-tokens/openapi"
 )
 
 // The loop from a finding to a spec change, as a user walks it: check with
@@ -39,6 +42,34 @@ func TestSuggestApplyRecheck(t *testing.T) {
 	// JSON output of a patched spec.
 	if code, stdout, _ := runCLI(t, "spec", "--overlay", ov, "--format", "json"); code != 0 || !strings.Contains(stdout, `"createdAt": {`) {
 		t.Errorf("spec --overlay --format json: exit %d", code)
+	}
+}
+
+// TestSuggestedOverlayAtGenerationTime is the downstream path of the same
+// loop: a team applies the overlay that check --suggest-overlay wrote when it
+// generates its client, before this project releases a spec with the change,
+// through the output-options.overlay that tokens-spec --config --overlay sets
+// (internal/specprint). oapi-codegen applies it strictly, and the generated
+// Token gains the field.
+func TestSuggestedOverlayAtGenerationTime(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds and runs oapi-codegen")
+	}
+	ov := filepath.Join(t.TempDir(), "suggested.yaml")
+	if code, _, stderr := runCLI(t, "check", "--suggest-overlay", ov, driftDir+"/field-added-item.yaml"); code != 1 {
+		t.Fatalf("suggest: exit %d, stderr %s", code, stderr)
+	}
+	cfg, err := specprint.RenderConfig(specprint.ConfigOptions{Package: "tokensclient", Overlay: "overlay/suggested.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := codegentest.Files{"cfg.yaml": cfg, "openapi.yaml": openapi.YAML(), "overlay/suggested.yaml": []byte(mustRead(t, ov))}
+	code := codegentest.Build(t).Generate(t, files, "cfg.yaml", "openapi.yaml", "tokensclient.gen.go")
+	for _, want := range []string{"package tokensclient\n", "\tCreatedAt *int `json:\"createdAt,omitempty\"`\n", "// CreatedAt Observed in the vendor's responses"} {
+		if !strings.Contains(string(code), want) {
+			t.Errorf("the client generated with the suggested overlay lacks %q", want)
+		}
 	}
 }
 

@@ -6,6 +6,10 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
 
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 
@@ -38,11 +42,14 @@ func versionCommand() command {
 }
 
 const versionDescription = `Prints the versions this build is made of, one "name: value" line each:
-the module version of github.com/b2b-contract/s2s-tokens (as go install
-...@vX.Y.Z recorded it; "(devel)" or a pseudo-version in a checkout), the
-spec version (info.version of the embedded spec), the oapi-codegen version
-the module pins (which generated its client), and the Go toolchain.
-"tokens-contract --version" prints the same.`
+the module version of github.com/b2b-contract/s2s-tokens (a release tag for
+go install ...@vX.Y.Z; a pseudo-version for go install ...@<commit> and for
+a build in a checkout with git; "(devel)" for a build without version
+control), the spec version (info.version of the embedded spec), the
+oapi-codegen version the module pins (which generated its client), and the
+Go toolchain. For a pseudo-version a "commit:" line follows the first: the
+commit, its time, and the newest release tag before it (or none), since such
+a build is not a release. "tokens-contract --version" prints the same.`
 
 func runVersion(_ context.Context, env *environment, args []string) int {
 	fs := newFlagSet(env, "version", "version", versionDescription)
@@ -74,6 +81,41 @@ func (e *environment) versions() versions {
 // versions is what "version" prints.
 type versions struct {
 	Module, Spec, Generator, Go string
+}
+
+// commitOf describes the build of a pseudo-version (go install ...@<commit>,
+// or a build in a checkout with version control): the commit, its time (UTC),
+// the newest release tag before it and whether the tree had uncommitted
+// changes. ok=false for any other version: a release tag, "(devel)",
+// "unknown".
+func commitOf(version string) (desc string, ok bool) {
+	build := semver.Build(version)
+	v := version[:len(version)-len(build)]
+	if !module.IsPseudoVersion(v) {
+		return "", false
+	}
+	rev, err := module.PseudoVersionRev(v)
+	if err != nil {
+		return "", false
+	}
+	at, err := module.PseudoVersionTime(v)
+	if err != nil {
+		return "", false
+	}
+	base, err := module.PseudoVersionBase(v)
+	if err != nil {
+		return "", false
+	}
+	desc = fmt.Sprintf("%s (%s), not a tagged release; ", rev, at.UTC().Format(time.RFC3339))
+	if base == "" {
+		desc += "no release tag precedes it"
+	} else {
+		desc += "the newest release tag before it is " + base
+	}
+	if build == "+dirty" {
+		desc += "; built with uncommitted changes"
+	}
+	return desc, true
 }
 
 // buildVersions reads the versions out of a build's info. ok=false (a binary
@@ -113,7 +155,11 @@ func moduleVersion(m *debug.Module) string {
 }
 
 func writeVersions(w io.Writer, v versions) error {
-	_, err := fmt.Fprintf(w, "tokens-contract: %s %s\nspec: %s\noapi-codegen: %s %s\ngo: %s\n",
-		modulePath, v.Module, v.Spec, generatorPath, v.Generator, v.Go)
+	commit := ""
+	if desc, ok := commitOf(v.Module); ok {
+		commit = "commit: " + desc + "\n"
+	}
+	_, err := fmt.Fprintf(w, "tokens-contract: %s %s\n%sspec: %s\noapi-codegen: %s %s\ngo: %s\n",
+		modulePath, v.Module, commit, v.Spec, generatorPath, v.Generator, v.Go)
 	return err
 }

@@ -104,6 +104,53 @@ func TestVersionCommand(t *testing.T) {
 	}
 }
 
+func TestCommitOf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		version string
+		want    string // "" for no commit line
+	}{
+		{"v1.2.0", ""},
+		{"v1.3.0-rc.1", ""},
+		{"(devel)", ""},
+		{"unknown", ""},
+		{"", ""},
+		{"v0.0.0-20261207055435-cd26cce12345", "cd26cce12345 (2026-12-07T05:54:35Z), not a tagged release; no release tag precedes it"},
+		{"v1.2.1-0.20261202010203-0123456789ab", "0123456789ab (2026-12-02T01:02:03Z), not a tagged release; the newest release tag before it is v1.2.0"},
+		{"v1.2.1-0.20261202010203-0123456789ab+dirty", "0123456789ab (2026-12-02T01:02:03Z), not a tagged release; the newest release tag before it is v1.2.0; built with uncommitted changes"},
+		{"v1.3.0-rc.1.0.20261202010203-0123456789ab", "0123456789ab (2026-12-02T01:02:03Z), not a tagged release; the newest release tag before it is v1.3.0-rc.1"},
+		{"v0.0.0-20261207055435-cd26cce12345+dirty", "cd26cce12345 (2026-12-07T05:54:35Z), not a tagged release; no release tag precedes it; built with uncommitted changes"},
+		{"v0.0.0-2026120705543-cd26cce12345", ""}, // a timestamp one digit short is no pseudo-version
+	}
+	for _, tt := range tests {
+		got, ok := commitOf(tt.version)
+		if got != tt.want || ok != (tt.want != "") {
+			t.Errorf("commitOf(%q) = %q, %v; want %q", tt.version, got, ok, tt.want)
+		}
+	}
+}
+
+// TestVersionOfACommitInstall is what go install ...@<commit> records before
+// any release is tagged: a pseudo-version, which version explains.
+func TestVersionOfACommitInstall(t *testing.T) {
+	t.Parallel()
+	bi := &debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Path: modulePath, Version: "v0.0.0-20261207055435-cd26cce12345"},
+		Deps: []*debug.Module{{Path: generatorPath, Version: "v2.8.2"}}}
+	want := "tokens-contract: github.com/b2b-contract/s2s-tokens v0.0.0-20261207055435-cd26cce12345\n" +
+		"commit: cd26cce12345 (2026-12-07T05:54:35Z), not a tagged release; no release tag precedes it\n" +
+		"spec: " + openapi.Version() + "\n" +
+		"oapi-codegen: github.com/oapi-codegen/oapi-codegen/v2 v2.8.2\n" +
+		"go: go1.26.1\n"
+	env, stdout, stderr := testEnv(nil)
+	env.buildInfo = func() (*debug.BuildInfo, bool) { return bi, true }
+	if code := run(context.Background(), env, []string{"version"}); code != exitcode.OK {
+		t.Fatalf("exit %d, want 0; stderr %q", code, stderr.String())
+	}
+	if got := stdout.String(); got != want {
+		t.Errorf("version printed\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestVersionUsage(t *testing.T) {
 	t.Parallel()
 	code, stdout, stderr := runCLI(t, "version", "extra")
@@ -115,7 +162,7 @@ func TestVersionUsage(t *testing.T) {
 		t.Errorf("version --short: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "version", "-h")
-	if code != exitcode.OK || !strings.Contains(stderr, "Usage: tokens-contract version") || !strings.Contains(stderr, "go install") {
+	if code != exitcode.OK || !strings.Contains(stderr, "Usage: tokens-contract version") || !strings.Contains(stderr, "go install ...@<commit>") {
 		t.Errorf("version -h: exit %d, stderr %q", code, stderr)
 	}
 	code, stdout, _ = runCLI(t, "help")

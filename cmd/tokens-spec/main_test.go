@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/b2b-contract/s2s-tokens/internal/codegentest"
 	"github.com/b2b-contract/s2s-tokens/internal/exitcode"
 
 	"github.com/b2b-contract/s2s-tokens/openapi"
@@ -128,7 +129,9 @@ func TestHelp(t *testing.T) {
 		if code != exitcode.OK || stderr != "" {
 			t.Errorf("%s: exit %d, stderr %q; want 0 and nothing", arg, code, stderr)
 		}
-		for _, w := range []string{"Usage: tokens-spec [-o FILE] [--format yaml|json]", "version " + openapi.Version(), "-format", "-o FILE", "byte for byte"} {
+		for _, w := range []string{"Usage: tokens-spec [-o FILE] [--format yaml|json]", "version " + openapi.Version(), "-format", "-o FILE", "byte for byte",
+			"tokens-spec --config [--package NAME] [--output FILE] [--overlay FILE] [-o FILE]", "openapi/" + openapi.CodegenConfigFileName,
+			"-package NAME", "-output FILE", "-overlay FILE", `(default "tokensapi")`, "oapi-codegen -config cfg.yaml openapi.yaml"} {
 			if !strings.Contains(stdout, w) {
 				t.Errorf("%s lacks %q:\n%s", arg, w, stdout)
 			}
@@ -199,4 +202,185 @@ func Example() {
 	first, _, _ := strings.Cut(stdout.String(), "\n")
 	fmt.Println(first)
 	// Output: openapi: 3.0.3
+}
+
+func TestConfigFlags(t *testing.T) {
+	overlayDir := t.TempDir()
+	tests := []struct {
+		name                 string
+		args                 []string
+		pkg, output, overlay string
+	}{
+		{"defaults", []string{"--config"}, "tokensapi", "tokensapi.gen.go", ""},
+		{"package", []string{"--config", "--package", "tokensclient"}, "tokensclient", "tokensclient.gen.go", ""},
+		{"package and output", []string{"-config", "-package=b2b", "-output=internal/b2b/client.gen.go"}, "b2b", "internal/b2b/client.gen.go", ""},
+		{"overlay", []string{"--config", "--package", "tokensclient", "--overlay", "overlay.yaml"}, "tokensclient", "tokensclient.gen.go", "overlay.yaml"},
+		{"absolute overlay, flags in any order", []string{"--overlay", overlayDir + "/o.yaml", "--package", "p", "--config"}, "p", "p.gen.go", overlayDir + "/o.yaml"},
+		{"-o - is standard output", []string{"--config", "-o", "-", "--package", "x"}, "x", "x.gen.go", ""},
+		{"--format yaml is what --config prints", []string{"--config", "--format", "yaml"}, "tokensapi", "tokensapi.gen.go", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runSpec(t, tt.args...)
+			if code != exitcode.OK || stderr != "" {
+				t.Fatalf("exit %d, stderr %q; want 0 and nothing", code, stderr)
+			}
+			c := codegentest.Decode(t, []byte(stdout))
+			if c.PackageName != tt.pkg || c.OutputFile != tt.output || c.OutputOptions.Overlay.Path != tt.overlay {
+				t.Errorf("package %q, output %q, overlay %q; want %q, %q, %q", c.PackageName, c.OutputFile, c.OutputOptions.Overlay.Path, tt.pkg, tt.output, tt.overlay)
+			}
+		})
+	}
+	// With no flag but --config, the embedded file byte for byte.
+	if _, stdout, _ := runSpec(t, "--config"); stdout != string(openapi.CodegenConfig()) {
+		t.Errorf("--config differs from openapi/%s:\n%s", openapi.CodegenConfigFileName, stdout)
+	}
+}
+
+func TestConfigWritesFile(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "tokensclient", "cfg.yaml")
+	code, stdout, stderr := runSpec(t, "--config", "--package", "tokensclient", "-o", name)
+	if code != exitcode.OK || stdout != "" || stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and nothing printed", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := codegentest.Decode(t, b); c.PackageName != "tokensclient" {
+		t.Errorf("%s names package %q", name, c.PackageName)
+	}
+}
+
+func TestConfigUsageErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantStderr []string
+	}{
+		{"empty package", []string{"--config", "--package", ""}, []string{"--package is empty"}},
+		{"empty output", []string{"--config", "--output="}, []string{"--output is empty"}},
+		{"empty overlay", []string{"--config", "--overlay", ""}, []string{"--overlay is empty"}},
+		{"package that is not a Go name", []string{"--config", "--package", "tokens-client"}, []string{`--package "tokens-client" is not a Go package name`}},
+		{"keyword package", []string{"--config", "--package", "type"}, []string{`--package "type" is not a Go package name`}},
+		{"output that is the configuration file", []string{"--config", "--output", "cfg.yaml"}, []string{`--output "cfg.yaml" is not a Go file name`, "-o FILE writes the configuration"}},
+		{"unknown flag", []string{"--config", "--pkg", "x"}, []string{"flag provided but not defined: -pkg", "Usage: tokens-spec"}},
+		{"package without --config", []string{"--package", "x"}, []string{"--package sets a field of the oapi-codegen configuration: it needs --config"}},
+		{"output without --config", []string{"--output", "x.gen.go"}, []string{"--output", "needs --config"}},
+		{"overlay without --config", []string{"--overlay", "o.yaml"}, []string{"--overlay", "needs --config", "tokens-contract spec --overlay"}},
+		{"format json with --config", []string{"--config", "--format", "json"}, []string{`--format "json"`, "--config prints YAML"}},
+		{"two empty flags: the first is named", []string{"--config", "--overlay=", "--package="}, []string{"--package is empty"}},
+		{"config takes no value", []string{"--config=maybe"}, []string{"invalid boolean value"}},
+		{"stray argument", []string{"--config", "tokensclient"}, []string{`unexpected argument "tokensclient"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runSpec(t, tt.args...)
+			if code != exitcode.Usage {
+				t.Errorf("exit code %d, want %d", code, exitcode.Usage)
+			}
+			if stdout != "" {
+				t.Errorf("nothing should reach stdout on a usage error, got %d bytes", len(stdout))
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestConfigGeneratesTheCommittedClient runs oapi-codegen, as a downstream
+// go generate step does, on what tokens-spec prints: the spec and the
+// configuration with this project's package and output. The result must be
+// generated/tokensapi.gen.go byte for byte; with another package, the same
+// code in that package.
+// TestConfigOutputNeverReplacesAnInput: -o must not name the overlay (an
+// input of the generation) or the file oapi-codegen will write.
+func TestConfigOutputNeverReplacesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	overlay := filepath.Join(dir, "overlay.yaml")
+	const body = "overlay: 1.0.0\n"
+	if err := os.WriteFile(overlay, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(overlay, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"-o is the overlay", []string{"--config", "--overlay", overlay, "-o", overlay}, "is the overlay --overlay names"},
+		{"-o is the overlay, spelt differently", []string{"--config", "--overlay", overlay, "-o", dir + "/./overlay.yaml"}, "is the overlay --overlay names"},
+		{"-o is a link to the overlay", []string{"--config", "--overlay", overlay, "-o", link}, "is the overlay --overlay names"},
+		{"-o is the generated file", []string{"--config", "--package", "p", "-o", "p.gen.go"}, "is the file oapi-codegen writes (--output)"},
+		{"-o is --output", []string{"--config", "--output", filepath.Join(dir, "x.go"), "-o", filepath.Join(dir, "x.go")}, "is the file oapi-codegen writes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runSpec(t, tt.args...)
+			if code != exitcode.Usage || stdout != "" || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want %d and %q", code, len(stdout), stderr, exitcode.Usage, tt.want)
+			}
+			if b, err := os.ReadFile(overlay); err != nil || string(b) != body {
+				t.Fatalf("the overlay was changed: %q, %v", b, err)
+			}
+		})
+	}
+}
+
+func TestConfigGeneratesTheCommittedClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs oapi-codegen")
+	}
+	committed, err := os.ReadFile(filepath.Join("..", "..", "generated", "tokensapi.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, spec, _ := runSpec(t, "-o", "-")
+	g := codegentest.Build(t)
+	tests := []struct {
+		name   string
+		args   []string
+		output string
+		want   []byte
+	}{
+		{"defaults", []string{"--config"}, "tokensapi.gen.go", committed},
+		{"this project's package and output", []string{"--config", "--package", "tokensapi", "--output", "tokensapi.gen.go"}, "tokensapi.gen.go", committed},
+		{"another package", []string{"--config", "--package", "tokensclient", "--output", "client/tokensclient.gen.go"}, "client/tokensclient.gen.go",
+			[]byte(strings.NewReplacer("// Package tokensapi ", "// Package tokensclient ", "\npackage tokensapi\n", "\npackage tokensclient\n").Replace(string(committed)))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, cfg, stderr := runSpec(t, tt.args...)
+			if code != exitcode.OK {
+				t.Fatalf("tokens-spec %v: exit %d: %s", tt.args, code, stderr)
+			}
+			got := g.Generate(t, codegentest.Files{"cfg.yaml": []byte(cfg), "openapi.yaml": []byte(spec)}, "cfg.yaml", "openapi.yaml", tt.output)
+			if !bytes.Equal(got, tt.want) {
+				t.Errorf("oapi-codegen with tokens-spec %v generated %d bytes that differ from the committed generated/tokensapi.gen.go (%d bytes, package adjusted)", tt.args, len(got), len(tt.want))
+			}
+		})
+	}
+}
+
+// Example_config prints the recommended oapi-codegen configuration for a
+// downstream package and shows the lines --package and --overlay set.
+func Example_config() {
+	var stdout bytes.Buffer
+	run(&stdout, os.Stderr, []string{"--config", "--package", "tokensclient", "--overlay", "overlay.yaml"})
+	for line := range strings.Lines(stdout.String()) {
+		if strings.HasPrefix(line, "package:") || strings.HasPrefix(line, "output:") || strings.Contains(line, "overlay") && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			fmt.Print(line)
+		}
+	}
+	// Output:
+	// package: tokensclient
+	// output: tokensclient.gen.go
+	//   overlay:
+	//     path: overlay.yaml
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Proves that a module outside this repository can go generate its client from
-# `tokens-spec` and build it, with nothing but Go: it copies this
-# example to a fresh temporary directory, points the replace at the repository
-# root, deletes the generated files, regenerates them, checks that they equal
-# the committed ones, then vets, builds and tests the copy.
+# `tokens-spec` (the spec and the oapi-codegen configuration) and its own
+# overlay, and build it, with nothing but Go: it copies this example to a fresh
+# temporary directory, points the replace at the repository root, deletes the
+# generated files, regenerates them, checks that they equal the committed
+# ones, then vets, builds and tests the copy (the tests check the overlay's
+# effect).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,7 +21,7 @@ cd "$work"
 export GOWORK=off
 
 go mod edit -replace "github.com/b2b-contract/s2s-tokens=$root"
-generated=(tokensclient/openapi.yaml tokensclient/tokensclient.gen.go)
+generated=(tokensclient/openapi.yaml tokensclient/cfg.yaml tokensclient/tokensclient.gen.go)
 rm -f "${generated[@]}"
 go generate ./...
 for f in "${generated[@]}"; do
@@ -32,4 +34,4 @@ done
 go vet ./...
 go build ./...
 go test -count=1 ./...
-echo "outside.sh: a copy in $work (replace => $root) generated its client from tokens-spec, built and passed its tests"
+echo "outside.sh: a copy in $work (replace => $root) generated its client from tokens-spec and its overlay, built and passed its tests"

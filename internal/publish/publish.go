@@ -3,9 +3,10 @@
 // VERSION file with its provenance, an HTML reference page that works
 // offline, and oapi-codegen.yaml, the recommended oapi-codegen configuration.
 //
-// The recommended configuration is generated/cfg.yaml, the one this project
-// generates its own client with, published as is: a team changes package and
-// output and keeps the rest. Its one choice that matters for correctness maps
+// The recommended configuration is openapi/oapi-codegen.yaml
+// (openapi.CodegenConfig), the one this project generates its own client
+// with, published as is: a team changes package and output and keeps the
+// rest, or has tokens-spec --config --package NAME print it so. Its one choice that matters for correctness maps
 // format: email to a plain string. oapi-codegen's default, openapi_types.Email,
 // fails the decode of a whole page of tokens (with no field path) on a single
 // address it does not like, and the vendor stores addresses that are not
@@ -94,9 +95,9 @@ func (p Provenance) VersionText() []byte {
 var configSchema = regexp.MustCompile(`oapi-codegen/oapi-codegen/(v[^/\s]+)/configuration-schema\.json`)
 
 // Bundle returns the bundle's files, by name, for the embedded spec.
-// generatorConfig is the recommended oapi-codegen configuration (the contents
-// of generated/cfg.yaml); if it names a configuration schema, the schema must
-// be generatorVersion's.
+// generatorConfig is the recommended oapi-codegen configuration
+// (openapi.CodegenConfig); if it names a configuration schema, the schema
+// must be generatorVersion's.
 func Bundle(generatorVersion string, generatorConfig []byte) (map[string][]byte, error) {
 	prov, err := SpecProvenance(generatorVersion)
 	if err != nil {

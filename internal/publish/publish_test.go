@@ -87,13 +87,7 @@ func TestBundle(t *testing.T) {
 
 // testConfig is the configuration this project generates its client with,
 // the one make publish publishes.
-var testConfig = func() []byte {
-	b, err := os.ReadFile(filepath.Join("..", "..", "generated", "cfg.yaml"))
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
+var testConfig = openapi.CodegenConfig()
 
 func TestBundleConfig(t *testing.T) {
 	tests := []struct {
@@ -101,7 +95,7 @@ func TestBundleConfig(t *testing.T) {
 		config  []byte
 		wantErr string
 	}{
-		{"generated/cfg.yaml", testConfig, ""},
+		{"openapi/oapi-codegen.yaml", testConfig, ""},
 		{"no schema line", []byte("package: x\noutput: x.gen.go\n"), ""},
 		{"empty", nil, "configuration is empty"},
 		{"blank", []byte("\n  \n"), "configuration is empty"},
@@ -128,7 +122,7 @@ func TestBundleConfig(t *testing.T) {
 // doc explains: format email is generated as a plain string.
 func TestPublishedConfigMapsEmailToString(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^ +formats:\n +email:\n +type: string$`).Match(testConfig) {
-		t.Errorf("generated/cfg.yaml no longer maps format email to a plain string:\n%s", testConfig)
+		t.Errorf("openapi/oapi-codegen.yaml no longer maps format email to a plain string:\n%s", testConfig)
 	}
 }
 

@@ -1,12 +1,24 @@
-// Package specprint renders the embedded spec in the formats the command-line
-// tools print (YAML byte for byte, or JSON) and writes it to a file
-// atomically. cmd/tokens-spec and the spec command of cmd/tokens-contract both
-// print through it.
+// Package specprint renders what the command-line tools print for a
+// downstream go generate step: the embedded spec (YAML byte for byte, or
+// JSON), and the recommended oapi-codegen configuration with the package,
+// output file and overlay a downstream module chooses (RenderConfig). It also
+// writes either to a file atomically. cmd/tokens-spec prints both; the spec
+// command of cmd/tokens-contract prints the spec through it.
 //
-// It imports nothing but package openapi and the standard library, so that
+// The configuration is openapi.CodegenConfig, the file this project generates
+// its own client with. RenderConfig changes three fields of it in the parsed
+// YAML document, never in the text: "package", "output", and
+// "output-options.overlay.path", the OpenAPI Overlay that oapi-codegen
+// applies to the spec before it generates. Comments are kept, and with
+// nothing changed the result is the embedded file byte for byte. A test
+// decodes every result into oapi-codegen's own configuration type, with
+// unknown fields refused, and generates code with it.
+//
+// It imports nothing but package openapi, the YAML parser package openapi
+// uses, the module's internal/fileutil and the standard library, so that
 // cmd/tokens-spec, which downstream modules run from go generate, costs them
-// no dependency beyond those of package openapi (a YAML parser). A test in
-// cmd/tokens-spec checks that import graph.
+// no dependency beyond those of package openapi. A test in cmd/tokens-spec
+// checks that import graph.
 package specprint
 
 import (

@@ -109,7 +109,7 @@ type Token struct {
 	// Email The email of the backend user the token belongs to. Personal data.
 	//
 	// Example: user@example.com
-	Email string `json:"email"`
+	Email string `json:"-"`
 
 	// EventChannel Where the token was created: `app` is the B2B Edition control panel. A closed
 	// enum (contract decision 3): a new value is a breaking change.
@@ -134,7 +134,7 @@ type Token struct {
 	// `store_hash` and `db`. A live secret; never log it. A value that is no
 	// longer a JWT (for example a masked one) is a breaking change, checked by
 	// the contract suite's invariants.
-	Token string `json:"token"`
+	Token string `json:"-"`
 }
 
 // TokenList The success envelope of `GET /backend/tokens`. `code`, `data` and `meta` are
