@@ -3,7 +3,7 @@ module example.com/token-audit
 go 1.26.0
 
 require (
-	github.com/b2b-contract/s2s-tokens v1.0.0
+	github.com/b2b-contract/s2s-tokens v0.0.0-00010101000000-000000000000
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2
 	github.com/oapi-codegen/runtime v1.9.0
 )
