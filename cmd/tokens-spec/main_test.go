@@ -104,6 +104,21 @@ func TestUsageErrors(t *testing.T) {
 		{"missing -o value", []string{"-o"}, []string{"flag needs an argument: -o"}},
 		{"a folder that is a file", []string{"-o", missing}, []string{"cannot write " + missing, "not a directory"}},
 		{"output is a directory", []string{"-o", dir}, []string{"cannot write " + dir, "directory"}},
+		// --config and the fields it sets.
+		{"empty package", []string{"--config", "--package", ""}, []string{"--package is empty"}},
+		{"empty output", []string{"--config", "--output="}, []string{"--output is empty"}},
+		{"empty overlay", []string{"--config", "--overlay", ""}, []string{"--overlay is empty"}},
+		{"package that is not a Go name", []string{"--config", "--package", "tokens-client"}, []string{`--package "tokens-client" is not a Go package name`}},
+		{"keyword package", []string{"--config", "--package", "type"}, []string{`--package "type" is not a Go package name`}},
+		{"output that is the configuration file", []string{"--config", "--output", "cfg.yaml"}, []string{`--output "cfg.yaml" is not a Go file name`, "-o FILE writes the configuration"}},
+		{"unknown flag", []string{"--config", "--pkg", "x"}, []string{"flag provided but not defined: -pkg", "Usage: tokens-spec"}},
+		{"package without --config", []string{"--package", "x"}, []string{"--package sets a field of the oapi-codegen configuration: it needs --config"}},
+		{"output without --config", []string{"--output", "x.gen.go"}, []string{"--output", "needs --config"}},
+		{"overlay without --config", []string{"--overlay", "o.yaml"}, []string{"--overlay", "needs --config", "tokens-contract spec --overlay"}},
+		{"format json with --config", []string{"--config", "--format", "json"}, []string{`--format "json"`, "--config prints YAML"}},
+		{"two empty flags: the first is named", []string{"--config", "--overlay=", "--package="}, []string{"--package is empty"}},
+		{"config takes no value", []string{"--config=maybe"}, []string{"invalid boolean value"}},
+		{"stray argument", []string{"--config", "tokensclient"}, []string{`unexpected argument "tokensclient"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,50 +267,6 @@ func TestConfigWritesFile(t *testing.T) {
 	}
 }
 
-func TestConfigUsageErrors(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		wantStderr []string
-	}{
-		{"empty package", []string{"--config", "--package", ""}, []string{"--package is empty"}},
-		{"empty output", []string{"--config", "--output="}, []string{"--output is empty"}},
-		{"empty overlay", []string{"--config", "--overlay", ""}, []string{"--overlay is empty"}},
-		{"package that is not a Go name", []string{"--config", "--package", "tokens-client"}, []string{`--package "tokens-client" is not a Go package name`}},
-		{"keyword package", []string{"--config", "--package", "type"}, []string{`--package "type" is not a Go package name`}},
-		{"output that is the configuration file", []string{"--config", "--output", "cfg.yaml"}, []string{`--output "cfg.yaml" is not a Go file name`, "-o FILE writes the configuration"}},
-		{"unknown flag", []string{"--config", "--pkg", "x"}, []string{"flag provided but not defined: -pkg", "Usage: tokens-spec"}},
-		{"package without --config", []string{"--package", "x"}, []string{"--package sets a field of the oapi-codegen configuration: it needs --config"}},
-		{"output without --config", []string{"--output", "x.gen.go"}, []string{"--output", "needs --config"}},
-		{"overlay without --config", []string{"--overlay", "o.yaml"}, []string{"--overlay", "needs --config", "tokens-contract spec --overlay"}},
-		{"format json with --config", []string{"--config", "--format", "json"}, []string{`--format "json"`, "--config prints YAML"}},
-		{"two empty flags: the first is named", []string{"--config", "--overlay=", "--package="}, []string{"--package is empty"}},
-		{"config takes no value", []string{"--config=maybe"}, []string{"invalid boolean value"}},
-		{"stray argument", []string{"--config", "tokensclient"}, []string{`unexpected argument "tokensclient"`}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runSpec(t, tt.args...)
-			if code != exitcode.Usage {
-				t.Errorf("exit code %d, want %d", code, exitcode.Usage)
-			}
-			if stdout != "" {
-				t.Errorf("nothing should reach stdout on a usage error, got %d bytes", len(stdout))
-			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr, w) {
-					t.Errorf("stderr lacks %q:\n%s", w, stderr)
-				}
-			}
-		})
-	}
-}
-
-// TestConfigGeneratesTheCommittedClient runs oapi-codegen, as a downstream
-// go generate step does, on what tokens-spec prints: the spec and the
-// configuration with this project's package and output. The result must be
-// generated/tokensapi.gen.go byte for byte; with another package, the same
-// code in that package.
 // TestConfigOutputNeverReplacesAnInput: -o must not name the overlay (an
 // input of the generation) or the file oapi-codegen will write.
 func TestConfigOutputNeverReplacesAnInput(t *testing.T) {
@@ -333,6 +304,11 @@ func TestConfigOutputNeverReplacesAnInput(t *testing.T) {
 	}
 }
 
+// TestConfigGeneratesTheCommittedClient runs oapi-codegen, as a downstream
+// go generate step does, on what tokens-spec prints: the spec and the
+// configuration with this project's package and output. The result must be
+// generated/tokensapi.gen.go byte for byte; with another package, the same
+// code in that package.
 func TestConfigGeneratesTheCommittedClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs oapi-codegen")
