@@ -1,6 +1,9 @@
-// Package githubactions_test runs the issue step of the reusable workflow
-// .github/workflows/live-drift.yml the way a runner does (bash -e), with a
-// stand-in for the gh CLI that records what it was asked to do.
+// Package githubactions_test runs the issue steps of the reusable workflow
+// .github/workflows/live-drift.yml and of nightly-upstream.yml the way a
+// runner does (bash -e), with a stand-in for the gh CLI that records what it
+// was asked to do; and checks the composite action (action.yml) against its
+// script and the outputs check writes, and the example workflows that use it
+// against action.yml.
 package githubactions_test
 
 import (
