@@ -1,6 +1,7 @@
 // Package fileutil is the module's one output policy: how every command
 // writes a file a user names (-o, --report, --write-baseline,
-// --suggest-overlay, --update-baseline, recordings, ready files).
+// --suggest-overlay, --update-baseline, --github-output, recordings, ready
+// files).
 //
 //   - A regular file, or a path where nothing exists yet, is written
 //     atomically: through a temporary file in the same directory and a
