@@ -212,7 +212,7 @@ vendor-check: build ## Compare the vendor's published OpenAPI document (newest a
 sarif-validate: ## Judge check's SARIF (shipped recordings by a relative path, drift corpus by an absolute one) with Microsoft's SARIF Multitool, pinned, against the SARIF 2.1.0 schema, its own rules and its GitHub code scanning rules (needs node and npm)
 	GO="$(GO)" bash .ci/sarif-validate
 
-action-test: ## Run the composite action's script (action.yml) on the shipped recordings, installing from a local release archive
+action-test: ## Run the composite action's script (action.yml) both ways, built from a copy of this tree and installed from a local release archive, on the shipped recordings and a consumer-shaped fixture, with and without jq on the PATH
 	GO="$(GO)" bash scripts/action_test.sh
 
 .PHONY: bench-transport bench-startup production-rules bench-sizes

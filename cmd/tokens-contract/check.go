@@ -69,6 +69,15 @@ DIR/report.json) is skipped there with a note, as is a file in a checked
 directory that an output names and that is not a recording (the ledger
 being updated, an earlier report).
 
+--github-output FILE appends the run's step outputs to FILE as GitHub
+Actions reads them (--github-output "$GITHUB_OUTPUT"), one key=value line
+each: exit-code; breaking, additive, deprecation, info, accepted,
+unreadable, exchanges and skipped, counted as the report counts them; and
+coverage, the percentage of --coverage-scope (empty without --coverage).
+FILE is appended to, never replaced: through a symbolic link, in place for
+a device or FIFO, created when missing. A run stopped by a usage error (or
+an unreadable baseline or spec) still appends exit-code.
+
 An exchange is an operation's only at the operation's path under the base
 path: the path of the spec's server URL (/api/io), or of the URL --base-url
 names (for traffic recorded through a gateway with its own prefix); a
@@ -108,12 +117,13 @@ severity, meaning and what to do about it.
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
 2 a usage error or an unreadable input (a recording, the baseline, the spec).`
 
-func runCheck(ctx context.Context, env *environment, args []string) int {
+func runCheck(ctx context.Context, env *environment, args []string) (code int) {
 	fs := newFlagSet(env, "check",
-		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--max-age DURATION] PATH...",
+		"check [--format text|json|junit|github|markdown|sarif] [--fail-on breaking|additive|deprecation] [--report FORMAT=FILE]... [--github-output FILE] [--severity ID=SEVERITY]... [--color auto|always|never] [--spec FILE] [--base-url URL] [--baseline FILE] [--write-baseline FILE] [--update-baseline FILE] [--suggest-overlay FILE] [--second-opinion] [--coverage] [--min-coverage PERCENT] [--coverage-scope SCOPE] [--max-age DURATION] PATH...",
 		checkDescription)
 	var rf reportFlags
 	rf.register(fs.FlagSet)
+	rf.registerGitHubOutput(fs.FlagSet)
 	var sf specFlag
 	sf.register(fs.FlagSet)
 	second := fs.Bool("second-opinion", false, "also validate with kin-openapi and report where the two validators disagree (about twice as slow)")
@@ -127,6 +137,24 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	args, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
+	}
+	// A run that stops before its report (a usage error, an unreadable
+	// baseline or spec) still appends exit-code to --github-output, once the
+	// output policy allows it: never into an input or another output, nor
+	// when that file is what cannot be written.
+	outputsChecked := false
+	if rf.githubOutput != "" {
+		defer func() {
+			if rf.githubOutputDone {
+				return
+			}
+			if !outputsChecked {
+				if _, err := checkOutputs(env, args, &rf, &sf, *baselinePath, *writeBaseline, *updateBaseline, *suggest); err != nil {
+					return
+				}
+			}
+			code = rf.writeGitHubOutput(env, "tokens-contract check", nil, code)
+		}()
 	}
 	failOn, err := rf.validate()
 	if err == nil {
@@ -146,6 +174,7 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "tokens-contract check: %v\n", err)
 		return exitcode.Usage
 	}
+	outputsChecked = true
 	var opts []contract.Option
 	if *second {
 		opts = append(opts, contract.WithSecondOpinion(kin.New))

@@ -27,6 +27,10 @@ type reportFlags struct {
 	// severities are the --severity overrides, applied to every finding
 	// before the baseline and the report see it.
 	severities contract.Severities
+	// githubOutput is --github-output FILE (check only), and
+	// githubOutputDone whether the run's outputs were appended to it.
+	githubOutput     string
+	githubOutputDone bool
 }
 
 // colourModes are the values of --color.
@@ -38,6 +42,13 @@ func (r *reportFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&r.colour, "color", "auto", "colour the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.Var(&r.severities, "severity", "give finding `ID` another severity, as ID=SEVERITY (repeatable), e.g. recording-stale=additive to fail on stale evidence")
 	fs.Var(&r.reports, "report", "also write a report to a file, as FORMAT=FILE (repeatable), e.g. junit=out/report.xml; missing folders are created, a device, FIFO or symbolic link is written through, and a FILE that cannot be written, is an input or is named twice stops the run before it starts")
+}
+
+// registerGitHubOutput adds --github-output, which check takes.
+func (r *reportFlags) registerGitHubOutput(fs *flag.FlagSet) {
+	fs.StringVar(&r.githubOutput, "github-output", "", "append the run's step outputs to `FILE` as key=value lines ("+
+		strings.Join(report.OutputKeys, ", ")+"), as GitHub Actions reads them: --github-output \"$GITHUB_OUTPUT\"; "+
+		"a usage error still appends exit-code")
 }
 
 // validate checks the flag values and returns the fail-on severity.
@@ -68,6 +79,9 @@ func (r *reportFlags) outputs() []fileutil.Output {
 	for _, spec := range r.reports {
 		_, file, _ := strings.Cut(spec, "=")
 		out = append(out, fileutil.Output{Flag: "--report", Path: file})
+	}
+	if r.githubOutput != "" {
+		out = append(out, fileutil.Output{Flag: "--github-output", Path: r.githubOutput})
 	}
 	return out
 }
@@ -115,6 +129,27 @@ func (r *reportFlags) emit(env *environment, in report.Input) int {
 			fmt.Fprintf(env.stderr, "%s: --report %s: %v\n", in.Tool, file, err)
 			code = exitcode.Usage
 		}
+	}
+	if r.githubOutput != "" {
+		code = r.writeGitHubOutput(env, in.Tool, &in, code)
+	}
+	return code
+}
+
+// writeGitHubOutput appends the step outputs (report.WriteGitHubOutput; in
+// is nil for a run that stopped before it checked anything) to
+// --github-output FILE by the output policy for a shared file
+// (fileutil.AppendFile), and returns code, or 2 when FILE cannot be written.
+func (r *reportFlags) writeGitHubOutput(env *environment, tool string, in *report.Input, code int) int {
+	r.githubOutputDone = true
+	var b bytes.Buffer
+	err := report.WriteGitHubOutput(&b, in, code)
+	if err == nil {
+		err = fileutil.AppendFile(r.githubOutput, b.Bytes(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintf(env.stderr, "%s: --github-output %s: %v\n", tool, r.githubOutput, unwrapPath(err))
+		return exitcode.Usage
 	}
 	return code
 }

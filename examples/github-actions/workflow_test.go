@@ -1,6 +1,10 @@
-// Package githubactions_test runs the issue step of the reusable workflow
-// .github/workflows/live-drift.yml the way a runner does (bash -e), with a
-// stand-in for the gh CLI that records what it was asked to do.
+// Package githubactions_test runs the issue steps of the reusable workflow
+// .github/workflows/live-drift.yml and of nightly-upstream.yml the way a
+// runner does (bash -e), with a stand-in for the gh CLI that records what it
+// was asked to do, and live-drift.yml's install step with a stand-in go;
+// checks the composite action (action.yml) against its script and the
+// outputs check writes, and the example workflows that use it against
+// action.yml; and that no workflow names a release that is not a tag.
 package githubactions_test
 
 import (

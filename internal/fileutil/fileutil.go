@@ -1,6 +1,7 @@
 // Package fileutil is the module's one output policy: how every command
 // writes a file a user names (-o, --report, --write-baseline,
-// --suggest-overlay, --update-baseline, recordings, ready files).
+// --suggest-overlay, --update-baseline, --github-output, recordings, ready
+// files).
 //
 //   - A regular file, or a path where nothing exists yet, is written
 //     atomically: through a temporary file in the same directory and a
@@ -14,6 +15,15 @@
 //     target.
 //   - Missing parent folders are created (of the link's target, for a
 //     link).
+//   - A file that several writers share by appending, such as the
+//     $GITHUB_OUTPUT file a GitHub Actions runner creates for a step and
+//     reads after it, is appended to (AppendFile), never replaced: the data
+//     goes in one write at the end of the file (opened with O_APPEND, so
+//     another appender's lines are never overwritten), through a symbolic
+//     link to its target, in place for a device or FIFO, and into a new file
+//     (with its folders) when nothing is there. An append cannot be atomic
+//     as a replacement is: a write that fails midway (a full disk) may leave
+//     part of the data.
 //
 // Before a run starts, Prepare checks its outputs against each other and
 // against its inputs: an output that is one of the inputs (the same file,
@@ -99,6 +109,36 @@ func WriteNew(name string, data []byte, perm fs.FileMode) error {
 	defer os.Remove(tmp)
 	if err := os.Link(tmp, name); err != nil {
 		return &fs.PathError{Op: "write", Path: name, Err: cause(err)}
+	}
+	return nil
+}
+
+// AppendFile appends data to name by the package's output policy for a
+// shared file (see the package doc): in one write at the end of a regular
+// file, created with permissions perm (and its missing folders) when
+// nothing exists at name; in place for a device or FIFO; through a symbolic
+// link to its target. name must not be a directory.
+func AppendFile(name string, data []byte, perm fs.FileMode) error {
+	target, err := Resolve(name)
+	if err != nil {
+		return &fs.PathError{Op: "append", Path: name, Err: cause(err)}
+	}
+	fi, err := os.Stat(target)
+	switch {
+	case err == nil && fi.IsDir():
+		return &fs.PathError{Op: "append", Path: name, Err: errors.New("it is a directory")}
+	case err != nil:
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return &fs.PathError{Op: "append", Path: name, Err: cause(err)}
+		}
+	}
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, perm)
+	if err != nil {
+		return &fs.PathError{Op: "append", Path: name, Err: cause(err)}
+	}
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return &fs.PathError{Op: "append", Path: name, Err: cause(err)}
 	}
 	return nil
 }

@@ -55,6 +55,55 @@ func TestWriteNew(t *testing.T) {
 	}
 }
 
+// TestAppendFile: what is there stays and the data follows it, through a
+// symbolic link (which stays a link) too; a new path gets its folders and
+// the permissions asked for.
+func TestAppendFile(t *testing.T) {
+	dir := t.TempDir()
+	shared := filepath.Join(dir, "shared")
+	if err := os.WriteFile(shared, []byte("earlier=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink("shared", link); err != nil {
+		t.Fatal(err)
+	}
+	dangling := filepath.Join(dir, "dangling")
+	if err := os.Symlink(filepath.Join("made", "target"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, check string
+		appends           []string
+		want              string
+		perm              fs.FileMode
+	}{
+		{"an existing file keeps its lines", shared, shared, []string{"a=2\n", "b=3\n"}, "earlier=1\na=2\nb=3\n", 0o600},
+		{"through a link to the file", link, shared, []string{"c=4\n"}, "earlier=1\na=2\nb=3\nc=4\n", 0o600},
+		{"a new path in missing folders", filepath.Join(dir, "x", "y", "out"), filepath.Join(dir, "x", "y", "out"), []string{"d=5\n", "e=6\n"}, "d=5\ne=6\n", 0o640},
+		{"a link to nothing creates its target", dangling, filepath.Join(dir, "made", "target"), []string{"f=7\n"}, "f=7\n", 0o640},
+	}
+	for _, tt := range tests {
+		for _, a := range tt.appends {
+			if err := fileutil.AppendFile(tt.path, []byte(a), 0o640); err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+		}
+		if got, err := os.ReadFile(tt.check); err != nil || string(got) != tt.want {
+			t.Errorf("%s: the file holds %q (%v), want %q", tt.name, got, err, tt.want)
+		}
+		if fi, err := os.Stat(tt.check); err != nil || fi.Mode().Perm() != tt.perm {
+			t.Errorf("%s: mode %v (%v), want %v", tt.name, fi.Mode().Perm(), err, tt.perm)
+		}
+	}
+	for _, l := range []string{link, dangling} {
+		if fi, err := os.Lstat(l); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symbolic link (%v)", l, err)
+		}
+	}
+	assertOnly(t, dir, "dangling", "link", "made", "shared", "x")
+}
+
 func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
@@ -69,6 +118,8 @@ func TestWriteErrors(t *testing.T) {
 		{"new, parent is a file", func() error { return fileutil.WriteNew(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 		{"parent is a file", func() error { return fileutil.WriteFile(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 		{"new over a directory", func() error { return fileutil.WriteNew(sub, nil, 0o644) }, "exists"},
+		{"append to a directory", func() error { return fileutil.AppendFile(sub, []byte("x=1\n"), 0o644) }, "it is a directory"},
+		{"append, parent is a file", func() error { return fileutil.AppendFile(filepath.Join(dir, "sub", "f", "g"), nil, 0o644) }, "not a directory"},
 	}
 	for _, tt := range tests {
 		err := tt.write()

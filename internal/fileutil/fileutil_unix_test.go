@@ -77,6 +77,9 @@ func TestWriteCharDeviceInPlace(t *testing.T) {
 		if err := fileutil.WriteFile(name, []byte("spec"), 0o644); err != nil {
 			t.Fatalf("writing %s: %v", name, err)
 		}
+		if err := fileutil.AppendFile(name, []byte("exit-code=0\n"), 0o644); err != nil {
+			t.Fatalf("appending to %s: %v", name, err)
+		}
 		if fi, err := os.Stat(dev); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
 			t.Fatalf("after writing %s, %s is no longer a character device: %v %v", name, dev, fi.Mode(), err)
 		}
@@ -85,4 +88,35 @@ func TestWriteCharDeviceInPlace(t *testing.T) {
 		t.Errorf("%s is no longer a link", link)
 	}
 	assertOnly(t, dir, "link", "sink")
+}
+
+// TestAppendFIFOInPlace: an append to a FIFO reaches its reader and leaves a
+// FIFO, as a write does.
+func TestAppendFIFOInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "outputs.pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		got <- string(b)
+	}()
+	if err := fileutil.AppendFile(fifo, []byte("exit-code=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "exit-code=1\n" {
+		t.Errorf("the reader got %q", s)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("%s is no longer a FIFO: %v", fifo, err)
+	}
+	assertOnly(t, dir, "outputs.pipe")
 }

@@ -1,7 +1,8 @@
 // Package report renders the contract checker's results for people and for
 // CI: text grouped by severity, one JSON object, JUnit XML (one test case per
 // exchange), GitHub workflow annotations, a Markdown summary for a job page,
-// and SARIF for code scanning.
+// and SARIF for code scanning; and a run's counts as GitHub Actions step
+// outputs (WriteGitHubOutput).
 //
 // # One finding, many exchanges
 //
