@@ -214,11 +214,12 @@ $want"
   expect_log "1 breaking, 0 additive, 2 deprecation, 1 info (1 more accepted by the baseline)" "$name"
   expect_log "FAIL: " "$name"
   expect_log "::error title=tokens-contract check::findings at or above fail-on (exit 1)" "$name"
-  # Annotations on the recording files.
-  expect_log "::error file=recordings/list/field-removed-storehash.yaml," "$name"
-  expect_log "::warning file=recordings/list/field-added-item.yaml,title=unknown-field (deprecation)::" "$name"
-  expect_log "::warning file=recordings/admin/deprecation-header.yaml,title=deprecation-announced (deprecation)::" "$name"
-  expect_log "::notice file=recordings/admin/event-channel-new-value.yaml,title=enum-mismatch (accepted)::" "$name"
+  # Annotations on the recording files, at the line where the exchange's
+  # entry starts (each cassette's one interaction is on line 11).
+  expect_log "::error file=recordings/list/field-removed-storehash.yaml,line=11," "$name"
+  expect_log "::warning file=recordings/list/field-added-item.yaml,line=11,title=unknown-field (deprecation)::" "$name"
+  expect_log "::warning file=recordings/admin/deprecation-header.yaml,line=11,title=deprecation-announced (deprecation)::" "$name"
+  expect_log "::notice file=recordings/admin/event-channel-new-value.yaml,line=11,title=enum-mismatch (accepted)::" "$name"
   # The text report is fenced off from the runner's command parser.
   grep -q '^::stop-commands::tokens-contract-[0-9a-f]\{24\}$' "$log" || fail "$name: no ::stop-commands:: before the report"
   grep -q "ACCEPTED BY THE BASELINE (1)" "$sum" || grep -q "Accepted by the baseline (1)" "$sum" || fail "$name: the summary lacks the accepted finding: $(cat "$sum")"

@@ -459,6 +459,7 @@ func caseName(res contract.Result) string {
 // request.
 func writeGitHub(w io.Writer, in Input) error {
 	b := bufio.NewWriter(w)
+	lines := sourceLines(in)
 	for _, f := range findings(in) {
 		level := "notice"
 		switch f.Severity {
@@ -469,7 +470,7 @@ func writeGitHub(w io.Writer, in Input) error {
 		}
 		props := "title=" + ghannot.Property(f.ID+" ("+f.Severity.String()+")")
 		if file := sourceFile(clean(f.Source)); file != "" {
-			props = "file=" + ghannot.Property(file) + lineProperty(f.Source) + "," + props
+			props = "file=" + ghannot.Property(file) + lineProperty(f.Source, lines) + "," + props
 		}
 		msg := fmt.Sprintf("%s at %s: %s [%s] What to do: %s", f.ID, clean(f.Path), clean(f.Message), annotationSources(f), advice(f.ID))
 		fmt.Fprintf(b, "::%s %s::%s\n", level, props, ghannot.Data(msg))
@@ -477,7 +478,7 @@ func writeGitHub(w io.Writer, in Input) error {
 	for _, f := range accepted(in) {
 		props := "title=" + ghannot.Property(f.ID+" (accepted)")
 		if file := sourceFile(clean(f.Source)); file != "" {
-			props = "file=" + ghannot.Property(file) + "," + props
+			props = "file=" + ghannot.Property(file) + lineProperty(f.Source, lines) + "," + props
 		}
 		msg := fmt.Sprintf("%s at %s: %s [%s] %s", f.ID, clean(f.Path), clean(f.Message), annotationSources(f), clean(acceptance(f.Accepted)))
 		fmt.Fprintf(b, "::notice %s::%s\n", props, ghannot.Data(msg))
@@ -519,12 +520,16 @@ func annotationSources(f item) string {
 }
 
 // lineProperty is ",line=N" for a source that names a line ("file#L12": a
-// baseline entry), else empty.
-func lineProperty(source string) string {
+// baseline entry) or an exchange whose loader knew the line it starts on
+// (lines, from sourceLines: the line SARIF's region gives), else empty.
+func lineProperty(source string, lines map[string]int) string {
 	if i := strings.LastIndex(source, "#L"); i >= 0 {
 		if n, err := strconv.Atoi(source[i+2:]); err == nil && n > 0 {
 			return ",line=" + strconv.Itoa(n)
 		}
+	}
+	if n := lines[source]; n > 0 {
+		return ",line=" + strconv.Itoa(n)
 	}
 	return ""
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -158,7 +160,8 @@ var wantLevel = map[contract.Severity]string{
 // slash, which the Multitool's SARIF1004 rejects), a relative one stays
 // relative, and every result located on a file has a region at the line
 // where its entry starts (line 1 when the finding is about the whole file
-// or the line is not known), related locations too.
+// or the line is not known), related locations too. The GitHub annotation
+// of the same finding names the same line (none when it is not known).
 func TestSARIFURIsAndRegions(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -212,6 +215,15 @@ func TestSARIFURIsAndRegions(t *testing.T) {
 				if u := *a.Location.URI; u[0] == '/' {
 					t.Errorf("artifact URI %q begins with a slash", u)
 				}
+			}
+			buf.Reset()
+			if err := report.Write(&buf, "github", in); err != nil {
+				t.Fatal(err)
+			}
+			annotation, _, _ := strings.Cut(buf.String(), "\n")
+			want := fmt.Sprintf(",line=%d,", tt.line)
+			if tt.line > 0 && !strings.Contains(annotation, want) || tt.line == 0 && strings.Contains(annotation, ",line=") {
+				t.Errorf("annotation %q; want the line %d (none when 0)", annotation, tt.line)
 			}
 		})
 	}
