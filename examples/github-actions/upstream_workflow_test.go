@@ -6,37 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"go.yaml.in/yaml/v3"
 )
-
-// upstreamIssueStep returns the run script of nightly-upstream.yml's issue
-// step.
-func upstreamIssueStep(t *testing.T) string {
-	t.Helper()
-	raw, err := os.ReadFile("nightly-upstream.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Name string `yaml:"name"`
-				Run  string `yaml:"run"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(raw, &wf); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range wf.Jobs["upstream"].Steps {
-		if s.Name == "Open, update or close the vendor-change issue" {
-			return s.Run
-		}
-	}
-	t.Fatal("the workflow has no issue step")
-	return ""
-}
 
 // TestUpstreamIssueStep runs the issue step of nightly-upstream.yml as a
 // runner does (bash -e) with a stand-in gh that records its calls.
@@ -44,7 +14,7 @@ func TestUpstreamIssueStep(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("needs bash")
 	}
-	script := upstreamIssueStep(t)
+	script := stepScript(t, "nightly-upstream.yml", "upstream", "Open, update or close the vendor-change issue")
 	tests := []struct {
 		name, code, open string
 		want             []string

@@ -7,36 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"go.yaml.in/yaml/v3"
 )
-
-// installStep returns the run script of live-drift.yml's install step.
-func installStep(t *testing.T) string {
-	t.Helper()
-	raw, err := os.ReadFile("../../.github/workflows/live-drift.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Name string `yaml:"name"`
-				Run  string `yaml:"run"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(raw, &wf); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range wf.Jobs["live"].Steps {
-		if s.Name == "Install tokens-contract" {
-			return s.Run
-		}
-	}
-	t.Fatal("the workflow has no install step")
-	return ""
-}
 
 // TestInstallStepVersions runs live-drift.yml's install step (bash -e) with
 // a stand-in go that records what it installs: a release vX.Y.Z or a full
@@ -46,7 +17,7 @@ func TestInstallStepVersions(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("needs bash")
 	}
-	script := installStep(t)
+	script := stepScript(t, "../../.github/workflows/live-drift.yml", "live", "Install tokens-contract")
 	const fakeGo = `#!/usr/bin/env bash
 echo "$*" > "$GO_LOG"
 mkdir -p "$GOBIN"

@@ -17,10 +17,11 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// issueStep returns the run script of the workflow's issue step.
-func issueStep(t *testing.T) string {
+// stepScript returns the run script of the step named name in job of the
+// workflow file.
+func stepScript(t *testing.T, file, job, name string) string {
 	t.Helper()
-	raw, err := os.ReadFile("../../.github/workflows/live-drift.yml")
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,14 +34,14 @@ func issueStep(t *testing.T) string {
 		} `yaml:"jobs"`
 	}
 	if err := yaml.Unmarshal(raw, &wf); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", file, err)
 	}
-	for _, s := range wf.Jobs["live"].Steps {
-		if s.Name == "Open, update or close the drift issue" {
+	for _, s := range wf.Jobs[job].Steps {
+		if s.Name == name {
 			return s.Run
 		}
 	}
-	t.Fatal("the workflow has no issue step")
+	t.Fatalf("%s: job %s has no step %q", file, job, name)
 	return ""
 }
 
@@ -56,7 +57,7 @@ func TestDriftIssueStep(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("needs bash")
 	}
-	script := issueStep(t)
+	script := stepScript(t, "../../.github/workflows/live-drift.yml", "live", "Open, update or close the drift issue")
 	tests := []struct {
 		name, code, open string
 		want             []string // calls after "issue list", each as a prefix
