@@ -32,17 +32,7 @@ func TestWriteFIFOInPlace(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Prepare blocks on a FIFO without a reader")
 	}
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		defer f.Close()
-		b, _ := io.ReadAll(f)
-		got <- string(b)
-	}()
+	got := readFIFO(fifo)
 	if err := fileutil.WriteFile(fifo, []byte("report"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +88,22 @@ func TestAppendFIFOInPlace(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("cannot make a FIFO here: %v", err)
 	}
+	got := readFIFO(fifo)
+	if err := fileutil.AppendFile(fifo, []byte("exit-code=1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "exit-code=1\n" {
+		t.Errorf("the reader got %q", s)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("%s is no longer a FIFO: %v", fifo, err)
+	}
+	assertOnly(t, dir, "outputs.pipe")
+}
+
+// readFIFO reads fifo to its end in a goroutine and sends what it read (or
+// the error of opening it).
+func readFIFO(fifo string) <-chan string {
 	got := make(chan string, 1)
 	go func() {
 		f, err := os.Open(fifo)
@@ -109,14 +115,5 @@ func TestAppendFIFOInPlace(t *testing.T) {
 		b, _ := io.ReadAll(f)
 		got <- string(b)
 	}()
-	if err := fileutil.AppendFile(fifo, []byte("exit-code=1\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if s := <-got; s != "exit-code=1\n" {
-		t.Errorf("the reader got %q", s)
-	}
-	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
-		t.Errorf("%s is no longer a FIFO: %v", fifo, err)
-	}
-	assertOnly(t, dir, "outputs.pipe")
+	return got
 }
